@@ -1,0 +1,145 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import addFormatsModule from "ajv-formats";
+import type { Problem } from "../errors.js";
+import type { YamlSource } from "../source/yaml-file.js";
+import { closest } from "./closest.js";
+
+// ajv-formats is CommonJS with a default export.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+let shared: Ajv | undefined;
+
+/** One Ajv for the process: schemas compile once. `secret` is our annotation keyword on variables. */
+export function ajv(): Ajv {
+  if (!shared) {
+    shared = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, useDefaults: false });
+    addFormats(shared);
+    shared.addKeyword({ keyword: "secret", schemaType: "boolean" });
+  }
+  return shared;
+}
+
+const compiled = new Map<object, ValidateFunction>();
+
+export function compile(schema: Record<string, unknown>): ValidateFunction {
+  let fn = compiled.get(schema);
+  if (!fn) {
+    fn = ajv().compile(schema);
+    compiled.set(schema, fn);
+  }
+  return fn;
+}
+
+/** Validate `data` (found at `base` inside `source`) and translate every ajv error into a located problem. */
+export function checkAgainst(
+  validate: ValidateFunction,
+  data: unknown,
+  source: YamlSource,
+  base: readonly (string | number)[] = [],
+): Problem[] {
+  if (validate(data)) return [];
+  return translate(validate.errors ?? [], source, base);
+}
+
+export function translate(errors: ErrorObject[], source: YamlSource, base: readonly (string | number)[]): Problem[] {
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
+  for (const e of pruneAlternatives(errors)) {
+    const rel = e.instancePath.split("/").slice(1).map(unescapePointer);
+    const path = [...base, ...rel];
+    const { message, keyPath, atKey } = describe(e);
+    const full = keyPath === undefined ? path : [...path, keyPath];
+    const location = atKey ? source.locateKey(full) : source.locate(full);
+    const problem: Problem = { message, location };
+    if (full.length > 0) problem.path = full.join(".");
+    const id = `${location.line}:${location.col}:${message}`;
+    if (!seen.has(id)) {
+      seen.add(id);
+      problems.push(problem);
+    }
+  }
+  return problems;
+}
+
+function unescapePointer(s: string): string {
+  return s.replace(/~1/g, "/").replace(/~0/g, "~");
+}
+
+/**
+ * `oneOf`/`anyOf` produce one error per failed branch plus the umbrella error. When a branch was
+ * selected by its discriminating key (the step type), keep only that branch's errors.
+ */
+function pruneAlternatives(errors: ErrorObject[]): ErrorObject[] {
+  const umbrellas = errors.filter((e) => e.keyword === "oneOf" || e.keyword === "anyOf");
+  if (umbrellas.length === 0) return errors;
+  const rest = errors.filter((e) => e.keyword !== "oneOf" && e.keyword !== "anyOf");
+  return rest.length > 0 ? rest : umbrellas;
+}
+
+function describe(e: ErrorObject): { message: string; keyPath?: string; atKey?: boolean } {
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case "required":
+      return { message: `missing required '${String(p.missingProperty)}'` };
+    case "additionalProperties": {
+      const key = String(p.additionalProperty);
+      const allowed = allowedKeys(e);
+      const hint = closest(key, allowed);
+      return {
+        message: `unknown key '${key}'${hint ? ` — did you mean '${hint}'?` : allowed.length > 0 ? ` (allowed: ${allowed.join(", ")})` : ""}`,
+        keyPath: key,
+        atKey: true,
+      };
+    }
+    case "type":
+      return { message: `must be ${article(String(p.type))}` };
+    case "enum": {
+      const allowed = (p.allowedValues as unknown[]).map((v) => JSON.stringify(v));
+      return { message: `must be one of ${allowed.join(", ")}` };
+    }
+    case "const":
+      return { message: `must be ${JSON.stringify(p.allowedValue)}` };
+    case "pattern":
+      return { message: `does not match the pattern ${String(p.pattern)}` };
+    case "format":
+      return { message: `is not a valid ${String(p.format)}` };
+    case "minimum":
+    case "maximum":
+    case "exclusiveMinimum":
+    case "exclusiveMaximum":
+      return { message: `must be ${String(p.comparison)} ${String(p.limit)}` };
+    case "minLength":
+      return { message: `must be at least ${String(p.limit)} characters long` };
+    case "maxLength":
+      return { message: `must be at most ${String(p.limit)} characters long` };
+    case "minItems":
+      return { message: `must have at least ${String(p.limit)} items` };
+    case "maxItems":
+      return { message: `must have at most ${String(p.limit)} items` };
+    case "minProperties":
+      return { message: `must have at least ${String(p.limit)} entries` };
+    case "maxProperties":
+      return { message: `must have at most ${String(p.limit)} entries` };
+    case "uniqueItems":
+      return { message: `must not repeat items (items ${String(p.j)} and ${String(p.i)} are equal)` };
+    case "propertyNames":
+      return { message: `has an invalid key '${String(p.propertyName)}'` };
+    case "oneOf":
+    case "anyOf":
+      return { message: "does not match any allowed form" };
+    case "errorMessage":
+      return { message: e.message ?? "is invalid" };
+    default:
+      return { message: e.message ?? `fails '${e.keyword}'` };
+  }
+}
+
+function allowedKeys(e: ErrorObject): string[] {
+  const schema = e.parentSchema as { properties?: Record<string, unknown> } | undefined;
+  return Object.keys(schema?.properties ?? {});
+}
+
+function article(type: string): string {
+  const words = type.split(",").map((t) => (t === "object" ? "a mapping" : t === "array" ? "a list" : /^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`));
+  return words.join(" or ");
+}

@@ -1,0 +1,128 @@
+/**
+ * The step contract. A step never does I/O: it names what it must observe (probes), then turns the
+ * observed facts into changes (plan). Check mode prints the changes; apply executes the same changes.
+ */
+
+/** What a step needs read on its host before planning. Identical probes from several steps are read once. */
+export type Probe =
+  /** Stat + full content of a file (following symlinks); for files bkplay edits. */
+  | { kind: "file"; path: string }
+  /** Stat (+ sha256 when a regular file) without content; for uploads, dirs, existence checks. */
+  | { kind: "stat"; path: string }
+  /** Every entry below a directory with type, mode, owner, group (for recursive permission fixes). */
+  | { kind: "tree"; path: string }
+  /** A read-only command; its exit code and output are data, not an error. */
+  | { kind: "command"; command: string; stdin?: string };
+
+export interface StatFact {
+  path: string;
+  exists: boolean;
+  /** Type of the final target (symlinks are followed). */
+  type?: "file" | "dir" | "other";
+  /** The path itself is a symlink. */
+  isLink?: boolean;
+  /** Canonical path of the target (symlinks resolved). */
+  realPath?: string;
+  /** Permission bits, e.g. 0o644. */
+  mode?: number;
+  owner?: string;
+  group?: string;
+  size?: number;
+  /** Hex sha256 of a regular file's content. */
+  sha256?: string;
+}
+
+export interface FileFact extends StatFact {
+  /** UTF-8 content of a regular file; undefined when missing or not a regular file. */
+  content?: string;
+}
+
+export interface TreeEntry {
+  /** Path relative to the tree root ("" is the root itself). */
+  rel: string;
+  type: "file" | "dir" | "link" | "other";
+  mode: number;
+  owner: string;
+  group: string;
+}
+
+export interface CommandFact {
+  command: string;
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Read-only view of one host's observed state, as the previous steps of this run will have left it. */
+export interface Facts {
+  file(path: string): FileFact;
+  stat(path: string): StatFact;
+  tree(path: string): TreeEntry[] | undefined;
+  command(command: string): CommandFact;
+}
+
+export interface FileAttrs {
+  mode?: number;
+  owner?: string;
+  group?: string;
+}
+
+/**
+ * The closed set of changes. Serialisable to JSON (a plan file carries them). Every change knows what it
+ * expects to find, so apply refuses when the host drifted since it was planned.
+ */
+export type Change =
+  | ({
+      kind: "write-file";
+      path: string;
+      /** sha256 of the content planned against; null when the file is created. */
+      beforeSha256: string | null;
+      content: string;
+      /** Shell command run on the candidate before it replaces the live file; `%s` is the candidate's path. */
+      validate?: string;
+    } & FileAttrs)
+  | ({ kind: "upload"; local: string; path: string; sha256: string; beforeSha256: string | null } & FileAttrs)
+  | { kind: "extract"; archive: string; dest: string; marker: string; sha256: string }
+  | ({ kind: "mkdir"; path: string } & FileAttrs)
+  | ({ kind: "attrs"; path: string } & FileAttrs)
+  | { kind: "remove"; path: string }
+  | {
+      kind: "run";
+      command: string;
+      /** Why it runs, for the operator ("creates /x is missing", "unless `…` exited 1"). */
+      reason: string;
+      /** Fed to the command's stdin (secrets travel here, never in argv). */
+      stdin?: string;
+      /** What the operator sees instead of `command`+`stdin` (e.g. the SQL, secrets masked). */
+      display?: string;
+    };
+
+/** A planned step's outcome. `unknown` means check mode cannot predict it (e.g. a command with no probe). */
+export interface StepPlan {
+  changes: Change[];
+  /** Short human reasons for `ok` with nothing to do, or for a failure. */
+  messages?: string[];
+  /** The step's effect cannot be predicted before it runs (check mode says "would run, outcome unknown"). */
+  unknown?: boolean;
+}
+
+export interface StepContext {
+  /** Local directory of the playbook, for resolving `src:` paths of uploads. */
+  playbookDir: string;
+  /** Local file access for uploads (sha256 of a local file or packed directory). */
+  localSha256(path: string): string;
+}
+
+export interface StepType<P = Record<string, unknown>> {
+  /** The key that selects this step type in a playbook, e.g. `py_assign`. */
+  name: string;
+  /** One-line description for docs and `bkplay list`. */
+  summary: string;
+  /** JSON Schema fragment for the step's parameters (closed: additionalProperties false). */
+  schema: Record<string, unknown>;
+  /** Names of string parameters that end up in a shell command (warn when templated without `quote`). */
+  shellParams?: readonly string[];
+  probes(params: P, ctx: StepContext): Probe[];
+  /** Pure. Throws StepError when the step cannot be planned (e.g. `expect: 1` but 0 matches). */
+  plan(params: P, facts: Facts, ctx: StepContext): StepPlan;
+}
