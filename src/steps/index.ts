@@ -1,0 +1,16 @@
+import type { StepType } from "./types.js";
+import { copy } from "./copy.js";
+import { file } from "./file.js";
+import { http } from "./http.js";
+import { line } from "./line.js";
+import { pyAssign } from "./py-assign.js";
+import { replace } from "./replace.js";
+import { run } from "./run.js";
+import { sql } from "./sql.js";
+import { unarchive } from "./unarchive.js";
+import { yamlSet } from "./yaml-set.js";
+
+/** Every host-local step type, by the key that selects it in a playbook. */
+export const stepTypes: ReadonlyMap<string, StepType> = new Map(
+  ([copy, file, http, line, pyAssign, replace, run, sql, unarchive, yamlSet] as StepType[]).map((s) => [s.name, s]),
+);

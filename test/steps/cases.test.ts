@@ -1,0 +1,57 @@
+import { expect } from "chai";
+import { readdirSync, readFileSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { stepTypes } from "../../src/steps/index.js";
+import type { Probe, StepContext } from "../../src/steps/types.js";
+import { memoryFacts, sha256, type FactData } from "../support/memory-facts.js";
+
+/**
+ * Step unit cases are data: test/steps/<step type>/<case>.yaml holding
+ * `{params, files?, stats?, trees?, commands?, local?}` and either `changes` (each listed key must equal the
+ * planned change's; `[]` means nothing to do), optionally `unknown: true`, or `error` (a message fragment).
+ */
+interface Case extends FactData {
+  params: Record<string, unknown>;
+  /** Local files (for uploads): path → content. */
+  local?: Record<string, string>;
+  changes?: Record<string, unknown>[];
+  unknown?: boolean;
+  error?: string;
+}
+
+const root = join(import.meta.dirname, "../../../test/steps");
+const probeKey = (p: Probe): string => `${p.kind} ${"path" in p ? p.path : p.command}`;
+
+for (const type of readdirSync(root).filter((d) => existsSync(join(root, d)) && !d.includes("."))) {
+  describe(`step ${type}`, () => {
+    const step = stepTypes.get(type);
+    for (const file of readdirSync(join(root, type)).filter((f) => f.endsWith(".yaml"))) {
+      it(file.replace(/\.yaml$/, ""), () => {
+        if (!step) throw new Error(`no step type '${type}'`);
+        const c = parse(readFileSync(join(root, type, file), "utf8")) as Case;
+        const ctx: StepContext = {
+          playbookDir: "/playbook",
+          localSha256: (path) => {
+            const content = c.local?.[path];
+            if (content === undefined) throw new Error(`case has no local file ${path}`);
+            return sha256(content);
+          },
+        };
+        const { facts, reads } = memoryFacts(c);
+        const declared = new Set(step.probes(c.params, ctx).map(probeKey));
+        if (c.error !== undefined) {
+          expect(() => step.plan(c.params, facts, ctx)).to.throw(c.error);
+          return;
+        }
+        const plan = step.plan(c.params, facts, ctx);
+        for (const r of reads) expect(declared, "plan read a fact it did not probe").to.include(probeKey(r));
+        expect(plan.changes, "number of changes").to.have.length(c.changes?.length ?? 0);
+        (c.changes ?? []).forEach((want, i) => {
+          for (const [key, value] of Object.entries(want)) expect(plan.changes[i], `change ${i}`).to.have.deep.property(key, value);
+        });
+        expect(Boolean(plan.unknown), "unknown").to.equal(Boolean(c.unknown));
+      });
+    }
+  });
+}
