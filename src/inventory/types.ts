@@ -18,7 +18,7 @@ export interface Host {
   address: string;
   port: number;
   user: string;
-  /** Groups in the order they appear in the inventory. */
+  /** Groups in the order they appear in the inventory (not the implicit `all`, which holds every host). */
   groups: string[];
   vars: Record<string, unknown>;
   ssh: Required<Pick<SshSettings, "host_key_checking" | "connection" | "connect_timeout">> &

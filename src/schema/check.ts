@@ -12,7 +12,7 @@ let shared: Ajv | undefined;
 /** One Ajv for the process: schemas compile once. `secret` is our annotation keyword on variables. */
 export function ajv(): Ajv {
   if (!shared) {
-    shared = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, useDefaults: false });
+    shared = new Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true, useDefaults: false });
     addFormats(shared);
     shared.addKeyword({ keyword: "secret", schemaType: "boolean" });
   }

@@ -1,0 +1,42 @@
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { shippedPlaybooksDir } from "../../paths.js";
+import { loadPlaybook } from "../../playbook/load.js";
+import { painter } from "../../report/color.js";
+
+interface ListedVar {
+  name: string;
+  required: boolean;
+  default?: unknown;
+  type: string;
+  secret: boolean;
+  description: string;
+}
+
+export function listCommand(o: { json?: boolean }): void {
+  const playbooks = readdirSync(shippedPlaybooksDir)
+    .filter((f) => f.endsWith(".yaml"))
+    .sort()
+    .map((f) => loadPlaybook(join(shippedPlaybooksDir, f)))
+    .map((p) => ({
+      name: p.name,
+      description: p.description,
+      vars: Object.entries(p.vars).map(([name, spec]): ListedVar => {
+        const v: ListedVar = { name, required: !("default" in spec), type: String(spec.type ?? "string"), secret: spec.secret === true, description: spec.description ?? "" };
+        if ("default" in spec) v.default = spec.default;
+        return v;
+      }),
+    }));
+  if (o.json) {
+    process.stdout.write(`${JSON.stringify(playbooks, null, 2)}\n`);
+    return;
+  }
+  const c = painter(process.stdout);
+  for (const p of playbooks) {
+    process.stdout.write(`${c("bold", p.name)} — ${p.description}\n`);
+    for (const v of p.vars) {
+      const flag = v.required ? c("yellow", "required") : `default ${JSON.stringify(v.default)}`;
+      process.stdout.write(`    ${v.name.padEnd(18)} ${v.type.padEnd(8)} ${flag}${v.secret ? " (secret)" : ""}${v.description ? `  ${c("gray", v.description)}` : ""}\n`);
+    }
+  }
+}

@@ -1,0 +1,116 @@
+import type { Change } from "../steps/types.js";
+import { shellQuote as q } from "../steps/shell-quote.js";
+import { sha256 } from "./host-facts.js";
+
+export interface ApplyOptions {
+  runId: string;
+  /** Remote directory holding this run's backups and lock; `<backupRoot>/<runId>/…`. */
+  backupRoot: string;
+  /** Resolve a local upload source to its bytes (files are read, directories packed). */
+  readLocal(path: string): Buffer;
+}
+
+// Records: `D i` done, `B i <b64 backup path>`, `F i <b64 message>` failed, `Z i <sha>` drift,
+// `X i code` / `O i b64` / `E i b64` a command's result. The script stops at the first failure.
+const PRELUDE = String.raw`
+umask 022
+bk_tmps=''
+trap 'rm -f -- $bk_tmps' EXIT
+bk_b64() { printf '%s' "$1" | base64 -w0; }
+bk_fail() { printf '%s F %s\n' "$1" "$(bk_b64 "$2")"; exit 1; }
+bk_sha() { if [ -f "$1" ]; then sha256sum < "$1" | cut -c1-64; elif [ -e "$1" ]; then echo other; else echo none; fi; }
+bk_expect() { c=$(bk_sha "$2"); [ "$c" = "$3" ] || { printf '%s Z %s\n' "$1" "$c"; exit 3; }; }
+bk_backup() {
+  [ -e "$2" ] || return 0
+  b="$bk_dir/backup$2"
+  mkdir -p -- "$(dirname -- "$b")" && cp -pP -- "$2" "$b" || bk_fail "$1" "cannot back up $2 to $b"
+  printf '%s B %s\n' "$1" "$(bk_b64 "$b")"
+}
+bk_attrs() {
+  if [ -n "$3" ]; then chmod "$3" -- "$2" || bk_fail "$1" "chmod $3 $2 failed"; fi
+  if [ -n "$4" ]; then chown "$4" -- "$2" || bk_fail "$1" "chown $4 $2 failed"; fi
+}
+bk_candidate() {
+  bk_t="$(dirname -- "$2")/.$(basename -- "$2").bkplay-$bk_run"
+  bk_tmps="$bk_tmps $bk_t"
+  base64 -d > "$bk_t" || bk_fail "$1" "cannot write candidate $bk_t"
+  [ "$(bk_sha "$bk_t")" = "$3" ] || bk_fail "$1" "candidate for $2 is incomplete"
+  if [ -e "$2" ]; then chmod --reference="$2" -- "$bk_t" && chown --reference="$2" -- "$bk_t" || bk_fail "$1" "cannot copy mode/owner of $2"; fi
+}
+bk_validate() {
+  bk_out=$(bk_t="$bk_t" sh -c "$2" </dev/null 2>&1) || bk_fail "$1" "validate failed, $3 left untouched: $bk_out"
+}
+bk_place() {
+  bk_backup "$1" "$2"
+  mv -f -- "$bk_t" "$2" || bk_fail "$1" "cannot rename candidate into $2"
+  bk_tmps=''
+  printf '%s D\n' "$1"
+}
+bk_run() {
+  bk_o=$(mktemp) && bk_e=$(mktemp) || bk_fail "$1" "mktemp failed"
+  bk_tmps="$bk_tmps $bk_o $bk_e"
+  printf '%s' "$3" | sh -c "$2" >"$bk_o" 2>"$bk_e"
+  c=$?
+  printf '%s X %s\n' "$1" "$c"
+  printf '%s O ' "$1"; tail -c 65536 "$bk_o" | base64 -w0; echo
+  printf '%s E ' "$1"; tail -c 65536 "$bk_e" | base64 -w0; echo
+  [ "$c" = 0 ] || bk_fail "$1" "exit $c"
+  printf '%s D\n' "$1"
+}
+`;
+
+function heredoc(data: Buffer): string {
+  return `<<'BKPLAY_DATA'\n${data.toString("base64").replace(/(.{76})/g, "$1\n")}\nBKPLAY_DATA`;
+}
+
+function attrArgs(c: { mode?: number; owner?: string; group?: string }): string {
+  const mode = c.mode === undefined ? "''" : c.mode.toString(8).padStart(4, "0");
+  const owner = c.owner ?? "";
+  const spec = c.group === undefined ? owner : `${owner}:${c.group}`;
+  return `${mode} ${q(spec)}`;
+}
+
+function changeScript(i: number, c: Change, opts: ApplyOptions): string {
+  const p = "path" in c ? q(c.path) : "";
+  switch (c.kind) {
+    case "write-file": {
+      const data = Buffer.from(c.content, "utf8");
+      const lines = [`bk_expect ${i} ${p} ${c.beforeSha256 ?? "none"}`, `bk_candidate ${i} ${p} ${sha256(c.content)} ${heredoc(data)}`];
+      if (c.mode !== undefined || c.owner !== undefined || c.group !== undefined) lines.push(`bk_attrs ${i} "$bk_t" ${attrArgs(c)}`);
+      if (c.validate) lines.push(`bk_validate ${i} ${q(c.validate.replaceAll("%s", '"$bk_t"'))} ${p}`);
+      lines.push(`bk_place ${i} ${p}`);
+      return lines.join("\n");
+    }
+    case "upload": {
+      const data = opts.readLocal(c.local);
+      const lines = [`bk_expect ${i} ${p} ${c.beforeSha256 ?? "none"}`, `mkdir -p -- "$(dirname -- ${p})"`, `bk_candidate ${i} ${p} ${c.sha256} ${heredoc(data)}`];
+      if (c.mode !== undefined || c.owner !== undefined || c.group !== undefined) lines.push(`bk_attrs ${i} "$bk_t" ${attrArgs(c)}`);
+      lines.push(`bk_place ${i} ${p}`);
+      return lines.join("\n");
+    }
+    case "extract":
+      return [
+        `mkdir -p -- ${q(c.dest)} && tar -xzf ${q(c.archive)} -C ${q(c.dest)} || bk_fail ${i} ${q(`cannot extract ${c.archive}`)}`,
+        `printf '%s\\n' ${c.sha256} > ${q(c.marker)} && rm -f -- ${q(c.archive)} && printf '%s D\\n' ${i}`,
+      ].join("\n");
+    case "mkdir":
+      return `mkdir -p -- ${p} || bk_fail ${i} ${q(`mkdir ${c.path} failed`)}\nbk_attrs ${i} ${p} ${attrArgs(c)}\nprintf '%s D\\n' ${i}`;
+    case "attrs":
+      return `bk_attrs ${i} ${p} ${attrArgs(c)}\nprintf '%s D\\n' ${i}`;
+    case "remove":
+      return `bk_backup ${i} ${p}\nrm -rf -- ${p} || bk_fail ${i} ${q(`rm ${c.path} failed`)}\nprintf '%s D\\n' ${i}`;
+    case "run":
+      return `bk_run ${i} ${q(c.command)} ${q(c.stdin ?? "")}`;
+  }
+}
+
+/**
+ * The whole apply of one host as one script: every change in order, stopping at the first failure.
+ * Wrapped in a function so a script cut short by a lost connection never runs at all.
+ */
+export function buildApplyScript(changes: readonly Change[], opts: ApplyOptions): string {
+  const dir = `${opts.backupRoot}/${opts.runId}`;
+  const head = `bk_run=${q(opts.runId)}\nbk_dir=${q(dir)}\nmkdir -p -m 700 -- "$bk_dir" || { printf 'x F %s\\n' "$(printf 'cannot create %s' "$bk_dir" | base64 -w0)"; exit 1; }`;
+  const body = changes.map((c, i) => changeScript(i, c, opts)).join("\n");
+  return `bk_apply() {\n${PRELUDE}\n${head}\n${body}\necho END\n}\nbk_apply </dev/null\n`;
+}

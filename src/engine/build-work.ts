@@ -1,0 +1,106 @@
+import { createHash } from "node:crypto";
+import { readFileSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import { InputError, type Problem } from "../errors.js";
+import { matchHosts } from "../inventory/limit.js";
+import type { Host, Inventory } from "../inventory/types.js";
+import { inventoryContext } from "../playbook/context.js";
+import { renderDeep, TemplateError } from "../playbook/template.js";
+import type { Playbook, StepDef } from "../playbook/types.js";
+import { resolveHostVars, secretValues, type GivenVar } from "../playbook/vars.js";
+import { compile } from "../schema/check.js";
+import { stepTypes } from "../steps/index.js";
+import type { StepContext } from "../steps/types.js";
+import { packLocal } from "./pack-local.js";
+import type { HostWork, RenderedStep } from "./work.js";
+
+export interface BuiltWork {
+  works: HostWork[];
+  /** Values that must never be shown. */
+  secrets: string[];
+  /** Per host resolved variables (for assert evaluation and reports). */
+  vars: Map<string, Record<string, unknown>>;
+}
+
+/**
+ * Render every step of every selected host and validate the rendered parameters, before any host is
+ * contacted: a bad value is bad input (exit 2), never a half-applied run.
+ */
+export function buildWork(playbook: Playbook, inventory: Inventory, hosts: readonly Host[], given: Record<string, GivenVar>): BuiltWork {
+  const problems: Problem[] = [];
+  const secrets = new Set<string>();
+  const vars = new Map<string, Record<string, unknown>>();
+  const ctx = localContext(playbook.dir);
+  const works: HostWork[] = [];
+  for (const host of hosts) {
+    const { values, problems: varProblems } = resolveHostVars(playbook, given, inventory, host);
+    problems.push(...varProblems);
+    if (varProblems.length > 0) continue;
+    secretValues(playbook, values).forEach((s) => secrets.add(s));
+    vars.set(host.name, values);
+    const context = { ...values, ...inventoryContext(inventory, host) };
+    const render = (def: StepDef): RenderedStep[] => {
+      if (def.type === "assert") return [];
+      const type = stepTypes.get(def.type);
+      if (!type) return [];
+      try {
+        if (def.when !== undefined && isFalsy(renderDeep(def.when, context, [...def.path, "when"]))) return [];
+        const params = renderDeep(def.params, context, [...def.path, def.type]) as Record<string, unknown>;
+        const validate = compile(type.schema);
+        if (!validate(params)) {
+          problems.push({ message: `host ${host.name}: rendered ${def.type} parameters: ${validate.errors?.map((e) => `${e.instancePath.slice(1) || "params"} ${e.message ?? ""}`).join(", ") ?? "invalid"}`, location: def.location, path: def.path.join(".") });
+          return [];
+        }
+        return [{ def, type, params }];
+      } catch (err) {
+        if (!(err instanceof TemplateError)) throw err;
+        problems.push({ message: `host ${host.name}: ${err.message}`, location: def.location, path: err.path.join(".") });
+        return [];
+      }
+    };
+    const steps = playbook.plays.filter((p) => matchHosts(inventory, p.hosts).some((h) => h.name === host.name)).flatMap((p) => p.steps.flatMap(render));
+    works.push({ host, steps, handlers: playbook.handlers.flatMap(render), extraProbes: [], ctx });
+  }
+  if (problems.length > 0) throw new InputError(dedupeByHost(problems));
+  return { works, secrets: [...secrets], vars };
+}
+
+function isFalsy(v: unknown): boolean {
+  return v === null || v === undefined || v === false || v === 0 || (typeof v === "string" && /^(|false|0|null|no)$/i.test(v.trim()));
+}
+
+/** The same problem on 50 hosts is one line naming the hosts. */
+function dedupeByHost(problems: Problem[]): Problem[] {
+  const groups = new Map<string, { p: Problem; hosts: string[] }>();
+  for (const p of problems) {
+    const m = /^host (\S+): (.*)$/s.exec(p.message);
+    const key = `${p.location?.line ?? ""}:${p.location?.col ?? ""}:${m?.[2] ?? p.message}`;
+    const g = groups.get(key);
+    if (g) g.hosts.push(m?.[1] ?? "");
+    else groups.set(key, { p: m ? { ...p, message: m[2] ?? "" } : p, hosts: m ? [m[1] ?? ""] : [] });
+  }
+  return [...groups.values()].map(({ p, hosts }) => (hosts.length > 0 ? { ...p, message: `${p.message} (host${hosts.length > 1 ? "s" : ""} ${hosts.slice(0, 5).join(", ")}${hosts.length > 5 ? ` and ${hosts.length - 5} more` : ""})` } : p));
+}
+
+/** Local files for uploads: resolved against the playbook's directory; hashed once. */
+export function localContext(playbookDir: string): StepContext & { readLocal(path: string): Buffer } {
+  const cache = new Map<string, Buffer>();
+  const read = (path: string): Buffer => {
+    const full = resolve(playbookDir, path);
+    let data = cache.get(full);
+    if (!data) {
+      try {
+        data = statSync(full).isDirectory() ? packLocal(full) : readFileSync(full);
+      } catch (err) {
+        throw new InputError(`cannot read local file ${full}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
+      }
+      cache.set(full, data);
+    }
+    return data;
+  };
+  return {
+    playbookDir,
+    localSha256: (path) => createHash("sha256").update(read(path)).digest("hex"),
+    readLocal: read,
+  };
+}

@@ -1,0 +1,106 @@
+import { createHash } from "node:crypto";
+import { InternalError } from "../errors.js";
+import type { Change, CommandFact, Facts, FileFact, Probe, StatFact, TreeEntry } from "../steps/types.js";
+import type { Gathered } from "./gathered.js";
+import { probeKey } from "./probe-script.js";
+
+export const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
+
+/**
+ * One host's facts as the steps planned so far will have left them: each step plans against the state
+ * its predecessors produce, so two edits of one file compose and the dry run stays exact.
+ */
+export class HostFacts implements Facts {
+  private readonly overlay = new Map<string, FileFact>();
+
+  constructor(private readonly gathered: Gathered) {}
+
+  private raw<T>(probe: Probe): T {
+    const key = probeKey(probe);
+    if (!this.gathered.has(key)) throw new InternalError(`fact read without a probe: ${key.replaceAll("\0", " ")}`);
+    return this.gathered.get(key) as T;
+  }
+
+  /** Symlinks resolve to their target, so edits through a link and to the target meet. */
+  private target(path: string): string {
+    for (const kind of ["file", "stat"] as const) {
+      const fact = this.gathered.get(probeKey({ kind, path })) as FileFact | undefined;
+      if (fact?.realPath) return fact.realPath;
+    }
+    return path;
+  }
+
+  file(path: string): FileFact {
+    const base = this.raw<FileFact>({ kind: "file", path });
+    const over = this.overlay.get(this.target(path));
+    if (!over) return base;
+    return over.exists ? { ...base, ...over, path } : { path, exists: false };
+  }
+
+  stat(path: string): StatFact {
+    const key = probeKey({ kind: "stat", path });
+    const base = (this.gathered.has(key) ? this.raw<StatFact>({ kind: "stat", path }) : this.raw<FileFact>({ kind: "file", path }));
+    const over = this.overlay.get(this.target(path));
+    if (!over) return base;
+    if (!over.exists) return { path, exists: false };
+    const { content: _content, ...stat } = { ...base, ...over, path };
+    return stat;
+  }
+
+  tree(path: string): TreeEntry[] | undefined {
+    return this.raw<TreeEntry[] | null>({ kind: "tree", path }) ?? undefined;
+  }
+
+  command(command: string): CommandFact {
+    const found = [...this.gathered.entries()].find(([k]) => k.startsWith(`command\0${command}\0`));
+    if (!found) throw new InternalError(`fact read without a probe: command ${command}`);
+    return found[1] as CommandFact;
+  }
+
+  /** Current (planned) text of a file by its real path; "" when missing. */
+  contentAt(realPath: string): string {
+    const over = this.overlay.get(realPath);
+    if (over) return over.content ?? "";
+    for (const fact of this.gathered.values()) {
+      const f = fact as FileFact | null;
+      if (f && "exists" in f && (f.realPath === realPath || f.path === realPath) && f.content !== undefined) return f.content;
+    }
+    return "";
+  }
+
+  /** Record a planned change so later steps see its effect. */
+  record(change: Change): void {
+    switch (change.kind) {
+      case "write-file": {
+        const prev = this.overlay.get(change.path) ?? {};
+        this.overlay.set(change.path, { ...prev, path: change.path, exists: true, type: "file", content: change.content, sha256: sha256(change.content), size: Buffer.byteLength(change.content), ...attrs(change) });
+        break;
+      }
+      case "upload":
+        this.overlay.set(change.path, { path: change.path, exists: true, type: "file", sha256: change.sha256, ...attrs(change) });
+        break;
+      case "mkdir":
+        this.overlay.set(change.path, { path: change.path, exists: true, type: "dir", ...attrs(change) });
+        break;
+      case "attrs": {
+        const prev = this.overlay.get(change.path);
+        if (prev) this.overlay.set(change.path, { ...prev, ...attrs(change) });
+        break;
+      }
+      case "remove":
+        this.overlay.set(change.path, { path: change.path, exists: false });
+        break;
+      case "extract":
+      case "run":
+        break;
+    }
+  }
+}
+
+function attrs(c: { mode?: number; owner?: string; group?: string }): Partial<FileFact> {
+  const out: Partial<FileFact> = {};
+  if (c.mode !== undefined) out.mode = c.mode;
+  if (c.owner !== undefined) out.owner = c.owner;
+  if (c.group !== undefined) out.group = c.group;
+  return out;
+}

@@ -1,0 +1,77 @@
+import type { Change } from "../steps/types.js";
+
+export type StepStatus =
+  | "ok" // nothing to do
+  | "changed" // changes planned (check) or applied
+  | "unknown" // check mode: a command whose effect cannot be predicted would run
+  | "blocked" // check mode: depends on an unknown step's outcome
+  | "failed"
+  | "not-run"; // an earlier step on this host failed
+
+export type HostStatus = "ok" | "changed" | "failed" | "unreachable" | "refused" | "not-started";
+
+export interface FileDiff {
+  path: string;
+  before: string;
+  after: string;
+}
+
+export interface CommandRun {
+  command: string;
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface StepResult {
+  name: string;
+  type: string;
+  /** Handlers are reported like steps, after them. */
+  handler: boolean;
+  status: StepStatus;
+  changes: Change[];
+  diffs: FileDiff[];
+  messages: string[];
+  error?: string;
+  commands: CommandRun[];
+}
+
+export interface HostResult {
+  host: string;
+  address: string;
+  status: HostStatus;
+  steps: StepResult[];
+  /** Remote backup paths of files this run replaced or removed. */
+  backups: string[];
+  error?: string;
+  durations: { connectMs: number; probeMs: number; applyMs: number };
+}
+
+export interface RunReport {
+  runId: string;
+  playbook: string;
+  playbookSha256: string;
+  check: boolean;
+  startedAt: string;
+  durationMs: number;
+  hosts: HostResult[];
+  /** Cross-host conditions that refused the run before any change. */
+  refused: string[];
+}
+
+/** Ansible-recap style counts. */
+export function countSteps(h: HostResult): Record<"ok" | "changed" | "failed" | "skipped", number> {
+  const n = { ok: 0, changed: 0, failed: 0, skipped: 0 };
+  for (const s of h.steps) {
+    if (s.status === "ok") n.ok++;
+    else if (s.status === "changed" || s.status === "unknown") n.changed++;
+    else if (s.status === "failed") n.failed++;
+    else n.skipped++;
+  }
+  return n;
+}
+
+export function exitCodeOf(report: RunReport): number {
+  if (report.hosts.some((h) => h.status === "refused")) return 3;
+  return report.refused.length > 0 || report.hosts.some((h) => h.status === "failed" || h.status === "unreachable") ? 1 : 0;
+}

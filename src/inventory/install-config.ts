@@ -1,0 +1,57 @@
+import type { InventoryDraft } from "./draft.js";
+
+const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+const HOSTNAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
+/** `kafka(config)`: the parenthesised part says which instance of a module; the group is the module. */
+const MODULE = /^([A-Za-z0-9_.-]+)(?:\([A-Za-z0-9_.-]*\))?$/;
+const SHAPE = "expected 'IP module,module,...'";
+
+/**
+ * Fill `draft` from a BlueKing install.config: `IP module,module,...` per line, `[section]` headers and `#` comments
+ * ignored. A repeated IP is the same host (its modules add up). Host name and address are the IP.
+ */
+export function readInstallConfig(file: string, text: string, draft: InventoryDraft): void {
+  for (const [index, raw] of text.split(/\r?\n/).entries()) {
+    const line = raw.replace(/#.*$/, "");
+    if (line.trim() === "" || /^\s*\[[^\]]*\]\s*$/.test(line)) continue;
+    const fail = (col: number, message: string): void => {
+      draft.problems.push({ message, location: { file, line: index + 1, col } });
+    };
+    const [, indent = "", ip = "", gap = "", list = ""] = /^(\s*)(\S+)(?:(\s+)(.*?))?\s*$/.exec(line) ?? [];
+    const at = { file, line: index + 1, col: indent.length + 1 };
+    if (!isAddress(ip)) {
+      fail(at.col, `'${ip}' is not an IPv4 address or host name (${SHAPE})`);
+      continue;
+    }
+    if (list === "") {
+      fail(at.col + ip.length, `no modules after '${ip}' (${SHAPE})`);
+      continue;
+    }
+    const modules = readModules(list, at.col + ip.length + gap.length, fail);
+    if (modules.length === 0) continue;
+    draft.declareHost(ip, at, undefined, { value: ip, at });
+    for (const module of modules) draft.join(module, ip);
+  }
+}
+
+function isAddress(token: string): boolean {
+  return /^[\d.]+$/.test(token) ? IPV4.test(token) : HOSTNAME.test(token);
+}
+
+/** Group names in `list` (which starts at column `col`), or [] after reporting the first bad one. */
+function readModules(list: string, col: number, fail: (col: number, message: string) => void): string[] {
+  const groups: string[] = [];
+  let offset = 0;
+  for (const part of list.split(",")) {
+    const name = part.trim();
+    const at = col + offset + (part.length - part.trimStart().length);
+    const module = MODULE.exec(name)?.[1];
+    if (module === undefined) {
+      fail(at, name === "" ? `empty module name (${SHAPE})` : `'${name}' is not a module name (${SHAPE})`);
+      return [];
+    }
+    groups.push(module);
+    offset += part.length + 1;
+  }
+  return groups;
+}

@@ -1,0 +1,71 @@
+import { InputError } from "../errors.js";
+import type { Host, Inventory } from "./types.js";
+
+/**
+ * Hosts matching an Ansible-like pattern, in inventory order; [] when none (a play may target an empty group).
+ * The pattern is a list separated by `,` or `:` of host names, group names or globs (`*`, `?`, `[...]`) over both;
+ * `&x` keeps only hosts also in x, `!x` drops hosts in x. As in Ansible, the plain terms are united first
+ * (all hosts if there are none), then intersections, then exclusions apply, whatever their order in the list.
+ */
+export function matchHosts(inventory: Inventory, pattern: string): Host[] {
+  const terms = pattern.split(/[,:]/).map((t) => t.trim()).filter((t) => t !== "");
+  if (terms.length === 0) return [];
+  const plain = terms.filter((t) => !t.startsWith("&") && !t.startsWith("!"));
+  let names = plain.length > 0 ? union(plain.map((t) => namesFor(inventory, t))) : new Set(inventory.hosts.map((h) => h.name));
+  for (const t of terms.filter((t) => t.startsWith("&"))) {
+    const keep = namesFor(inventory, t.slice(1));
+    names = new Set([...names].filter((n) => keep.has(n)));
+  }
+  for (const t of terms.filter((t) => t.startsWith("!"))) {
+    for (const n of namesFor(inventory, t.slice(1))) names.delete(n);
+  }
+  return inventory.hosts.filter((h) => names.has(h.name));
+}
+
+/** For `--limit`: no pattern means every host; a pattern that matches nothing is a mistake worth stopping for. */
+export function selectHosts(inventory: Inventory, pattern: string | undefined): Host[] {
+  if (pattern === undefined) return inventory.hosts;
+  const hosts = matchHosts(inventory, pattern);
+  if (hosts.length === 0) {
+    const names = inventory.hosts.map((h) => h.name);
+    const shown = names.length > 10 ? [...names.slice(0, 10), "…"] : names;
+    throw new InputError(`--limit '${pattern}' matches no host (hosts: ${shown.join(", ")})`);
+  }
+  return hosts;
+}
+
+/** Host names selected by one term: a host name, a group name, or a glob over both. */
+function namesFor(inventory: Inventory, term: string): Set<string> {
+  const test = /[*?[]/.test(term) ? globTest(term) : (name: string) => name === term;
+  const names = new Set(inventory.hosts.filter((h) => test(h.name)).map((h) => h.name));
+  for (const [group, members] of Object.entries(inventory.groups)) {
+    if (test(group)) for (const m of members) names.add(m);
+  }
+  return names;
+}
+
+function globTest(glob: string): (name: string) => boolean {
+  let source = "";
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob.charAt(i);
+    const close = c === "[" ? glob.indexOf("]", i + 2) : -1;
+    if (c === "*") source += ".*";
+    else if (c === "?") source += ".";
+    else if (close > 0) {
+      const body = glob.slice(i + 1, close);
+      source += `[${/^[!^]/.test(body) ? "^" + escape(body.slice(1)) : escape(body)}]`;
+      i = close;
+    } else source += escape(c);
+  }
+  const re = new RegExp(`^${source}$`);
+  return (name) => re.test(name);
+}
+
+/** Escape regex syntax, except `-`: it makes ranges inside `[...]`. */
+function escape(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&");
+}
+
+function union(sets: Set<string>[]): Set<string> {
+  return new Set(sets.flatMap((s) => [...s]));
+}

@@ -1,0 +1,140 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { InputError, type Problem } from "../errors.js";
+import { checkAgainst, compile } from "../schema/check.js";
+import { closest } from "../schema/closest.js";
+import { decodeUtf8, parseYamlText, type YamlSource } from "../source/yaml-file.js";
+import { buildPlaybookSchema, STEP_COMMON_KEYS, stepTypeNames } from "./schema.js";
+import { checkVarSpecs } from "./var-specs.js";
+import { isTemplate } from "./template.js";
+import type { Play, Playbook, StepDef, VarSpec } from "./types.js";
+import { resolvePlaybookRef } from "./resolve.js";
+
+interface RawStep {
+  name?: string;
+  when?: string;
+  notify?: string | string[];
+  [type: string]: unknown;
+}
+interface RawPlaybook {
+  name: string;
+  description: string;
+  vars?: Record<string, VarSpec>;
+  plays: { name?: string; hosts: string; steps: RawStep[] }[];
+  handlers?: Record<string, RawStep>;
+}
+
+/** Load, validate and model a playbook; every problem found is reported, located, in one InputError. */
+export function loadPlaybook(ref: string): Playbook {
+  const file = resolvePlaybookRef(ref);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const hint = code === "ENOENT" && !ref.includes("/") ? ` (no shipped playbook '${ref}'; see \`bkplay list\`)` : "";
+    throw new InputError(`cannot read playbook ${file}: ${code ?? String(err)}${hint}`, { cause: err });
+  }
+  const source = parseYamlText(file, decodeUtf8(file, bytes));
+  const typeCheck = checkStepTypes(source);
+  const schemaProblems = checkAgainst(compile(buildPlaybookSchema()), source.data, source).filter(
+    (p) => !typeCheck.steps.some((s) => p.path === s || (p.path ?? "").startsWith(`${s}.`)) && !isTemplateValue(source.data, p.path),
+  );
+  const problems = [...typeCheck.problems, ...schemaProblems];
+  if (problems.length > 0) throw new InputError(sortProblems(problems));
+  const raw = source.data as RawPlaybook;
+  const vars = raw.vars ?? {};
+  const handlers = Object.entries(raw.handlers ?? {}).map(([name, step]) => toStep(step, ["handlers", name], source, name));
+  const plays: Play[] = raw.plays.map((p, i) => ({
+    name: p.name ?? p.hosts,
+    hosts: p.hosts,
+    path: ["plays", i],
+    steps: p.steps.map((s, j) => toStep(s, ["plays", i, "steps", j], source)),
+  }));
+  const more = [...checkVarSpecs(vars, source), ...checkNotify(plays, handlers, source)];
+  if (more.length > 0) throw new InputError(sortProblems(more));
+  return {
+    name: raw.name,
+    description: raw.description,
+    file,
+    dir: dirname(file),
+    sha256: createHash("sha256").update(bytes).digest("hex"),
+    vars,
+    plays,
+    handlers,
+  };
+}
+
+/** A templated value is checked once rendered, per host; its unrendered text cannot match a pattern or type. */
+function isTemplateValue(data: unknown, path: string | undefined): boolean {
+  let node = data;
+  for (const seg of path?.split(".") ?? []) node = typeof node === "object" && node !== null ? (node as Record<string, unknown>)[seg] : undefined;
+  return typeof node === "string" && isTemplate(node);
+}
+
+function toStep(raw: RawStep, path: (string | number)[], source: YamlSource, fallbackName?: string): StepDef {
+  const type = Object.keys(raw).find((k) => !STEP_COMMON_KEYS.includes(k)) ?? "";
+  const notify = raw.notify === undefined ? [] : Array.isArray(raw.notify) ? raw.notify : [raw.notify];
+  const step: StepDef = {
+    name: raw.name ?? fallbackName ?? type,
+    type,
+    params: (raw[type] ?? {}) as Record<string, unknown>,
+    notify,
+    path,
+    location: source.locate(path),
+  };
+  if (raw.when !== undefined) step.when = raw.when;
+  return step;
+}
+
+/** Step type problems in plain words; the schema's generic complaints about those steps are dropped. */
+function checkStepTypes(source: YamlSource): { problems: Problem[]; steps: string[] } {
+  const data = source.data as { plays?: unknown; handlers?: unknown } | null;
+  if (typeof data !== "object" || data === null) return { problems: [], steps: [] };
+  const known = stepTypeNames();
+  const steps: { step: unknown; path: (string | number)[] }[] = [];
+  if (Array.isArray(data.plays)) {
+    data.plays.forEach((p: unknown, i) => {
+      const list = (p as { steps?: unknown } | null)?.steps;
+      if (Array.isArray(list)) list.forEach((step: unknown, j) => steps.push({ step, path: ["plays", i, "steps", j] }));
+    });
+  }
+  if (typeof data.handlers === "object" && data.handlers !== null) {
+    for (const [name, step] of Object.entries(data.handlers)) steps.push({ step, path: ["handlers", name] });
+  }
+  const problems: Problem[] = [];
+  const flagged: string[] = [];
+  for (const { step, path } of steps) {
+    if (typeof step !== "object" || step === null || Array.isArray(step)) continue;
+    const typeKeys = Object.keys(step).filter((k) => !STEP_COMMON_KEYS.includes(k));
+    const unknown = typeKeys.filter((k) => !known.includes(k));
+    for (const k of unknown) {
+      const hint = closest(k, known);
+      problems.push({ message: `unknown step type '${k}'${hint ? ` — did you mean '${hint}'?` : ` (known: ${known.join(", ")})`}`, location: source.locateKey([...path, k]), path: [...path, k].join(".") });
+    }
+    if (typeKeys.length === 0) problems.push({ message: `step has no type (one of: ${known.join(", ")})`, location: source.locate(path), path: path.join(".") });
+    if (typeKeys.length > 1 && unknown.length === 0) problems.push({ message: `a step has exactly one type; found ${typeKeys.map((k) => `'${k}'`).join(" and ")}`, location: source.locate(path), path: path.join(".") });
+    if (unknown.length > 0 || typeKeys.length !== 1) flagged.push(path.join("."));
+  }
+  return { problems, steps: flagged };
+}
+
+function checkNotify(plays: Play[], handlers: StepDef[], source: YamlSource): Problem[] {
+  const names = handlers.map((h) => h.name);
+  return plays.flatMap((p) =>
+    p.steps.flatMap((s) =>
+      s.notify
+        .filter((n) => !names.includes(n))
+        .map((n) => {
+          const hint = closest(n, names);
+          return { message: `notify names no handler '${n}'${hint ? ` — did you mean '${hint}'?` : names.length > 0 ? ` (handlers: ${names.join(", ")})` : " (the playbook has no handlers)"}`, location: source.locate([...s.path, "notify"]), path: [...s.path, "notify"].join(".") };
+        }),
+    ),
+  );
+}
+
+/** Report in file order. */
+function sortProblems(problems: Problem[]): Problem[] {
+  return problems.sort((a, b) => (a.location?.line ?? 0) - (b.location?.line ?? 0) || (a.location?.col ?? 0) - (b.location?.col ?? 0));
+}

@@ -1,0 +1,39 @@
+import Handlebars from "handlebars";
+import type { Problem } from "../errors.js";
+import { stepTypes } from "../steps/index.js";
+import type { Playbook } from "./types.js";
+
+/** A value templated into a shell command without `quote` can run as code: warn where that happens. */
+export function shellWarnings(playbook: Playbook): Problem[] {
+  const steps = [...playbook.plays.flatMap((p) => p.steps), ...playbook.handlers];
+  return steps.flatMap((s) => {
+    const names = stepTypes.get(s.type)?.shellParams ?? [];
+    return names.flatMap((param) => {
+      const text = s.params[param];
+      if (typeof text !== "string" || !text.includes("{{")) return [];
+      const bare = unquotedMustaches(text);
+      return bare.length === 0 ? [] : [{ message: `warning: ${bare.map((b) => `{{${b}}}`).join(", ")} reaches a shell command without {{quote …}}`, location: s.location, path: [...s.path, s.type, param].join(".") }];
+    });
+  });
+}
+
+function unquotedMustaches(text: string): string[] {
+  const found: string[] = [];
+  const visit = (node: hbs.AST.Node): void => {
+    if (node.type === "MustacheStatement") {
+      const m = node as hbs.AST.MustacheStatement;
+      const head = (m.path as hbs.AST.PathExpression).original;
+      if (head !== "quote") found.push(head);
+    }
+    for (const child of (node as hbs.AST.Program).body ?? []) visit(child);
+    const block = node as hbs.AST.BlockStatement;
+    if (block.program) visit(block.program);
+    if (block.inverse) visit(block.inverse);
+  };
+  try {
+    visit(Handlebars.parse(text));
+  } catch {
+    return [];
+  }
+  return found;
+}

@@ -1,0 +1,117 @@
+import Handlebars from "handlebars";
+import { shellQuote } from "../steps/shell-quote.js";
+
+const hb = Handlebars.create();
+
+const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+
+/** `helperName args… options`: handlebars passes its options object last; drop it. */
+const args = (list: unknown[]): unknown[] => list.slice(0, -1);
+
+hb.registerHelper({
+  quote: (value: unknown) => shellQuote(stringify(value)),
+  json: (value: unknown) => JSON.stringify(value),
+  regex: (value: unknown) => escapeRegex(stringify(value)),
+  default: (...list: unknown[]) => args(list).find((v) => v !== undefined && v !== null && v !== "") ?? "",
+  join: (...list: unknown[]) => {
+    const [items, sep] = args(list);
+    return Array.isArray(items) ? items.map(stringify).join(typeof sep === "string" ? sep : ",") : stringify(items);
+  },
+  /** `parent_domain "paas.bk.com"` → "bk.com". */
+  parent_domain: (value: unknown) => stringify(value).split(".").slice(1).join("."),
+  /** `addresses groups "appo" "appt"` → unique addresses of the hosts in those groups. */
+  addresses: (...list: unknown[]) => {
+    const [groups, ...names] = args(list) as [Record<string, { address: string }[]>, ...string[]];
+    return [...new Set(names.flatMap((n) => (groups[n] ?? []).map((h) => h.address)))];
+  },
+});
+
+export const HELPERS: readonly string[] = ["quote", "json", "regex", "default", "join", "parent_domain", "addresses"];
+
+function stringify(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  return typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value as number | boolean);
+}
+
+export function isTemplate(text: string): boolean {
+  return text.includes("{{");
+}
+
+export type Renderer = (context: Record<string, unknown>) => unknown;
+
+const SINGLE = /^\{\{\s*([A-Za-z_@][\w.@-]*)\s*\}\}$/;
+const cache = new Map<string, Renderer>();
+
+/**
+ * Compile once, render per host. A string that is exactly `{{name}}` yields the variable's own value (so
+ * numbers and lists keep their type); anything else renders to text, strictly (an undefined variable throws
+ * TemplateError naming it) and without HTML escaping.
+ */
+export function compileTemplate(text: string): Renderer {
+  let fn = cache.get(text);
+  if (fn) return fn;
+  const single = SINGLE.exec(text)?.[1];
+  if (single !== undefined && !HELPERS.includes(single)) {
+    const path = single.split(".");
+    fn = (context) => lookup(context, path, single);
+  } else {
+    let delegate: HandlebarsTemplateDelegate;
+    try {
+      hb.parse(text);
+      delegate = hb.compile(text, { strict: true, noEscape: true, knownHelpersOnly: false });
+    } catch (err) {
+      throw new TemplateError(`template syntax error: ${firstLine((err as Error).message)}`);
+    }
+    fn = (context) => {
+      try {
+        return delegate(context);
+      } catch (err) {
+        throw new TemplateError(explain((err as Error).message));
+      }
+    };
+  }
+  cache.set(text, fn);
+  return fn;
+}
+
+export class TemplateError extends Error {
+  override name = "TemplateError";
+  /** Key path of the template inside its tree, filled in by renderDeep. */
+  path: (string | number)[] = [];
+}
+
+function lookup(context: Record<string, unknown>, path: string[], whole: string): unknown {
+  let value: unknown = context;
+  for (const seg of path) {
+    if (typeof value !== "object" || value === null || !(seg in value)) throw new TemplateError(`undefined variable '${whole}'`);
+    value = (value as Record<string, unknown>)[seg];
+  }
+  return value;
+}
+
+function explain(message: string): string {
+  const undef = /^"?([^"]+)"? not defined in/.exec(message);
+  return undef ? `undefined variable '${undef[1] ?? ""}'` : firstLine(message);
+}
+
+function firstLine(message: string): string {
+  return (message.split("\n").find((l) => l.trim() !== "") ?? message).trim();
+}
+
+/** Render every string inside a parameter tree; a TemplateError carries the key path of its template. */
+export function renderDeep(value: unknown, context: Record<string, unknown>, path: (string | number)[] = []): unknown {
+  if (typeof value === "string") {
+    if (!isTemplate(value)) return value;
+    try {
+      return compileTemplate(value)(context);
+    } catch (err) {
+      if (err instanceof TemplateError) err.path = path;
+      throw err;
+    }
+  }
+  if (Array.isArray(value)) return value.map((v, i) => renderDeep(v, context, [...path, i]));
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderDeep(v, context, [...path, k])]));
+  }
+  return value;
+}

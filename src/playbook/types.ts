@@ -1,0 +1,46 @@
+import type { SourceLocation } from "../errors.js";
+
+/** A variable declaration: a JSON Schema plus our `secret` annotation; `default` may be a template. */
+export interface VarSpec {
+  type?: string;
+  description?: string;
+  default?: unknown;
+  secret?: boolean;
+  [keyword: string]: unknown;
+}
+
+export interface StepDef {
+  /** Display name; defaults to the step type. */
+  name: string;
+  /** Step type key, e.g. `py_assign`, or `assert` (cross-host, evaluated on the predicted end state). */
+  type: string;
+  /** Parameters as written (templates not yet rendered). */
+  params: Record<string, unknown>;
+  notify: string[];
+  /** Template: the step is left out on a host where it renders falsy. */
+  when?: string;
+  /** Key path inside the playbook, e.g. ["plays", 0, "steps", 2]. */
+  path: (string | number)[];
+  location: SourceLocation;
+}
+
+export interface Play {
+  name: string;
+  /** Host pattern (group names, host names, globs, `a:b`, `!x`). */
+  hosts: string;
+  steps: StepDef[];
+  path: (string | number)[];
+}
+
+export interface Playbook {
+  name: string;
+  description: string;
+  file: string;
+  dir: string;
+  /** sha256 of the playbook file's bytes (recorded in reports and plans). */
+  sha256: string;
+  vars: Record<string, VarSpec>;
+  plays: Play[];
+  /** Handlers in declaration order; run once each, only when notified by a change. */
+  handlers: StepDef[];
+}

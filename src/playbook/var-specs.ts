@@ -1,0 +1,29 @@
+import type { Problem } from "../errors.js";
+import { ajv } from "../schema/check.js";
+import type { YamlSource } from "../source/yaml-file.js";
+import { isTemplate } from "./template.js";
+import type { VarSpec } from "./types.js";
+
+/** Each variable's declaration must itself be a valid JSON Schema, and a literal default must satisfy it. */
+export function checkVarSpecs(vars: Record<string, VarSpec>, source: YamlSource): Problem[] {
+  const problems: Problem[] = [];
+  for (const [name, spec] of Object.entries(vars)) {
+    const path = ["vars", name];
+    try {
+      const validate = ajv().compile(schemaOf(spec));
+      const d = spec.default;
+      if (d !== undefined && !(typeof d === "string" && isTemplate(d)) && !validate(d)) {
+        problems.push({ message: `default of '${name}' ${validate.errors?.[0]?.message ?? "is invalid"}`, location: source.locate([...path, "default"]), path: [...path, "default"].join(".") });
+      }
+    } catch (err) {
+      problems.push({ message: `invalid declaration of '${name}': ${(err as Error).message}`, location: source.locate(path), path: path.join(".") });
+    }
+  }
+  return problems;
+}
+
+/** The JSON Schema part of a declaration (our own keys removed). */
+export function schemaOf(spec: VarSpec): Record<string, unknown> {
+  const { default: _default, ...schema } = spec;
+  return schema;
+}

@@ -1,0 +1,77 @@
+import { Listr, PRESET_TIMER, type DefaultRenderer, type ListrTaskWrapper, type SimpleRenderer } from "listr2";
+import type { RunEvent } from "../engine/run-playbook.js";
+import type { HostResult } from "../engine/results.js";
+
+const PHASE_TEXT = { connect: "connecting", probe: "reading state", apply: "applying" } as const;
+/** Above this many hosts, one live counter replaces the line per host. */
+const COLLAPSE_ABOVE = 20;
+
+export interface Progress {
+  onEvent(event: RunEvent): void;
+  finish(): Promise<void>;
+}
+
+type Task = ListrTaskWrapper<unknown, typeof DefaultRenderer, typeof SimpleRenderer>;
+
+function summary(result: HostResult): string {
+  return `${result.host}: ${result.status}${result.error ? ` — ${result.error.split("\n")[0] ?? ""}` : ""}`;
+}
+
+/** listr2 progress: a line per host (a counter above 20 hosts); plain lines when not on a TTY or under CI. */
+export function startProgress(hosts: readonly string[], title: string, redact: (s: string) => string): Progress {
+  const waiters = new Map<string, { task?: Task; resolve: () => void }>();
+  const pending = new Map<string, RunEvent>();
+  const plain = !process.stdout.isTTY || Boolean(process.env.CI);
+  const collapsed = hosts.length > COLLAPSE_ABOVE;
+  let finished = 0;
+  const counts = new Map<string, number>();
+  let counter: Task | undefined;
+  let releaseCounter = (): void => undefined;
+
+  const tasks = collapsed
+    ? [{ title, task: (_: unknown, task: Task) => new Promise<void>((resolve) => { counter = task; releaseCounter = resolve; }) }]
+    : hosts.map((host) => ({
+        title: host,
+        task: (_: unknown, task: Task) => new Promise<void>((resolve) => { waiters.set(host, { task, resolve }); const e = pending.get(host); if (e) apply(e); }),
+      }));
+  const listr = new Listr(tasks, {
+    concurrent: true,
+    exitOnError: false,
+    renderer: "default",
+    fallbackRenderer: "simple",
+    fallbackRendererCondition: plain,
+    rendererOptions: { timer: PRESET_TIMER },
+    fallbackRendererOptions: { timer: PRESET_TIMER },
+  });
+  const running = listr.run();
+
+  const apply = (e: RunEvent): void => {
+    if (collapsed) {
+      if (e.phase !== "done") return;
+      finished++;
+      counts.set(e.result.status, (counts.get(e.result.status) ?? 0) + 1);
+      if (counter) counter.title = `${title}: ${finished}/${hosts.length} hosts done (${[...counts].map(([k, v]) => `${v} ${k}`).join(", ")})`;
+      if (finished === hosts.length) releaseCounter();
+      return;
+    }
+    const w = waiters.get(e.host);
+    if (!w?.task) {
+      pending.set(e.host, e);
+      return;
+    }
+    if (e.phase === "done") {
+      w.task.title = redact(summary(e.result));
+      w.resolve();
+    } else {
+      w.task.output = PHASE_TEXT[e.phase];
+    }
+  };
+  return {
+    onEvent: apply,
+    async finish() {
+      for (const w of waiters.values()) w.resolve();
+      releaseCounter();
+      await running;
+    },
+  };
+}

@@ -1,0 +1,96 @@
+import { StepError } from "../errors.js";
+import { createSchema, fileEditSchema, planWrite, probeFile, readEditable, type FileEditParams } from "./file-edit.js";
+import { findPyAssignments, type PyAssignment } from "./python-assignments.js";
+import { renderPythonLiteral, type Quote } from "./python-literal.js";
+import { detectEol } from "./text-lines.js";
+import type { StepType } from "./types.js";
+
+export type PyAssignParams = FileEditParams & {
+  set: Record<string, unknown>;
+  create?: boolean;
+};
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const STRING_VALUE = /^([uU]?)(['"])/;
+
+interface Edit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+export const pyAssign: StepType<PyAssignParams> = {
+  name: "py_assign",
+  summary: "Set top-level NAME = value assignments in a Python settings file, keeping everything else as it was",
+  schema: {
+    type: "object",
+    additionalProperties: false,
+    required: ["file", "set"],
+    properties: {
+      ...fileEditSchema,
+      set: {
+        type: "object",
+        minProperties: 1,
+        propertyNames: { pattern: IDENTIFIER.source },
+        description:
+          "NAME: value pairs; values become Python literals (string, number, true/false, null, list, map). The last top-level assignment of NAME is changed (keeping its quote style), or `NAME = value` is appended.",
+      },
+      create: createSchema,
+    },
+  },
+  probes: probeFile,
+  plan(params, facts) {
+    const { fact, content } = readEditable(facts, params.file, params.create ?? false);
+    const assignments = findPyAssignments(content);
+    const fileQuote = dominantQuote(content, assignments);
+    const edits: Edit[] = [];
+    const appended: string[] = [];
+    const messages: string[] = [];
+    for (const [name, value] of Object.entries(params.set)) {
+      if (!IDENTIFIER.test(name)) throw new StepError(`'${name}' is not a Python identifier`);
+      const all = assignments.filter((a) => a.name === name);
+      const last = all[all.length - 1];
+      if (!last) {
+        appended.push(`${name} = ${renderPythonLiteral(value, fileQuote)}`);
+        continue;
+      }
+      if (all.length > 1) messages.push(`${name} is assigned ${all.length} times in ${params.file}; the last one (line ${last.line}) is the one Python uses and the one edited`);
+      const edit = planEdit(content, params.file, last, value, fileQuote);
+      if (edit) edits.push(edit);
+    }
+    return planWrite(params, fact, appendLines(applyEdits(content, edits), appended), messages);
+  },
+};
+
+/** The new value text for one assignment, or nothing when it already renders the same. */
+function planEdit(content: string, file: string, a: PyAssignment, value: unknown, fileQuote: Quote): Edit | undefined {
+  if (a.multiline) throw new StepError(`${a.name} at ${file}:${a.line} spans several lines; py_assign only edits single-line values`);
+  if (a.chained) throw new StepError(`${a.name} at ${file}:${a.line} is a chained assignment; py_assign only edits NAME = value`);
+  const old = content.slice(a.valueStart, a.valueEnd);
+  // The quotes already in the old value (a string's, or a dict's keys') keep the edit in its style and idempotent.
+  const quote = (/['"]/.exec(old)?.[0] as Quote | undefined) ?? fileQuote;
+  const text = renderPythonLiteral(value, quote, STRING_VALUE.exec(old)?.[1] ?? "");
+  return text === old ? undefined : { start: a.valueStart, end: a.valueEnd, text };
+}
+
+/** The quote most top-level string values use; single when tied (BlueKing's settings use single quotes). */
+function dominantQuote(content: string, assignments: PyAssignment[]): Quote {
+  let double = 0;
+  for (const a of assignments) {
+    const q = STRING_VALUE.exec(content.slice(a.valueStart, a.valueEnd))?.[2];
+    if (q === '"') double++;
+    else if (q === "'") double--;
+  }
+  return double > 0 ? '"' : "'";
+}
+
+function applyEdits(content: string, edits: Edit[]): string {
+  return [...edits].sort((a, b) => b.start - a.start).reduce((text, e) => text.slice(0, e.start) + e.text + text.slice(e.end), content);
+}
+
+function appendLines(content: string, lines: string[]): string {
+  if (lines.length === 0) return content;
+  const eol = detectEol(content);
+  const base = content === "" || content.endsWith("\n") ? content : content + eol;
+  return base + lines.map((l) => l + eol).join("");
+}
