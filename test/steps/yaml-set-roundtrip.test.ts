@@ -37,22 +37,29 @@ const layouts: Record<string, string> = {
   missing: "s:\n  other: 1\n",
 };
 
-function planned(before: string, value: unknown): string {
+function planned(before: string, set: Record<string, unknown>): string {
   const { facts } = memoryFacts({ files: { "/c.yaml": before } });
-  const change = yamlSet.plan({ file: "/c.yaml", set: { "s.v": value } }, facts, ctx).changes[0];
+  const change = yamlSet.plan({ file: "/c.yaml", set }, facts, ctx).changes[0];
   if (change?.kind !== "write-file") throw new Error("expected a write-file change");
   return change.content;
 }
 
+// Alone, a scalar edit rewrites its source token; with an added key the whole document is re-serialised.
+const companions: Record<string, Record<string, unknown>> = { alone: {}, restructured: { "added.k": 1 } };
+
 describe("yaml_set output reads back exactly", () => {
   for (const [layout, before] of Object.entries(layouts)) {
-    for (const [label, value] of Object.entries(hostile)) {
-      it(`${label} into ${layout}`, () => {
-        const content = planned(before, value);
-        expect(parse(content), content.slice(0, 300)).to.deep.equal({ s: { v: value, other: 1 } });
-        const { facts } = memoryFacts({ files: { "/c.yaml": content } });
-        expect(yamlSet.plan({ file: "/c.yaml", set: { "s.v": value } }, facts, ctx).changes, "second run").to.deep.equal([]);
-      });
+    for (const [route, extra] of Object.entries(companions)) {
+      for (const [label, value] of Object.entries(hostile)) {
+        it(`${label} into ${layout} (${route})`, () => {
+          const set = { "s.v": value, ...extra };
+          const content = planned(before, set);
+          const added = route === "alone" ? {} : { added: { k: 1 } };
+          expect(parse(content), content.slice(0, 300)).to.deep.equal({ s: { v: value, other: 1 }, ...added });
+          const { facts } = memoryFacts({ files: { "/c.yaml": content } });
+          expect(yamlSet.plan({ file: "/c.yaml", set }, facts, ctx).changes, "second run").to.deep.equal([]);
+        });
+      }
     }
   }
 });

@@ -1,0 +1,63 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { startFleet, type Fleet, type SandboxBackend } from "../../src/sandbox/fleet.js";
+import { writeBkTree } from "../../src/sandbox/bk-tree.js";
+
+export const BACKENDS: SandboxBackend[] = ["sshd", "ssh2"];
+
+/** A fleet for one describe block: started before, stopped after; `reset()` rewrites every host's tree. */
+export function useFleet(hosts: number, backend: SandboxBackend): { fleet: () => Fleet; dir: () => string; reset: () => Promise<void> } {
+  let fleet: Fleet | undefined;
+  let dir = "";
+  before(async function () {
+    this.timeout(60_000);
+    dir = mkdtempSync(join(tmpdir(), `bkplay-${backend}-`));
+    fleet = await startFleet({ hosts, dir, backend });
+  });
+  after(async () => {
+    await fleet?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const get = (): Fleet => {
+    if (!fleet) throw new Error("fleet not started");
+    return fleet;
+  };
+  return {
+    fleet: get,
+    dir: () => dir,
+    reset: async () => {
+      await Promise.all(get().hosts.map(async (h) => {
+        rmSync(h.root, { recursive: true, force: true });
+        await writeBkTree(h.root, h.roles);
+      }));
+    },
+  };
+}
+
+export interface InventoryTweaks {
+  /** Extra vars per host name. */
+  vars?: Record<string, Record<string, unknown>>;
+  /** Extra hosts (e.g. an unreachable one) added to group `paas`. */
+  extraHosts?: Record<string, { address: string; port: number }>;
+  ssh?: Record<string, unknown>;
+}
+
+/** A native inventory for the fleet (same groups as the fleet's own hosts.yaml) with test-specific changes. */
+export function writeInventory(fleet: Fleet, file: string, tweaks: InventoryTweaks = {}): string {
+  const groups: Record<string, { hosts: Record<string, unknown> }> = {};
+  for (const h of fleet.hosts) {
+    for (const role of h.roles) {
+      groups[role] ??= { hosts: {} };
+      groups[role].hosts[h.name] = { address: h.address, port: h.port, vars: { paas_root: h.root, ...(tweaks.vars?.[h.name] ?? {}) } };
+    }
+  }
+  for (const [name, h] of Object.entries(tweaks.extraHosts ?? {})) {
+    groups.paas ??= { hosts: {} };
+    groups.paas.hosts[name] = { address: h.address, port: h.port, vars: { paas_root: "/nonexistent" } };
+  }
+  const doc = { ssh: { identity_file: fleet.identityFile, known_hosts: fleet.knownHostsFile, ...(tweaks.ssh ?? {}) }, groups };
+  writeFileSync(file, stringify(doc));
+  return file;
+}

@@ -1,0 +1,22 @@
+import { createHash } from "node:crypto";
+import { lstatSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { join } from "node:path";
+
+/** Every entry under `root` with its type, mode, owner, mtime and content hash: equal snapshots mean nothing was touched. */
+export function snapshotTree(root: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name);
+      const st = lstatSync(path);
+      const meta = `${st.mode.toString(8)} ${st.uid}:${st.gid} ${st.mtimeMs}`;
+      if (st.isSymbolicLink()) out[path] = `link ${readlinkSync(path)} ${meta}`;
+      else if (st.isDirectory()) {
+        out[path] = `dir ${meta}`;
+        walk(path);
+      } else out[path] = `file ${createHash("sha256").update(readFileSync(path)).digest("hex")} ${meta}`;
+    }
+  };
+  walk(root);
+  return out;
+}
