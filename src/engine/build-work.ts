@@ -83,7 +83,7 @@ function dedupeByHost(problems: Problem[]): Problem[] {
 }
 
 /** Local files for uploads: resolved against the playbook's directory; hashed once. */
-export function localContext(playbookDir: string): StepContext & { readLocal(path: string): Buffer } {
+export function localContext(playbookDir: string): StepContext & { readLocal: (path: string) => Buffer } {
   const cache = new Map<string, Buffer>();
   const read = (path: string): Buffer => {
     const full = resolve(playbookDir, path);

@@ -15,10 +15,10 @@ export class HostFacts implements Facts {
 
   constructor(private readonly gathered: Gathered) {}
 
-  private raw<T>(probe: Probe): T {
+  private raw(probe: Probe): Gathered extends Map<string, infer V> ? V : never {
     const key = probeKey(probe);
     if (!this.gathered.has(key)) throw new InternalError(`fact read without a probe: ${key.replaceAll("\0", " ")}`);
-    return this.gathered.get(key) as T;
+    return this.gathered.get(key) ?? null;
   }
 
   /** Symlinks resolve to their target, so edits through a link and to the target meet. */
@@ -31,7 +31,7 @@ export class HostFacts implements Facts {
   }
 
   file(path: string): FileFact {
-    const base = this.raw<FileFact>({ kind: "file", path });
+    const base = this.raw({ kind: "file", path }) as FileFact;
     const over = this.overlay.get(this.target(path));
     if (!over) return base;
     return over.exists ? { ...base, ...over, path } : { path, exists: false };
@@ -39,7 +39,7 @@ export class HostFacts implements Facts {
 
   stat(path: string): StatFact {
     const key = probeKey({ kind: "stat", path });
-    const base = (this.gathered.has(key) ? this.raw<StatFact>({ kind: "stat", path }) : this.raw<FileFact>({ kind: "file", path }));
+    const base = (this.gathered.has(key) ? this.raw({ kind: "stat", path }) : this.raw({ kind: "file", path })) as StatFact;
     const over = this.overlay.get(this.target(path));
     if (!over) return base;
     if (!over.exists) return { path, exists: false };
@@ -48,7 +48,7 @@ export class HostFacts implements Facts {
   }
 
   tree(path: string): TreeEntry[] | undefined {
-    return this.raw<TreeEntry[] | null>({ kind: "tree", path }) ?? undefined;
+    return (this.raw({ kind: "tree", path }) as TreeEntry[] | null) ?? undefined;
   }
 
   command(command: string): CommandFact {

@@ -23,11 +23,11 @@ export interface RunOptions {
   backupRoot: string;
   /** Overrides every host's policy (from --host-key-checking). */
   hostKeyPolicy?: HostKeyPolicy;
-  readLocal(path: string): Buffer;
+  readLocal: (path: string) => Buffer;
   /** Cross-host conditions on the predicted end state of every host; any message refuses the whole run. */
-  checkInvariants?(plans: ReadonlyMap<string, HostPlan>): string[];
-  onEvent?(event: RunEvent): void;
-  connect?(spec: ConnectSpec): Promise<Transport>;
+  checkInvariants?: (plans: ReadonlyMap<string, HostPlan>) => string[];
+  onEvent?: (event: RunEvent) => void;
+  connect?: (spec: ConnectSpec) => Promise<Transport>;
 }
 
 const SHELL = "sh -s";

@@ -19,16 +19,15 @@ export function shellWarnings(playbook: Playbook): Problem[] {
 
 function unquotedMustaches(text: string): string[] {
   const found: string[] = [];
-  const visit = (node: hbs.AST.Node): void => {
+  // Only the node kinds a template string can hold are walked: statements, and the bodies of blocks.
+  const visit = (node: { type: string; body?: hbs.AST.Statement[]; program?: hbs.AST.Program; inverse?: hbs.AST.Program; path?: unknown }): void => {
     if (node.type === "MustacheStatement") {
-      const m = node as hbs.AST.MustacheStatement;
-      const head = (m.path as hbs.AST.PathExpression).original;
+      const head = (node.path as hbs.AST.PathExpression).original;
       if (head !== "quote") found.push(head);
     }
-    for (const child of (node as hbs.AST.Program).body ?? []) visit(child);
-    const block = node as hbs.AST.BlockStatement;
-    if (block.program) visit(block.program);
-    if (block.inverse) visit(block.inverse);
+    for (const child of node.body ?? []) visit(child);
+    if (node.program) visit(node.program);
+    if (node.inverse) visit(node.inverse);
   };
   try {
     visit(Handlebars.parse(text));

@@ -29,8 +29,18 @@ hb.registerHelper({
 export const HELPERS: readonly string[] = ["quote", "json", "regex", "default", "join", "parent_domain", "addresses"];
 
 function stringify(value: unknown): string {
-  if (value === null || value === undefined) return "";
-  return typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value as number | boolean);
+  switch (typeof value) {
+    case "string":
+      return value;
+    case "number":
+    case "boolean":
+    case "bigint":
+      return String(value);
+    case "undefined":
+      return "";
+    default:
+      return value === null ? "" : JSON.stringify(value);
+  }
 }
 
 export function isTemplate(text: string): boolean {

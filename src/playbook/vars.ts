@@ -35,7 +35,7 @@ export function readVarsFile(file: string): Record<string, GivenVar> {
     throw new InputError({ message: "a vars file must be a mapping of name: value", location: source.locate([]) });
   }
   return Object.fromEntries(
-    Object.entries(data).map(([name, value]) => [name, { value, origin: `${file}`, location: source.locateKey([name]) }]),
+    Object.entries(data as Record<string, unknown>).map(([name, value]) => [name, { value, origin: file, location: source.locateKey([name]) }]),
   );
 }
 
@@ -130,5 +130,5 @@ function dedupe(problems: Problem[]): Problem[] {
 export function secretValues(playbook: Playbook, values: Record<string, unknown>): string[] {
   return Object.entries(playbook.vars)
     .filter(([name, spec]) => spec.secret === true && values[name] !== undefined && values[name] !== null)
-    .map(([name]) => String(values[name] as string));
+    .map(([name]) => (typeof values[name] === "string" ? values[name] : JSON.stringify(values[name])));
 }

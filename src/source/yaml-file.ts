@@ -33,7 +33,7 @@ export function decodeUtf8(file: string, buf: Buffer): string {
     return new TextDecoder("utf-8", { fatal: true }).decode(buf);
   } catch {
     const bad = firstInvalidUtf8(buf);
-    throw new InputError({ message: "file is not valid UTF-8 text", location: locateOffset(file, buf.subarray(0, bad).toString("utf8"), bad) });
+    throw new InputError({ message: "file is not valid UTF-8 text", location: locateOffset(file, buf.subarray(0, bad).toString("utf8")) });
   }
 }
 
@@ -53,7 +53,7 @@ function firstInvalidUtf8(buf: Buffer): number {
   return lo;
 }
 
-function locateOffset(file: string, text: string, _offset: number): SourceLocation {
+function locateOffset(file: string, text: string): SourceLocation {
   const lines = text.split("\n");
   return { file, line: lines.length, col: (lines.at(-1)?.length ?? 0) + 1 };
 }
@@ -61,7 +61,7 @@ function locateOffset(file: string, text: string, _offset: number): SourceLocati
 export function parseYamlText(file: string, text: string): YamlSource {
   if (text.includes("\0")) {
     const before = text.slice(0, text.indexOf("\0"));
-    throw new InputError({ message: "file contains a NUL byte (binary data?)", location: locateOffset(file, before, before.length) });
+    throw new InputError({ message: "file contains a NUL byte (binary data?)", location: locateOffset(file, before) });
   }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });

@@ -46,16 +46,16 @@ export interface InventoryTweaks {
 
 /** A native inventory for the fleet (same groups as the fleet's own hosts.yaml) with test-specific changes. */
 export function writeInventory(fleet: Fleet, file: string, tweaks: InventoryTweaks = {}): string {
-  const groups: Record<string, { hosts: Record<string, unknown> }> = {};
+  const groups: Record<string, { hosts: Record<string, unknown> } | undefined> = {};
   for (const h of fleet.hosts) {
     for (const role of h.roles) {
-      groups[role] ??= { hosts: {} };
-      groups[role].hosts[h.name] = { address: h.address, port: h.port, vars: { paas_root: h.root, ...(tweaks.vars?.[h.name] ?? {}) } };
+      const group = (groups[role] ??= { hosts: {} });
+      group.hosts[h.name] = { address: h.address, port: h.port, vars: { paas_root: h.root, ...(tweaks.vars?.[h.name] ?? {}) } };
     }
   }
   for (const [name, h] of Object.entries(tweaks.extraHosts ?? {})) {
-    groups.paas ??= { hosts: {} };
-    groups.paas.hosts[name] = { address: h.address, port: h.port, vars: { paas_root: "/nonexistent" } };
+    const group = (groups.paas ??= { hosts: {} });
+    group.hosts[name] = { address: h.address, port: h.port, vars: { paas_root: "/nonexistent" } };
   }
   const doc = { ssh: { identity_file: fleet.identityFile, known_hosts: fleet.knownHostsFile, ...(tweaks.ssh ?? {}) }, groups };
   writeFileSync(file, stringify(doc));

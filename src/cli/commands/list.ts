@@ -22,7 +22,7 @@ export function listCommand(o: { json?: boolean }): void {
       name: p.name,
       description: p.description,
       vars: Object.entries(p.vars).map(([name, spec]): ListedVar => {
-        const v: ListedVar = { name, required: !("default" in spec), type: String(spec.type ?? "string"), secret: spec.secret === true, description: spec.description ?? "" };
+        const v: ListedVar = { name, required: !("default" in spec), type: Array.isArray(spec.type) ? spec.type.join("|") : (spec.type ?? "string"), secret: spec.secret === true, description: spec.description ?? "" };
         if ("default" in spec) v.default = spec.default;
         return v;
       }),
