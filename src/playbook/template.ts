@@ -10,6 +10,8 @@ const args = (list: unknown[]): unknown[] => list.slice(0, -1);
 
 hb.registerHelper({
   quote: (value: unknown) => shellQuote(stringify(value)),
+  /** A MariaDB/MySQL string literal, `it's \` → `'it''s \\'` (backslash escapes unless NO_BACKSLASH_ESCAPES). */
+  sql_string: (value: unknown) => `'${stringify(value).replaceAll("\\", "\\\\").replaceAll("'", "''")}'`,
   json: (value: unknown) => JSON.stringify(value),
   regex: (value: unknown) => escapeRegex(stringify(value)),
   default: (...list: unknown[]) => args(list).find((v) => v !== undefined && v !== null && v !== "") ?? "",
@@ -17,6 +19,8 @@ hb.registerHelper({
     const [items, sep] = args(list);
     return Array.isArray(items) ? items.map(stringify).join(typeof sep === "string" ? sep : ",") : stringify(items);
   },
+  /** `add agent_timeout 60` → the numeric sum (rendered as text; a var default is then coerced to its declared type). */
+  add: (...list: unknown[]) => args(list).reduce<number>((sum, v) => sum + Number(v), 0),
   /** `parent_domain "paas.bk.com"` → "bk.com". */
   parent_domain: (value: unknown) => stringify(value).split(".").slice(1).join("."),
   /** `addresses groups "appo" "appt"` → unique addresses of the hosts in those groups. */
@@ -26,7 +30,7 @@ hb.registerHelper({
   },
 });
 
-export const HELPERS: readonly string[] = ["quote", "json", "regex", "default", "join", "parent_domain", "addresses"];
+export const HELPERS: readonly string[] = ["quote", "sql_string", "json", "regex", "default", "join", "add", "parent_domain", "addresses"];
 
 function stringify(value: unknown): string {
   switch (typeof value) {

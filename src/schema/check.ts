@@ -24,7 +24,9 @@ const compiled = new Map<object, ValidateFunction>();
 export function compile(schema: Record<string, unknown>): ValidateFunction {
   let fn = compiled.get(schema);
   if (!fn) {
-    fn = ajv().compile(schema);
+    // A schema with an $id (the playbook schema, rebuilt per load) compiles once: Ajv refuses a second $id.
+    const id = typeof schema.$id === "string" ? schema.$id : undefined;
+    fn = (id === undefined ? undefined : ajv().getSchema(id)) ?? ajv().compile(schema);
     compiled.set(schema, fn);
   }
   return fn;
