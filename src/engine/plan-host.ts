@@ -45,7 +45,7 @@ export function planHost(work: HostWork, gathered: Gathered): HostPlan {
         facts.record(c);
         addChange(changes, owners, c, steps.length - 1);
       }
-      result.changes = plan.changes;
+      result.changes = plan.changes.map(reportable);
       result.messages.push(...(plan.messages ?? []));
       result.diffs = [...diffsBefore].map(([path, before]): FileDiff => ({ path, before, after: facts.contentAt(path) }));
       const status: StepStatus = plan.unknown ? "unknown" : plan.changes.length > 0 ? "changed" : "ok";
@@ -63,6 +63,13 @@ export function planHost(work: HostWork, gathered: Gathered): HostPlan {
   for (const s of work.steps) planOne(s, false);
   for (const h of work.handlers) if (notified.has(h.def.name)) planOne(h, true);
   return { steps, changes, owners, failed, facts };
+}
+
+/** A command's stdin is where secrets travel (option files, passwords): reports show its `display`, never the stdin. */
+function reportable(c: Change): Change {
+  if (c.kind !== "run") return c;
+  const { stdin: _secretChannel, ...shown } = c;
+  return shown;
 }
 
 /** Later writes to a file already written this run merge into the first write (which holds the original sha). */

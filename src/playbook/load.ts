@@ -6,6 +6,7 @@ import { checkAgainst, compile } from "../schema/check.js";
 import { closest } from "../schema/closest.js";
 import { decodeUtf8, parseYamlText, type YamlSource } from "../source/yaml-file.js";
 import { buildPlaybookSchema, STEP_COMMON_KEYS, stepTypeNames } from "./schema.js";
+import { checkTemplateSyntax } from "./check-templates.js";
 import { checkVarSpecs } from "./var-specs.js";
 import { isTemplate } from "./template.js";
 import type { Play, Playbook, StepDef, VarSpec } from "./types.js";
@@ -52,7 +53,8 @@ export function loadPlaybook(ref: string): Playbook {
     path: ["plays", i],
     steps: p.steps.map((s, j) => toStep(s, ["plays", i, "steps", j], source)),
   }));
-  const more = [...checkVarSpecs(vars, source), ...checkNotify(plays, handlers, source)];
+  const steps = [...plays.flatMap((p) => p.steps), ...handlers];
+  const more = [...checkVarSpecs(vars, source), ...checkTemplateSyntax(vars, steps, source), ...checkNotify(plays, handlers, source)];
   if (more.length > 0) throw new InputError(sortProblems(more));
   return {
     name: raw.name,
@@ -61,6 +63,7 @@ export function loadPlaybook(ref: string): Playbook {
     dir: dirname(file),
     sha256: createHash("sha256").update(bytes).digest("hex"),
     vars,
+    varLocations: Object.fromEntries(Object.keys(vars).map((name) => [name, source.locateKey(["vars", name])])),
     plays,
     handlers,
   };

@@ -10,7 +10,8 @@ export function shellWarnings(playbook: Playbook): Problem[] {
     const names = stepTypes.get(s.type)?.shellParams ?? [];
     return names.flatMap((param) => {
       const text = s.params[param];
-      if (typeof text !== "string" || !text.includes("{{")) return [];
+      // A parameter that is exactly one variable is a whole command chosen by the operator, not a value inside one.
+      if (typeof text !== "string" || !text.includes("{{") || /^\{\{\s*[\w.]+\s*\}\}$/.test(text)) return [];
       const bare = unquotedMustaches(text);
       return bare.length === 0 ? [] : [{ message: `warning: ${bare.map((b) => `{{${b}}}`).join(", ")} reaches a shell command without {{quote …}}`, location: s.location, path: [...s.path, s.type, param].join(".") }];
     });

@@ -70,13 +70,15 @@ export function compileTemplate(text: string): Renderer {
     fn = (context) => lookup(context, path, single);
   } else {
     let delegate: HandlebarsTemplateDelegate;
+    let args: string[];
     try {
-      hb.parse(text);
+      args = helperArguments(hb.parse(text));
       delegate = hb.compile(text, { strict: true, noEscape: true, knownHelpersOnly: false });
     } catch (err) {
-      throw new TemplateError(`template syntax error: ${firstLine((err as Error).message)}`);
+      throw new TemplateError(`template syntax error: ${syntaxProblem((err as Error).message)}`);
     }
     fn = (context) => {
+      for (const name of args) lookup(context, name.split("."), name);
       try {
         return delegate(context);
       } catch (err) {
@@ -86,6 +88,38 @@ export function compileTemplate(text: string): Renderer {
   }
   cache.set(text, fn);
   return fn;
+}
+
+/**
+ * Handlebars' strict mode leaves helper arguments unchecked (`{{quote missing}}` renders ''): the variables passed
+ * to helpers and blocks, outside blocks that change the context (`#each`, `#with`), to be checked before rendering.
+ */
+function helperArguments(program: hbs.AST.Program): string[] {
+  const found: string[] = [];
+  const params = (node: { params: hbs.AST.Expression[] }): void => {
+    for (const p of node.params) {
+      if (p.type === "SubExpression") params(p as hbs.AST.SubExpression);
+      if (p.type !== "PathExpression") continue;
+      const path = p as hbs.AST.PathExpression;
+      if (!path.data && path.depth === 0 && !/^this\b/.test(path.original)) found.push(path.original);
+    }
+  };
+  const visit = (body: hbs.AST.Statement[]): void => {
+    for (const s of body) {
+      if (s.type === "MustacheStatement") params(s as hbs.AST.MustacheStatement);
+      if (s.type !== "BlockStatement") continue;
+      const block = s as hbs.AST.BlockStatement;
+      params(block);
+      if (["if", "unless"].includes(block.path.original)) {
+        // The typings say `inverse` is always there; it is not without {{else}}.
+        const inverse = block.inverse as hbs.AST.Program | undefined;
+        visit(block.program.body);
+        visit(inverse?.body ?? []);
+      }
+    }
+  };
+  visit(program.body);
+  return found;
 }
 
 export class TemplateError extends Error {
@@ -106,6 +140,19 @@ function lookup(context: Record<string, unknown>, path: string[], whole: string)
 function explain(message: string): string {
   const undef = /^"?([^"]+)"? not defined in/.exec(message);
   return undef ? `undefined variable '${undef[1] ?? ""}'` : firstLine(message);
+}
+
+/** Handlebars says "Parse error on line 1: …excerpt… Expecting 'A', 'B', got 'X'": keep what went wrong. */
+function syntaxProblem(message: string): string {
+  const got = /got '(\w+)'\s*$/.exec(message)?.[1];
+  if (got === undefined) return firstLine(message);
+  const what: Record<string, string> = {
+    EOF: "the template ends inside an open {{#block}}",
+    INVALID: "unexpected character inside {{ }} (a missing '}'?)",
+    OPEN_ENDBLOCK: "{{/…}} closes no open block",
+    CLOSE: "unexpected '}}'",
+  };
+  return what[got] ?? `unexpected ${got.toLowerCase().replace(/_/g, " ")}`;
 }
 
 function firstLine(message: string): string {

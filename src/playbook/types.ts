@@ -40,6 +40,8 @@ export interface Playbook {
   /** sha256 of the playbook file's bytes (recorded in reports and plans). */
   sha256: string;
   vars: Record<string, VarSpec>;
+  /** Where each variable is declared (problems with its default or its absence point there). */
+  varLocations: Record<string, SourceLocation>;
   plays: Play[];
   /** Handlers in declaration order; run once each, only when notified by a change. */
   handlers: StepDef[];

@@ -35,7 +35,7 @@ export function readVarsFile(file: string): Record<string, GivenVar> {
     throw new InputError({ message: "a vars file must be a mapping of name: value", location: source.locate([]) });
   }
   return Object.fromEntries(
-    Object.entries(data as Record<string, unknown>).map(([name, value]) => [name, { value, origin: file, location: source.locateKey([name]) }]),
+    Object.entries(data as Record<string, unknown>).map(([name, value]) => [name, { value, origin: `vars file ${name}`, location: source.locateKey([name]) }]),
   );
 }
 
@@ -68,6 +68,8 @@ export function resolveHostVars(
   const base = inventoryContext(inventory, host);
   const context: Record<string, unknown> = { ...base };
   const resolving: string[] = [];
+  /** Invalid variables and the defaults computed from them (whose own problems would only echo the first). */
+  const invalid = new Set<string>();
   const resolved = new Map<string, unknown>();
   const who = host ? `host ${host.name}: ` : "";
 
@@ -79,23 +81,27 @@ export function resolveHostVars(
     resolving.push(name);
     try {
       const g = given[name];
+      const declared = playbook.varLocations[name];
       let value: unknown;
       let origin: string;
+      let at = g?.location;
       if (g) [value, origin] = [g.value, g.origin];
       else if (host && name in host.vars) [value, origin] = [host.vars[name], `inventory var '${name}' of ${host.name}`];
-      else if ("default" in spec) [value, origin] = [renderDeep(spec.default, context), `default of '${name}'`];
+      else if ("default" in spec) [value, origin, at] = [renderDeep(spec.default, context), `default of '${name}'`, declared];
       else {
-        problems.push({ message: `missing required variable '${name}'${spec.description ? ` (${spec.description})` : ""}; pass -e ${name}=…` });
+        invalid.add(name);
+        problems.push({ message: `${who}missing required variable '${name}'${spec.description ? ` (${spec.description})` : ""}; pass -e ${name}=…`, ...(declared ? { location: declared } : {}) });
         value = undefined;
         origin = "";
       }
       value = coerce(spec, value);
       if (value !== undefined) {
         const validate = compile(schemaOf(spec));
-        if (!validate(value)) {
+        if (!validate(value) && !invalid.has(name)) {
+          invalid.add(name);
           const shown = spec.secret ? "••••" : JSON.stringify(value);
           const p: Problem = { message: `${who}${origin}: ${shown} ${validate.errors?.map((e) => e.message).join(", ") ?? "is invalid"}` };
-          if (g?.location) p.location = g.location;
+          if (at) p.location = at;
           problems.push(p);
         }
       }
@@ -107,7 +113,12 @@ export function resolveHostVars(
   };
 
   for (const [name, spec] of Object.entries(playbook.vars)) {
-    Object.defineProperty(context, name, { enumerable: true, configurable: true, get: () => resolve(name, spec) });
+    const get = (): unknown => {
+      const value = resolve(name, spec);
+      if (invalid.has(name)) resolving.forEach((n) => invalid.add(n));
+      return value;
+    };
+    Object.defineProperty(context, name, { enumerable: true, configurable: true, get });
   }
   for (const [name, value] of Object.entries(values)) if (!(name in playbook.vars)) context[name] = value;
   for (const [name, spec] of Object.entries(playbook.vars)) {
@@ -115,7 +126,8 @@ export function resolveHostVars(
       values[name] = resolve(name, spec);
     } catch (err) {
       if (!(err instanceof TemplateError)) throw err;
-      problems.push({ message: `${who}default of '${name}': ${err.message}` });
+      const declared = playbook.varLocations[name];
+      problems.push({ message: `${who}default of '${name}': ${err.message}`, ...(declared ? { location: declared } : {}) });
     }
   }
   return { values, problems: dedupe(problems) };

@@ -1,6 +1,8 @@
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { readFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import type { Server as NetServer } from "node:net";
 import { homedir } from "node:os";
 import ssh2 from "ssh2";
 import type { AuthContext, Connection, ParsedKey, ServerChannel } from "ssh2";
@@ -64,7 +66,7 @@ function serveConnection(client: Connection, allowed: ParsedKey, children: Set<C
   });
 }
 
-function listen(server: Server): Promise<number> {
+function listen(server: NetServer): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once("error", reject).listen(0, "127.0.0.1", () => { resolve((server.address() as { port: number }).port); });
   });
@@ -77,10 +79,15 @@ export async function serveSsh2Hosts(hosts: SandboxServerHost[], clientPublicKey
   const connections = new Set<Connection>();
   const children = new Set<ChildProcess>();
   const servers = await Promise.all(hosts.map(async (host) => {
-    const server = new Server({ hostKeys: [await readFile(host.hostKeyFile)] }, (client) => {
+    const ssh = new Server({ hostKeys: [await readFile(host.hostKeyFile)] }, (client) => {
       connections.add(client);
       client.on("close", () => connections.delete(client));
       serveConnection(client, allowed, children);
+    });
+    // Own TCP server so Nagle can be turned off; ssh2 leaves it on, costing ~40 ms per exchange.
+    const server = createServer((socket) => {
+      socket.setNoDelay(true);
+      ssh.injectSocket(socket);
     });
     return { server, running: { name: host.name, port: await listen(server) } };
   }));

@@ -46,10 +46,15 @@ export function checkAgainst(
 export function translate(errors: ErrorObject[], source: YamlSource, base: readonly (string | number)[]): Problem[] {
   const problems: Problem[] = [];
   const seen = new Set<string>();
-  for (const e of pruneAlternatives(errors)) {
+  const suggested = new Set(errors.flatMap((e) => (e.keyword === "additionalProperties" ? [`${e.instancePath}/${closest(String(e.params.additionalProperty), allowedKeys(e)) ?? ""}`] : [])));
+  const kept = pruneAlternatives(errors).filter(
+    (e) => !(e.keyword === "required" && suggested.has(`${e.instancePath}/${String(e.params.missingProperty)}`)) && !(e.keyword === "propertyNames" && errors.some((o) => o.propertyName !== undefined)),
+  );
+  for (const e of kept) {
     const rel = e.instancePath.split("/").slice(1).map(unescapePointer);
     const path = [...base, ...rel];
-    const { message, keyPath, atKey } = describe(e);
+    const described = describe(e);
+    const { message, keyPath, atKey } = e.propertyName === undefined ? described : { message: `key '${e.propertyName}' ${described.message}`, keyPath: e.propertyName, atKey: true };
     const full = keyPath === undefined ? path : [...path, keyPath];
     const location = atKey ? source.locateKey(full) : source.locate(full);
     const problem: Problem = { message, location };

@@ -1,7 +1,7 @@
 import { connect as connectTcp } from "node:net";
 import { performance } from "node:perf_hooks";
 import ssh2 from "ssh2";
-import type { ClientChannel } from "ssh2";
+import type { Client as SshClient, ClientChannel } from "ssh2";
 import { ConnectError } from "../errors.js";
 import { exitCodeOf } from "./exit-code.js";
 import { describeHost, knownHostsFileOf, verifyHostKey } from "./host-key-check.js";
@@ -44,16 +44,18 @@ export async function connectSsh(spec: ConnectSpec): Promise<Transport> {
   sock.setNoDelay(true);
   let refusal: string | null = null;
   await new Promise<void>((resolve, reject) => {
+    let settled = false;
+    // Stays attached: ssh2 may emit a second error (e.g. on socket close) after the first failure.
     const fail = (error: SshError): void => {
-      client.off("ready", succeed);
+      if (settled) return;
+      settled = true;
       sock.destroy();
       reject(new ConnectError(spec.name, refusal ?? describeFailure(spec, auth, error), { cause: error }));
     };
-    const succeed = (): void => {
-      client.off("error", fail);
+    client.on("error", fail).once("ready", () => {
+      settled = true;
       resolve();
-    };
-    client.once("ready", succeed).once("error", fail);
+    });
     const hostVerifier = (key: Buffer, verify: (valid: boolean) => void): void => {
       verifyHostKey(spec, key).then(
         (reason) => {
@@ -75,7 +77,7 @@ export async function connectSsh(spec: ConnectSpec): Promise<Transport> {
   return wrapClient(spec, client);
 }
 
-function wrapClient(spec: ConnectSpec, client: Client): Transport {
+function wrapClient(spec: ConnectSpec, client: SshClient): Transport {
   const pending = new Set<(error: ConnectError) => void>();
   let lost: ConnectError | null = null;
   const loseConnection = (reason: string): void => {

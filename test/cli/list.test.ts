@@ -1,0 +1,27 @@
+import { expect } from "chai";
+import { bkplay } from "../support/cli.js";
+
+interface Listed {
+  name: string;
+  vars: { name: string; required: boolean; default?: unknown }[];
+}
+
+describe("bkplay list", () => {
+  it("shows change-domain with its variables", async () => {
+    const r = await bkplay(["list"]);
+    expect(r.code).to.equal(0);
+    expect(r.stdout).to.match(/^change-domain — /m);
+    expect(r.stdout).to.match(/^\s+new_domain\s+string\s+required\b/m);
+    expect(r.stdout).to.match(/^\s+paas_root\s+string\s+default "\/data\/bkce"/m);
+  });
+
+  it("--json parses, with required variables and defaults", async () => {
+    const r = await bkplay(["list", "--json"]);
+    expect(r.code).to.equal(0);
+    const listed = JSON.parse(r.stdout) as Listed[];
+    const vars = listed.find((p) => p.name === "change-domain")?.vars ?? [];
+    expect(vars.find((v) => v.name === "new_domain")).to.include({ required: true });
+    expect(vars.find((v) => v.name === "paas_root")).to.include({ required: false, default: "/data/bkce" });
+    expect(vars.find((v) => v.name === "cc_host")).to.include({ required: false, default: null });
+  });
+});
