@@ -16,6 +16,7 @@ const PRELUDE = String.raw`
 umask 022
 bk_tmps=''
 trap 'rm -f -- $bk_tmps' EXIT
+trap 'exit 129' HUP INT TERM PIPE
 bk_b64() { printf '%s' "$1" | base64 -w0; }
 bk_fail() { printf '%s F %s\n' "$1" "$(bk_b64 "$2")"; exit 1; }
 bk_sha() { if [ -f "$1" ]; then sha256sum < "$1" | cut -c1-64; elif [ -e "$1" ]; then echo other; else echo none; fi; }

@@ -8,6 +8,7 @@ import { readGathered } from "./gathered.js";
 import { planHost, type HostPlan } from "./plan-host.js";
 import { mapPool } from "./pool.js";
 import { buildProbeScript, probeKey } from "./probe-script.js";
+import { remoteShell, type RemoteShell } from "./remote-shell.js";
 import type { HostResult, RunReport } from "./results.js";
 import { probesOf, type HostWork } from "./work.js";
 
@@ -30,7 +31,6 @@ export interface RunOptions {
   connect?: (spec: ConnectSpec) => Promise<Transport>;
 }
 
-const SHELL = "sh -s";
 
 export function connectSpecOf(host: Host, policy?: HostKeyPolicy): ConnectSpec {
   const spec: ConnectSpec = {
@@ -58,10 +58,11 @@ export async function runPlaybook(works: readonly HostWork[], opts: RunOptions):
   const report: RunReport = { runId: opts.runId, playbook: opts.playbook.name, playbookSha256: opts.playbook.sha256, check: opts.check, startedAt: new Date(started).toISOString(), durationMs: 0, hosts: [], refused: [] };
   const emit = (e: RunEvent): void => opts.onEvent?.(e);
 
-  const prepare = async (work: HostWork): Promise<{ result: HostResult; transport?: Transport; plan?: HostPlan }> => {
+  type Prepared = { host: Host; result: HostResult; transport?: Transport; plan?: HostPlan };
+  const prepare = async (work: HostWork): Promise<Prepared> => {
     const result: HostResult = { host: work.host.name, address: work.host.address, status: "ok", steps: [], backups: [], durations: { connectMs: 0, probeMs: 0, applyMs: 0 } };
     let transport: Transport | undefined;
-    if (work.steps.length === 0 && work.extraProbes.length === 0) return { result };
+    if (work.steps.length === 0 && work.extraProbes.length === 0) return { host: work.host, result };
     try {
       emit({ host: work.host.name, phase: "connect" });
       const t0 = Date.now();
@@ -69,7 +70,8 @@ export async function runPlaybook(works: readonly HostWork[], opts: RunOptions):
       result.durations.connectMs = Date.now() - t0;
       emit({ host: work.host.name, phase: "probe" });
       const probes = dedupe(probesOf(work));
-      const res = await transport.exec(SHELL, { stdin: buildProbeScript(probes) });
+      const shell = remoteShell(work.host);
+      const res = await transport.exec(shell.command, { stdin: shell.stdinPrefix + buildProbeScript(probes) });
       result.durations.probeMs = res.durationMs;
       const { facts, complete } = readGathered(probes, res.stdout.toString("utf8"));
       if (!complete || res.exitCode !== 0) throw new ConnectError(work.host.name, `probe failed (exit ${res.exitCode}): ${res.stderr.toString("utf8").trim().slice(-300)}`);
@@ -79,20 +81,20 @@ export async function runPlaybook(works: readonly HostWork[], opts: RunOptions):
         result.status = "failed";
         result.error = plan.steps.find((s) => s.status === "failed")?.error ?? "a step failed";
       }
-      return { result, transport, plan };
+      return { host: work.host, result, transport, plan };
     } catch (err) {
       await transport?.close();
       result.status = err instanceof ConnectError && !transport ? "unreachable" : "failed";
       result.error = (err as Error).message;
-      return { result };
+      return { host: work.host, result };
     }
   };
 
-  const finish = async (p: { result: HostResult; transport?: Transport; plan?: HostPlan }, refused: boolean): Promise<HostResult> => {
+  const finish = async (p: Prepared, refused: boolean): Promise<HostResult> => {
     const { result, transport, plan } = p;
     try {
       if (plan && transport && !plan.failed && !refused) {
-        if (!opts.check && plan.changes.length > 0) await apply(transport, plan, result, opts, emit);
+        if (!opts.check && plan.changes.length > 0) await apply(transport, remoteShell(p.host), plan, result, opts, emit);
         if (result.status === "ok" && result.steps.some((s) => s.status === "changed" || s.status === "unknown")) result.status = "changed";
       }
       if (refused && result.status === "ok") result.status = "not-started";
@@ -118,10 +120,10 @@ export async function runPlaybook(works: readonly HostWork[], opts: RunOptions):
   return report;
 }
 
-async function apply(transport: Transport, plan: HostPlan, result: HostResult, opts: RunOptions, emit: (e: RunEvent) => void): Promise<void> {
+async function apply(transport: Transport, shell: RemoteShell, plan: HostPlan, result: HostResult, opts: RunOptions, emit: (e: RunEvent) => void): Promise<void> {
   emit({ host: result.host, phase: "apply" });
   const script = buildApplyScript(plan.changes, { runId: opts.runId, backupRoot: opts.backupRoot, readLocal: opts.readLocal });
-  const res = await transport.exec(SHELL, { stdin: script });
+  const res = await transport.exec(shell.command, { stdin: shell.stdinPrefix + script });
   result.durations.applyMs = res.durationMs;
   readApplyOutput(plan, result, res.stdout.toString("utf8"), res.stderr.toString("utf8"), res.exitCode);
 }
