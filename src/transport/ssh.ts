@@ -117,13 +117,21 @@ function wrapClient(spec: ConnectSpec, client: SshClient): Transport {
         // A channel closed by a lost connection must not read as an exit status.
         if (lost === null) action();
       };
-      client.exec(command, (error, channel) => {
-        if (error) {
-          settle(() => { reject(new ConnectError(spec.name, `${describeHost(spec)}: cannot open a session: ${error.message}`, { cause: error })); });
-          return;
-        }
-        void runOnChannel(channel, command, options, started).then((result) => { settle(() => { resolve(result); }); });
-      });
+      const refuseSession = (error: Error): void => {
+        settle(() => { reject(new ConnectError(spec.name, `${describeHost(spec)}: cannot open a session: ${error.message}`, { cause: error })); });
+      };
+      try {
+        client.exec(command, (error, channel) => {
+          if (error) {
+            refuseSession(error);
+            return;
+          }
+          void runOnChannel(channel, command, options, started).then((result) => { settle(() => { resolve(result); }); });
+        });
+      } catch (error) {
+        // ssh2 throws "Not connected" when the socket died before its close event reached us.
+        refuseSession(error as Error);
+      }
     });
   };
 

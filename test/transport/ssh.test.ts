@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { createServer } from "node:net";
+import { connect as connectTcp, createServer } from "node:net";
+import type { Socket } from "node:net";
 import { join } from "node:path";
 import { ensureKeyPair } from "../../src/sandbox/keys.js";
 import { reservePorts } from "../../src/sandbox/ports.js";
@@ -91,6 +92,36 @@ for (const backend of BACKENDS) {
       expect(message).to.include(`offered ssh-ed25519 ${fingerprint(hostKey())}`);
       expect(message).to.include(`known ${fingerprint(Buffer.from(other, "base64"))}`);
       expect(readFileSync(knownHosts, "utf8").split("\n")).to.have.length(2);
+    });
+
+    it("rejects running and later execs with ConnectError when the connection is lost", async () => {
+      // A real TCP relay in front of the host, so the test can cut the wire mid-command.
+      const cut = new Set<Socket>();
+      const relay = createServer((inbound) => {
+        const outbound = connectTcp(specFor().port, "127.0.0.1");
+        inbound.pipe(outbound).pipe(inbound);
+        inbound.on("error", () => undefined);
+        outbound.on("error", () => undefined);
+        cut.add(inbound).add(outbound);
+      });
+      await new Promise<void>((resolve) => relay.listen(0, "127.0.0.1", resolve));
+      const { port } = relay.address() as { port: number };
+      const knownHosts = join(scratch, "relay_known_hosts");
+      writeFileSync(knownHosts, `[127.0.0.1]:${port} ssh-ed25519 ${hostKey().toString("base64")}\n`);
+      const transport = await connect(specFor({ port, knownHosts }));
+      try {
+        const running = transport.exec("sleep 5").catch((e: unknown) => e);
+        await transport.exec("true");
+        for (const socket of cut) socket.destroy();
+        const error = await running;
+        expect(error).to.be.instanceOf(ConnectError);
+        expect((error as Error).message).to.match(new RegExp(`^paas-1 \\(127\\.0\\.0\\.1:${port}\\): connection lost`));
+        const later = await transport.exec("true").catch((e: unknown) => e);
+        expect(later).to.be.instanceOf(ConnectError);
+      } finally {
+        await transport.close();
+        relay.close();
+      }
     });
 
     it("names the key it tried when authentication fails", async () => {
