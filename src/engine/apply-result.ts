@@ -1,21 +1,48 @@
 import { fromBase64, parseRecords } from "./probe-script.js";
+import { sha256 } from "./host-facts.js";
 import type { HostPlan } from "./plan-host.js";
-import type { HostResult } from "./results.js";
+import type { FileRecord, HostResult } from "./results.js";
+import type { Change } from "../steps/types.js";
+
+/** What a change did to a file, for the audit log and rollback; null when it touches no file content. */
+function fileRecord(c: Change, backup: string | undefined): FileRecord | null {
+  const withBackup = (r: FileRecord): FileRecord => (backup === undefined ? r : { ...r, backup });
+  switch (c.kind) {
+    case "write-file":
+      return withBackup({ path: c.path, beforeSha256: c.beforeSha256, afterSha256: sha256(c.content) });
+    case "upload":
+      return withBackup({ path: c.path, beforeSha256: c.beforeSha256, afterSha256: c.sha256 });
+    case "remove":
+      return withBackup({ path: c.path, beforeSha256: null, afterSha256: null });
+    default:
+      return null;
+  }
+}
 
 /** Fold the apply script's records into the host's step results. */
-export function readApplyOutput(plan: HostPlan, host: HostResult, stdout: string, stderr: string, exitCode: number): void {
+export function readApplyOutput(plan: Pick<HostPlan, "changes" | "owners">, host: HostResult, stdout: string, stderr: string, exitCode: number): void {
   const { records, complete } = parseRecords(stdout);
   const done = new Set<number>();
+  const backups = new Map<number, string>();
   for (const r of records) {
-    const step = host.steps[plan.owners[r.index] ?? -1];
+    const owner = plan.owners[r.index] ?? 0;
+    const step = host.steps[owner];
     const change = plan.changes[r.index];
-    if (r.field === "D") done.add(r.index);
-    else if (r.field === "B") host.backups.push(fromBase64(r.values[0]));
-    else if (r.field === "F" && step) fail(host, plan.owners[r.index] ?? 0, fromBase64(r.values[0]));
+    if (r.field === "D") {
+      done.add(r.index);
+      const rec = change ? fileRecord(change, backups.get(r.index)) : null;
+      if (rec) host.files.push(rec);
+    } else if (r.field === "B") {
+      const path = fromBase64(r.values[0]);
+      backups.set(r.index, path);
+      host.backups.push(path);
+    } else if (r.field === "F" && step) fail(host, owner, fromBase64(r.values[0]));
     else if (r.field === "Z" && step && change && "path" in change) {
       host.status = "refused";
-      host.error = `${change.path} changed since it was planned (sha256 now ${r.values[0] ?? "?"})`;
-      fail(host, plan.owners[r.index] ?? 0, host.error);
+      // Every file is checked before the first write, so nothing planned on this host happened.
+      for (const s of host.steps) if (s.status === "changed" || s.status === "unknown") s.status = "not-run";
+      host.error = `${change.path} changed since it was planned (sha256 now ${r.values[0] ?? "?"}, planned against ${("beforeSha256" in change ? change.beforeSha256 : null) ?? "none"}); nothing was changed on this host`;
+      fail(host, owner, host.error);
     } else if (r.field === "X" && step && change?.kind === "run") {
       step.commands.push({ command: change.display ?? change.command, exitCode: Number(r.values[0]), stdout: "", stderr: "" });
     } else if ((r.field === "O" || r.field === "E") && step) {

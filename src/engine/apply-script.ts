@@ -7,7 +7,11 @@ export interface ApplyOptions {
   /** Remote directory holding this run's backups and lock; `<backupRoot>/<runId>/…`. */
   backupRoot: string;
   /** Resolve a local upload source to its bytes (files are read, directories packed). */
-  readLocal(path: string): Buffer;
+  readLocal: (path: string) => Buffer;
+  /** Per change: the handlers its steps notify (recorded for rollback). */
+  notifies: readonly (readonly string[])[];
+  /** Per change: the handler's name when the change is a handler's command (recorded for rollback). */
+  handlerOf: readonly (string | undefined)[];
 }
 
 // Records: `D i` done, `B i <b64 backup path>`, `F i <b64 message>` failed, `Z i <sha>` drift,
@@ -22,10 +26,15 @@ bk_fail() { printf '%s F %s\n' "$1" "$(bk_b64 "$2")"; exit 1; }
 bk_sha() { if [ -f "$1" ]; then sha256sum < "$1" | cut -c1-64; elif [ -e "$1" ]; then echo other; else echo none; fi; }
 bk_expect() { c=$(bk_sha "$2"); [ "$c" = "$3" ] || { printf '%s Z %s\n' "$1" "$c"; exit 3; }; }
 bk_backup() {
+  bk_bak=''
   [ -e "$2" ] || return 0
-  b="$bk_dir/backup$2"
-  mkdir -p -- "$(dirname -- "$b")" && cp -pP -- "$2" "$b" || bk_fail "$1" "cannot back up $2 to $b"
-  printf '%s B %s\n' "$1" "$(bk_b64 "$b")"
+  bk_bak="$bk_dir/backup$2"
+  mkdir -p -- "$(dirname -- "$bk_bak")" && cp -pP -- "$2" "$bk_bak" || bk_fail "$1" "cannot back up $2 to $bk_bak"
+  printf '%s B %s\n' "$1" "$(bk_b64 "$bk_bak")"
+}
+bk_f() { bk_x=$(bk_b64 "$1"); printf '%s' "\${bk_x:--}"; }
+bk_record() {
+  printf '%s %s %s %s %s\n' "$(bk_f "$1")" "$2" "$3" "$(bk_f "$bk_bak")" "$(bk_f "$4")" >> "$bk_dir/manifest"
 }
 bk_attrs() {
   if [ -n "$3" ]; then chmod "$3" -- "$2" || bk_fail "$1" "chmod $3 $2 failed"; fi
@@ -60,6 +69,13 @@ bk_run() {
 }
 `;
 
+const b64 = (s: string): string => Buffer.from(s, "utf8").toString("base64") || "-";
+
+/** One manifest line per file: what `bkplay rollback` and a failed verify restore, and which handlers to re-run. */
+function record(path: string, before: string | null, after: string | null, notify: readonly string[] | undefined): string {
+  return `bk_record ${q(path)} ${before ?? "none"} ${after ?? "none"} ${q((notify ?? []).join(","))}`;
+}
+
 function heredoc(data: Buffer): string {
   return `<<'BKPLAY_DATA'\n${data.toString("base64").replace(/(.{76})/g, "$1\n")}\nBKPLAY_DATA`;
 }
@@ -76,17 +92,17 @@ function changeScript(i: number, c: Change, opts: ApplyOptions): string {
   switch (c.kind) {
     case "write-file": {
       const data = Buffer.from(c.content, "utf8");
-      const lines = [`bk_expect ${i} ${p} ${c.beforeSha256 ?? "none"}`, `bk_candidate ${i} ${p} ${sha256(c.content)} ${heredoc(data)}`];
+      const lines = [`bk_candidate ${i} ${p} ${sha256(c.content)} ${heredoc(data)}`];
       if (c.mode !== undefined || c.owner !== undefined || c.group !== undefined) lines.push(`bk_attrs ${i} "$bk_t" ${attrArgs(c)}`);
       if (c.validate) lines.push(`bk_validate ${i} ${q(c.validate.replaceAll("%s", '"$bk_t"'))} ${p}`);
-      lines.push(`bk_place ${i} ${p}`);
+      lines.push(`bk_place ${i} ${p}`, record(c.path, c.beforeSha256, sha256(c.content), opts.notifies[i]));
       return lines.join("\n");
     }
     case "upload": {
       const data = opts.readLocal(c.local);
-      const lines = [`bk_expect ${i} ${p} ${c.beforeSha256 ?? "none"}`, `mkdir -p -- "$(dirname -- ${p})"`, `bk_candidate ${i} ${p} ${c.sha256} ${heredoc(data)}`];
+      const lines = [`mkdir -p -- "$(dirname -- ${p})"`, `bk_candidate ${i} ${p} ${c.sha256} ${heredoc(data)}`];
       if (c.mode !== undefined || c.owner !== undefined || c.group !== undefined) lines.push(`bk_attrs ${i} "$bk_t" ${attrArgs(c)}`);
-      lines.push(`bk_place ${i} ${p}`);
+      lines.push(`bk_place ${i} ${p}`, record(c.path, c.beforeSha256, c.sha256, opts.notifies[i]));
       return lines.join("\n");
     }
     case "extract":
@@ -99,9 +115,12 @@ function changeScript(i: number, c: Change, opts: ApplyOptions): string {
     case "attrs":
       return `bk_attrs ${i} ${p} ${attrArgs(c)}\nprintf '%s D\\n' ${i}`;
     case "remove":
-      return `bk_backup ${i} ${p}\nrm -rf -- ${p} || bk_fail ${i} ${q(`rm ${c.path} failed`)}\nprintf '%s D\\n' ${i}`;
-    case "run":
-      return `bk_run ${i} ${q(c.command)} ${q(c.stdin ?? "")}`;
+      return `bk_backup ${i} ${p}\nrm -rf -- ${p} || bk_fail ${i} ${q(`rm ${c.path} failed`)}\n${record(c.path, "other", null, opts.notifies[i])}\nprintf '%s D\\n' ${i}`;
+    case "run": {
+      const handler = opts.handlerOf[i];
+      const note = handler === undefined ? "" : `printf '%s %s\\n' ${b64(handler)} ${b64(c.command)} >> "$bk_dir/handlers"\n`;
+      return `${note}bk_run ${i} ${q(c.command)} ${q(c.stdin ?? "")}`;
+    }
   }
 }
 
@@ -112,6 +131,8 @@ function changeScript(i: number, c: Change, opts: ApplyOptions): string {
 export function buildApplyScript(changes: readonly Change[], opts: ApplyOptions): string {
   const dir = `${opts.backupRoot}/${opts.runId}`;
   const head = `bk_run=${q(opts.runId)}\nbk_dir=${q(dir)}\nmkdir -p -m 700 -- "$bk_dir" || { printf 'x F %s\\n' "$(printf 'cannot create %s' "$bk_dir" | base64 -w0)"; exit 1; }`;
-  const body = changes.map((c, i) => changeScript(i, c, opts)).join("\n");
+  // Every file is checked against what was planned before the first write: a drifted host is left untouched.
+  const expects = changes.flatMap((c, i) => (c.kind === "write-file" || c.kind === "upload" ? [`bk_expect ${i} ${q(c.path)} ${c.beforeSha256 ?? "none"}`] : []));
+  const body = [...expects, ...changes.map((c, i) => changeScript(i, c, opts))].join("\n");
   return `bk_apply() {\n${PRELUDE}\n${head}\n${body}\necho END\n}\nbk_apply </dev/null\n`;
 }

@@ -59,7 +59,7 @@ export function buildWork(playbook: Playbook, inventory: Inventory, hosts: reado
       }
     };
     const steps = playbook.plays.filter((p) => matchHosts(inventory, p.hosts).some((h) => h.name === host.name)).flatMap((p) => p.steps.flatMap(render));
-    works.push({ host, steps, handlers: playbook.handlers.flatMap(render), extraProbes: [], ctx });
+    works.push({ host, steps, handlers: playbook.handlers.flatMap(render), verify: playbook.verify.flatMap(render), extraProbes: [], ctx });
   }
   if (problems.length > 0) throw new InputError(dedupeByHost(problems));
   return { works, secrets: [...secrets], vars };

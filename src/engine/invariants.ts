@@ -55,7 +55,7 @@ export function invariantChecker(playbook: Playbook, inventory: Inventory, built
     if (!work) {
       // A host outside this run (e.g. --limit) is still read: the condition covers the whole fleet.
       built.vars.set(host.name, resolveHostVars(playbook, given, inventory, host).values);
-      work = { host, steps: [], handlers: [], extraProbes: [], ctx: built.works[0]?.ctx ?? localContext(playbook.dir) };
+      work = { host, steps: [], handlers: [], verify: [], extraProbes: [], ctx: built.works[0]?.ctx ?? localContext(playbook.dir) };
       built.works.push(work);
     }
     return work;

@@ -11,6 +11,8 @@ export interface HostPlan {
   changes: Change[];
   /** For each change, the index in `steps` it came from (its last contributor for merged writes). */
   owners: number[];
+  /** For each change, the handlers its steps notify (all contributors of a merged write). */
+  notifies: string[][];
   failed: boolean;
   facts: HostFacts;
 }
@@ -21,12 +23,13 @@ export function planHost(work: HostWork, gathered: Gathered): HostPlan {
   const steps: StepResult[] = [];
   const changes: Change[] = [];
   const owners: number[] = [];
+  const notifies: string[][] = [];
   const notified = new Set<string>();
   const unknownCommands: string[] = [];
   let failed = false;
 
   const planOne = (s: RenderedStep, handler: boolean): void => {
-    const result: StepResult = { name: s.def.name, type: s.def.type, handler, status: "ok", changes: [], diffs: [], messages: [], commands: [] };
+    const result: StepResult = { name: s.def.name, type: s.def.type, handler, notify: s.def.notify, status: "ok", changes: [], diffs: [], messages: [], commands: [] };
     steps.push(result);
     if (failed) {
       result.status = "not-run";
@@ -43,7 +46,7 @@ export function planHost(work: HostWork, gathered: Gathered): HostPlan {
       for (const c of plan.changes) {
         if (c.kind === "write-file" && !diffsBefore.has(c.path)) diffsBefore.set(c.path, facts.contentAt(c.path));
         facts.record(c);
-        addChange(changes, owners, c, steps.length - 1);
+        addChange({ changes, owners, notifies }, c, steps.length - 1, s.def.notify);
       }
       result.changes = plan.changes.map(reportable);
       result.messages.push(...(plan.messages ?? []));
@@ -62,7 +65,7 @@ export function planHost(work: HostWork, gathered: Gathered): HostPlan {
 
   for (const s of work.steps) planOne(s, false);
   for (const h of work.handlers) if (notified.has(h.def.name)) planOne(h, true);
-  return { steps, changes, owners, failed, facts };
+  return { steps, changes, owners, notifies, failed, facts };
 }
 
 /** A command's stdin is where secrets travel (option files, passwords): reports show its `display`, never the stdin. */
@@ -73,20 +76,20 @@ function reportable(c: Change): Change {
 }
 
 /** Later writes to a file already written this run merge into the first write (which holds the original sha). */
-function addChange(changes: Change[], owners: number[], c: Change, owner: number): void {
-  if (c.kind === "write-file") {
-    const at = changes.findIndex((x) => x.kind === "write-file" && x.path === c.path);
-    const prev = changes[at];
-    if (prev?.kind === "write-file") {
-      changes.splice(at, 1);
-      owners.splice(at, 1);
-      changes.push({ ...prev, ...c, beforeSha256: prev.beforeSha256 });
-      owners.push(owner);
-      return;
-    }
+function addChange(list: Pick<HostPlan, "changes" | "owners" | "notifies">, c: Change, owner: number, notify: string[]): void {
+  const at = c.kind === "write-file" ? list.changes.findIndex((x) => x.kind === "write-file" && x.path === c.path) : -1;
+  const prev = list.changes[at];
+  if (prev?.kind === "write-file" && c.kind === "write-file") {
+    const merged = [...new Set([...(list.notifies[at] ?? []), ...notify])];
+    for (const l of [list.changes, list.owners, list.notifies]) l.splice(at, 1);
+    list.changes.push({ ...prev, ...c, beforeSha256: prev.beforeSha256 });
+    list.owners.push(owner);
+    list.notifies.push(merged);
+    return;
   }
-  changes.push(c);
-  owners.push(owner);
+  list.changes.push(c);
+  list.owners.push(owner);
+  list.notifies.push(notify);
 }
 
 /** A step depends on an unpredictable command when it runs probe commands, or reads a path the command names. */

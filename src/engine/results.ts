@@ -8,7 +8,15 @@ export type StepStatus =
   | "failed"
   | "not-run"; // an earlier step on this host failed
 
-export type HostStatus = "ok" | "changed" | "failed" | "unreachable" | "refused" | "not-started";
+export type HostStatus = "ok" | "changed" | "failed" | "unreachable" | "refused" | "not-started" | "rolled-back";
+
+/** A file this run replaced, created or removed on a host (audit log, rollback). */
+export interface FileRecord {
+  path: string;
+  beforeSha256: string | null;
+  afterSha256: string | null;
+  backup?: string;
+}
 
 export interface FileDiff {
   path: string;
@@ -28,6 +36,8 @@ export interface StepResult {
   type: string;
   /** Handlers are reported like steps, after them. */
   handler: boolean;
+  /** Handlers this step notifies when it changes something. */
+  notify: string[];
   status: StepStatus;
   changes: Change[];
   diffs: FileDiff[];
@@ -43,6 +53,9 @@ export interface HostResult {
   steps: StepResult[];
   /** Remote backup paths of files this run replaced or removed. */
   backups: string[];
+  files: FileRecord[];
+  /** Batch number (1-based) when the run was rolling (`--serial`). */
+  batch?: number;
   error?: string;
   durations: { connectMs: number; probeMs: number; applyMs: number };
 }
@@ -57,6 +70,15 @@ export interface RunReport {
   hosts: HostResult[];
   /** Cross-host conditions that refused the run before any change. */
   refused: string[];
+  batches: BatchReport[];
+}
+
+export interface BatchReport {
+  hosts: string[];
+  status: "applied" | "verified" | "failed" | "rolled-back" | "not-started";
+  /** Why the run stopped after this batch. */
+  reason?: string;
+  durationMs: number;
 }
 
 /** Ansible-recap style counts. */

@@ -1,20 +1,23 @@
-import { ConnectError } from "../errors.js";
-import type { Host } from "../inventory/types.js";
 import { connect as connectTransport } from "../transport/connect.js";
 import type { ConnectSpec, HostKeyPolicy, Transport } from "../transport/types.js";
-import { buildApplyScript } from "./apply-script.js";
-import { readApplyOutput } from "./apply-result.js";
-import { readGathered } from "./gathered.js";
-import { planHost, type HostPlan } from "./plan-host.js";
+import { batchExceeds, splitBatches, type SerialSpec } from "./batches.js";
+import { HostSession, type PlannedHost } from "./host-session.js";
+import type { HostPlan } from "./plan-host.js";
 import { mapPool } from "./pool.js";
-import { buildProbeScript, probeKey } from "./probe-script.js";
-import { remoteShell, type RemoteShell } from "./remote-shell.js";
-import type { HostResult, RunReport } from "./results.js";
-import { probesOf, type HostWork } from "./work.js";
+import type { BatchReport, HostResult, RunReport } from "./results.js";
+import type { HostWork } from "./work.js";
 
 export type RunEvent =
-  | { host: string; phase: "connect" | "probe" | "apply" }
+  | { host: string; phase: "connect" | "probe" | "apply" | "verify" | "rollback" }
   | { host: string; phase: "done"; result: HostResult };
+
+export interface RollingOptions {
+  serial?: SerialSpec;
+  /** See batchExceeds: a batch stops the run when more than this percent of its hosts failed. */
+  maxFailPercentage: number;
+  /** Asked before each batch with the slowest batch so far; a reason stops the run there. */
+  beforeBatch?: (index: number, hosts: readonly string[], slowestMs: number) => Promise<string | null>;
+}
 
 export interface RunOptions {
   playbook: { name: string; sha256: string };
@@ -27,108 +30,138 @@ export interface RunOptions {
   readLocal: (path: string) => Buffer;
   /** Cross-host conditions on the predicted end state of every host; any message refuses the whole run. */
   checkInvariants?: (plans: ReadonlyMap<string, HostPlan>) => string[];
+  rolling?: RollingOptions;
+  /** Apply these recorded plans instead of probing (a reviewed plan file). */
+  recorded?: ReadonlyMap<string, PlannedHost>;
+  /** When a recorded plan meets drift: probe and plan that host again instead of refusing it. */
+  replanOnDrift?: boolean;
   onEvent?: (event: RunEvent) => void;
   connect?: (spec: ConnectSpec) => Promise<Transport>;
-}
-
-
-export function connectSpecOf(host: Host, policy?: HostKeyPolicy): ConnectSpec {
-  const spec: ConnectSpec = {
-    name: host.name,
-    address: host.address,
-    port: host.port,
-    user: host.user,
-    hostKeyPolicy: policy ?? host.ssh.host_key_checking,
-    connection: host.ssh.connection,
-    connectTimeoutMs: host.ssh.connect_timeout * 1000,
-  };
-  if (host.ssh.identity_file !== undefined) spec.identityFile = host.ssh.identity_file;
-  if (host.ssh.known_hosts !== undefined) spec.knownHosts = host.ssh.known_hosts;
-  return spec;
 }
 
 /**
  * Per host: connect once, gather every probe in one exec, plan locally, then apply every change (and the
  * notified handlers) in one exec. Hosts run in parallel up to `forks`; a host's failure never stops another.
- * When the playbook has cross-host invariants, all hosts are planned before any applies.
+ * With cross-host conditions, rolling batches, verify checks or a recorded plan, every host is planned
+ * (or connected) first, then batches apply one after another.
  */
 export async function runPlaybook(works: readonly HostWork[], opts: RunOptions): Promise<RunReport> {
   const started = Date.now();
-  const connectTo = opts.connect ?? connectTransport;
-  const report: RunReport = { runId: opts.runId, playbook: opts.playbook.name, playbookSha256: opts.playbook.sha256, check: opts.check, startedAt: new Date(started).toISOString(), durationMs: 0, hosts: [], refused: [] };
+  const report: RunReport = { runId: opts.runId, playbook: opts.playbook.name, playbookSha256: opts.playbook.sha256, check: opts.check, startedAt: new Date(started).toISOString(), durationMs: 0, hosts: [], refused: [], batches: [] };
   const emit = (e: RunEvent): void => opts.onEvent?.(e);
+  const sessionOpts = { runId: opts.runId, backupRoot: opts.backupRoot, readLocal: opts.readLocal, connect: opts.connect ?? connectTransport, ...(opts.hostKeyPolicy ? { hostKeyPolicy: opts.hostKeyPolicy } : {}) };
+  const sessions = works.map((w) => new HostSession(w, sessionOpts));
+  for (const s of sessions) {
+    const recorded = opts.recorded?.get(s.name);
+    if (recorded) s.plan = structuredClone(recorded);
+  }
 
-  type Prepared = { host: Host; result: HostResult; transport?: Transport; plan?: HostPlan };
-  const prepare = async (work: HostWork): Promise<Prepared> => {
-    const result: HostResult = { host: work.host.name, address: work.host.address, status: "ok", steps: [], backups: [], durations: { connectMs: 0, probeMs: 0, applyMs: 0 } };
-    let transport: Transport | undefined;
-    if (work.steps.length === 0 && work.extraProbes.length === 0) return { host: work.host, result };
+  const prepare = async (s: HostSession): Promise<void> => {
+    if (!s.hasWork) return;
+    emit({ host: s.name, phase: "connect" });
+    if (!(await s.connect())) return;
     try {
-      emit({ host: work.host.name, phase: "connect" });
-      const t0 = Date.now();
-      transport = await connectTo(connectSpecOf(work.host, opts.hostKeyPolicy));
-      result.durations.connectMs = Date.now() - t0;
-      emit({ host: work.host.name, phase: "probe" });
-      const probes = dedupe(probesOf(work));
-      const shell = remoteShell(work.host);
-      const res = await transport.exec(shell.command, { stdin: shell.stdinPrefix + buildProbeScript(probes) });
-      result.durations.probeMs = res.durationMs;
-      const { facts, complete } = readGathered(probes, res.stdout.toString("utf8"));
-      if (!complete || res.exitCode !== 0) throw new ConnectError(work.host.name, `probe failed (exit ${res.exitCode}): ${res.stderr.toString("utf8").trim().slice(-300)}`);
-      const plan = planHost(work, facts);
-      result.steps = plan.steps;
-      if (plan.failed) {
-        result.status = "failed";
-        result.error = plan.steps.find((s) => s.status === "failed")?.error ?? "a step failed";
+      if (s.plan) {
+        s.result.steps = s.plan.steps;
+      } else {
+        emit({ host: s.name, phase: "probe" });
+        await s.probeAndPlan();
       }
-      return { host: work.host, result, transport, plan };
     } catch (err) {
-      await transport?.close();
-      result.status = err instanceof ConnectError && !transport ? "unreachable" : "failed";
-      result.error = (err as Error).message;
-      return { host: work.host, result };
+      s.result.status = "failed";
+      s.result.error = (err as Error).message;
     }
   };
-
-  const finish = async (p: Prepared, refused: boolean): Promise<HostResult> => {
-    const { result, transport, plan } = p;
+  const apply = async (s: HostSession): Promise<void> => {
+    if (!s.transport || opts.check) return s.settle();
+    emit({ host: s.name, phase: "apply" });
     try {
-      if (plan && transport && !plan.failed && !refused) {
-        if (!opts.check && plan.changes.length > 0) await apply(transport, remoteShell(p.host), plan, result, opts, emit);
-        if (result.status === "ok" && result.steps.some((s) => s.status === "changed" || s.status === "unknown")) result.status = "changed";
+      await s.apply();
+      if (s.result.status === "refused" && opts.replanOnDrift) {
+        emit({ host: s.name, phase: "probe" });
+        await s.probeAndPlan();
+        s.result.steps.forEach((st) => st.messages.push("re-planned after drift (--allow-drift=replan)"));
+        await s.apply();
       }
-      if (refused && result.status === "ok") result.status = "not-started";
     } catch (err) {
-      result.status = "failed";
-      result.error = (err as Error).message;
-    } finally {
-      await transport?.close();
+      s.result.status = "failed";
+      s.result.error = (err as Error).message;
     }
-    emit({ host: result.host, phase: "done", result });
-    return result;
+  };
+  const done = async (s: HostSession): Promise<HostResult> => {
+    await s.close();
+    emit({ host: s.name, phase: "done", result: s.result });
+    return s.result;
   };
 
-  if (opts.checkInvariants) {
-    const prepared = await mapPool(works, opts.forks, prepare);
-    const plans = new Map(prepared.flatMap((p) => (p.plan ? [[p.result.host, p.plan] as const] : [])));
-    report.refused = opts.checkInvariants(plans);
-    report.hosts = await Promise.all(prepared.map((p) => finish(p, report.refused.length > 0)));
+  const simple = !opts.checkInvariants && !opts.rolling && !opts.recorded && works.every((w) => w.verify.length === 0);
+  if (simple) {
+    report.hosts = await mapPool(sessions, opts.forks, async (s) => {
+      await prepare(s);
+      await apply(s);
+      return done(s);
+    });
   } else {
-    report.hosts = await mapPool(works, opts.forks, async (w) => finish(await prepare(w), false));
+    await mapPool(sessions, opts.forks, prepare);
+    if (opts.checkInvariants) {
+      report.refused = opts.checkInvariants(new Map(sessions.flatMap((s) => (s.plan && s.facts ? [[s.name, { ...s.plan, failed: false, facts: s.facts }] as const] : []))));
+    }
+    if (report.refused.length === 0) report.batches = await applyInBatches(sessions, opts, apply, emit);
+    else for (const s of sessions) if (s.result.status === "ok") s.result.status = "not-started";
+    report.hosts = await Promise.all(sessions.map(done));
   }
   report.durationMs = Date.now() - started;
   return report;
 }
 
-async function apply(transport: Transport, shell: RemoteShell, plan: HostPlan, result: HostResult, opts: RunOptions, emit: (e: RunEvent) => void): Promise<void> {
-  emit({ host: result.host, phase: "apply" });
-  const script = buildApplyScript(plan.changes, { runId: opts.runId, backupRoot: opts.backupRoot, readLocal: opts.readLocal });
-  const res = await transport.exec(shell.command, { stdin: shell.stdinPrefix + script });
-  result.durations.applyMs = res.durationMs;
-  readApplyOutput(plan, result, res.stdout.toString("utf8"), res.stderr.toString("utf8"), res.exitCode);
-}
-
-function dedupe<T extends Parameters<typeof probeKey>[0]>(probes: T[]): T[] {
-  const seen = new Set<string>();
-  return probes.filter((p) => !seen.has(probeKey(p)) && Boolean(seen.add(probeKey(p))));
+async function applyInBatches(
+  sessions: HostSession[],
+  opts: RunOptions,
+  apply: (s: HostSession) => Promise<void>,
+  emit: (e: RunEvent) => void,
+): Promise<BatchReport[]> {
+  const batches = splitBatches(sessions.filter((s) => s.hasWork), opts.rolling?.serial);
+  const reports: BatchReport[] = [];
+  let slowest = 0;
+  let stop: string | null = null;
+  for (const [i, batch] of batches.entries()) {
+    const names = batch.map((s) => s.name);
+    batch.forEach((s) => (s.result.batch = i + 1));
+    if (stop === null && !opts.check) stop = (await opts.rolling?.beforeBatch?.(i, names, slowest)) ?? null;
+    if (stop !== null) {
+      for (const s of batch) if (s.result.status === "ok" || s.result.status === "changed") s.result.status = "not-started";
+      reports.push({ hosts: names, status: "not-started", durationMs: 0 });
+      continue;
+    }
+    const t0 = Date.now();
+    await mapPool(batch, opts.forks, apply);
+    const report: BatchReport = { hosts: names, status: "applied", durationMs: 0 };
+    if (!opts.check && batch.some((s) => s.work.verify.length > 0)) {
+      const failures = (await mapPool(batch, opts.forks, async (s) => {
+        emit({ host: s.name, phase: "verify" });
+        const why = await s.verify();
+        return why === null ? [] : [`${s.name}: ${why}`];
+      })).flat();
+      if (failures.length > 0) {
+        await mapPool(batch, opts.forks, async (s) => {
+          if (!s.transport || s.result.files.length === 0) return;
+          emit({ host: s.name, phase: "rollback" });
+          await s.restore(`verify failed in batch ${i + 1}`);
+        });
+        report.status = "rolled-back";
+        report.reason = `verify failed: ${failures.join("; ")}`;
+        stop = report.reason;
+      } else report.status = "verified";
+    }
+    const failed = batch.filter((s) => ["failed", "unreachable", "refused"].includes(s.result.status)).length;
+    if (stop === null && batchExceeds(failed, batch.length, opts.rolling?.maxFailPercentage ?? 100)) {
+      report.status = "failed";
+      report.reason = `${failed} of ${batch.length} hosts failed in batch ${i + 1} (more than --max-fail-percentage ${opts.rolling?.maxFailPercentage ?? 100})`;
+      stop = report.reason;
+    }
+    report.durationMs = Date.now() - t0;
+    slowest = Math.max(slowest, report.durationMs);
+    reports.push(report);
+  }
+  return reports;
 }

@@ -14,6 +14,8 @@ export interface HostWork {
   host: Host;
   steps: RenderedStep[];
   handlers: RenderedStep[];
+  /** Health checks run after the host's batch is applied (`verify:`). */
+  verify: RenderedStep[];
   /** Reads other hosts' conditions need from this host (cross-host `assert`). */
   extraProbes: Probe[];
   ctx: StepContext;

@@ -24,6 +24,7 @@ interface RawPlaybook {
   vars?: Record<string, VarSpec>;
   plays: { name?: string; hosts: string; steps: RawStep[] }[];
   handlers?: Record<string, RawStep>;
+  verify?: RawStep[];
 }
 
 /** Load, validate and model a playbook; every problem found is reported, located, in one InputError. */
@@ -53,7 +54,8 @@ export function loadPlaybook(ref: string): Playbook {
     path: ["plays", i],
     steps: p.steps.map((s, j) => toStep(s, ["plays", i, "steps", j], source)),
   }));
-  const steps = [...plays.flatMap((p) => p.steps), ...handlers];
+  const verify = (raw.verify ?? []).map((s, i) => toStep(s, ["verify", i], source));
+  const steps = [...plays.flatMap((p) => p.steps), ...handlers, ...verify];
   const more = [...checkVarSpecs(vars, source), ...checkTemplateSyntax(vars, steps, source), ...checkNotify(plays, handlers, source)];
   if (more.length > 0) throw new InputError(sortProblems(more));
   return {
@@ -66,6 +68,7 @@ export function loadPlaybook(ref: string): Playbook {
     varLocations: Object.fromEntries(Object.keys(vars).map((name) => [name, source.locateKey(["vars", name])])),
     plays,
     handlers,
+    verify,
   };
 }
 
@@ -93,7 +96,7 @@ function toStep(raw: RawStep, path: (string | number)[], source: YamlSource, fal
 
 /** Step type problems in plain words; the schema's generic complaints about those steps are dropped. */
 function checkStepTypes(source: YamlSource): { problems: Problem[]; steps: string[] } {
-  const data = source.data as { plays?: unknown; handlers?: unknown } | null;
+  const data = source.data as { plays?: unknown; handlers?: unknown; verify?: unknown } | null;
   if (typeof data !== "object" || data === null) return { problems: [], steps: [] };
   const known = stepTypeNames();
   const steps: { step: unknown; path: (string | number)[] }[] = [];
@@ -103,6 +106,7 @@ function checkStepTypes(source: YamlSource): { problems: Problem[]; steps: strin
       if (Array.isArray(list)) list.forEach((step: unknown, j) => steps.push({ step, path: ["plays", i, "steps", j] }));
     });
   }
+  if (Array.isArray(data.verify)) data.verify.forEach((step: unknown, i) => steps.push({ step, path: ["verify", i] }));
   if (typeof data.handlers === "object" && data.handlers !== null) {
     for (const [name, step] of Object.entries(data.handlers)) steps.push({ step, path: ["handlers", name] });
   }

@@ -96,6 +96,11 @@ export function buildPlaybookSchema(): Record<string, unknown> {
           },
         },
       },
+      verify: {
+        type: "array",
+        description: "Health checks (http, check) run on each batch's hosts after it is applied; when one fails, that batch's files are restored and the run stops.",
+        items: { $ref: "#/definitions/step" },
+      },
       handlers: {
         type: "object",
         description: "Handlers by name; each runs once per host at the end, in declaration order, only when notified by a change.",

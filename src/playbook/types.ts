@@ -45,4 +45,6 @@ export interface Playbook {
   plays: Play[];
   /** Handlers in declaration order; run once each, only when notified by a change. */
   handlers: StepDef[];
+  /** Health checks run after each applied batch. */
+  verify: StepDef[];
 }

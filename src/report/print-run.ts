@@ -4,7 +4,7 @@ import { painter } from "./color.js";
 import { groupDiffs, hostList } from "./diffs.js";
 import type { Redactor } from "./redact.js";
 
-const STATUS_STYLE = { ok: "green", changed: "yellow", failed: "red", unreachable: "red", refused: "magenta", "not-started": "gray" } as const;
+const STATUS_STYLE = { ok: "green", changed: "yellow", failed: "red", unreachable: "red", refused: "magenta", "not-started": "gray", "rolled-back": "magenta" } as const;
 
 /** The human summary after a run: refusals, failures, commands, grouped diffs, then the recap. */
 export function printRun(report: RunReport, options: { diff: boolean; redact: Redactor; out: NodeJS.WriteStream }): void {

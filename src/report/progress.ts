@@ -2,7 +2,7 @@ import { Listr, PRESET_TIMER, type DefaultRenderer, type ListrTaskWrapper, type 
 import type { RunEvent } from "../engine/run-playbook.js";
 import type { HostResult } from "../engine/results.js";
 
-const PHASE_TEXT = { connect: "connecting", probe: "reading state", apply: "applying" } as const;
+const PHASE_TEXT = { connect: "connecting", probe: "reading state", apply: "applying", verify: "verifying", rollback: "rolling back" } as const;
 /** Above this many hosts, one live counter replaces the line per host. */
 const COLLAPSE_ABOVE = 20;
 

@@ -1,4 +1,5 @@
 import type { StepType } from "./types.js";
+import { check } from "./check.js";
 import { copy } from "./copy.js";
 import { file } from "./file.js";
 import { http } from "./http.js";
@@ -12,5 +13,5 @@ import { yamlSet } from "./yaml-set.js";
 
 /** Every host-local step type, by the key that selects it in a playbook. */
 export const stepTypes: ReadonlyMap<string, StepType> = new Map(
-  ([copy, file, http, line, pyAssign, replace, run, sql, unarchive, yamlSet] as StepType[]).map((s) => [s.name, s]),
+  ([check, copy, file, http, line, pyAssign, replace, run, sql, unarchive, yamlSet] as StepType[]).map((s) => [s.name, s]),
 );

@@ -1,0 +1,151 @@
+import { ConnectError } from "../errors.js";
+import type { Host } from "../inventory/types.js";
+import type { ConnectSpec, HostKeyPolicy, Transport } from "../transport/types.js";
+import { buildApplyScript } from "./apply-script.js";
+import { readApplyOutput } from "./apply-result.js";
+import { readGathered } from "./gathered.js";
+import { planHost, type HostPlan } from "./plan-host.js";
+import { buildProbeScript, fromBase64, probeKey } from "./probe-script.js";
+import { remoteShell } from "./remote-shell.js";
+import { buildRestoreScript } from "./restore-script.js";
+import type { HostResult, StepResult } from "./results.js";
+import { verifyHost } from "./verify.js";
+import { probesOf, type HostWork } from "./work.js";
+
+/** The part of a host's plan that apply needs; a plan file carries exactly this. */
+export type PlannedHost = Pick<HostPlan, "changes" | "owners" | "notifies"> & { steps: StepResult[] };
+
+export interface SessionOptions {
+  runId: string;
+  backupRoot: string;
+  hostKeyPolicy?: HostKeyPolicy;
+  readLocal: (path: string) => Buffer;
+  connect: (spec: ConnectSpec) => Promise<Transport>;
+}
+
+export function connectSpecOf(host: Host, policy?: HostKeyPolicy): ConnectSpec {
+  const spec: ConnectSpec = {
+    name: host.name,
+    address: host.address,
+    port: host.port,
+    user: host.user,
+    hostKeyPolicy: policy ?? host.ssh.host_key_checking,
+    connection: host.ssh.connection,
+    connectTimeoutMs: host.ssh.connect_timeout * 1000,
+  };
+  if (host.ssh.identity_file !== undefined) spec.identityFile = host.ssh.identity_file;
+  if (host.ssh.known_hosts !== undefined) spec.knownHosts = host.ssh.known_hosts;
+  return spec;
+}
+
+const newResult = (host: Host): HostResult => ({ host: host.name, address: host.address, status: "ok", steps: [], backups: [], files: [], durations: { connectMs: 0, probeMs: 0, applyMs: 0 } });
+
+/** One host across the phases of a run, over one connection. */
+export class HostSession {
+  readonly result: HostResult;
+  transport?: Transport;
+  plan?: PlannedHost;
+  /** Predicted end state (for cross-host conditions); absent when the plan came from a plan file. */
+  facts?: HostPlan["facts"];
+
+  constructor(readonly work: HostWork, private readonly opts: SessionOptions) {
+    this.result = newResult(work.host);
+  }
+
+  get name(): string {
+    return this.work.host.name;
+  }
+
+  get hasWork(): boolean {
+    return this.work.steps.length > 0 || this.work.extraProbes.length > 0 || this.plan !== undefined;
+  }
+
+  /** Connect once; a failure marks the host unreachable. */
+  async connect(): Promise<boolean> {
+    const t0 = Date.now();
+    try {
+      this.transport = await this.opts.connect(connectSpecOf(this.work.host, this.opts.hostKeyPolicy));
+      this.result.durations.connectMs = Date.now() - t0;
+      return true;
+    } catch (err) {
+      this.result.status = err instanceof ConnectError ? "unreachable" : "failed";
+      this.result.error = (err as Error).message;
+      return false;
+    }
+  }
+
+  /** Read every probe in one exec, then plan locally. */
+  async probeAndPlan(): Promise<void> {
+    const transport = this.need();
+    const probes = dedupe(probesOf(this.work));
+    const shell = remoteShell(this.work.host);
+    const res = await transport.exec(shell.command, { stdin: shell.stdinPrefix + buildProbeScript(probes) });
+    this.result.durations.probeMs = res.durationMs;
+    const { facts, complete } = readGathered(probes, res.stdout.toString("utf8"));
+    if (!complete || res.exitCode !== 0) throw new Error(`probe failed (exit ${res.exitCode}): ${res.stderr.toString("utf8").trim().slice(-300)}`);
+    const plan = planHost(this.work, facts);
+    this.plan = plan;
+    this.facts = plan.facts;
+    this.result.steps = plan.steps;
+    this.result.status = "ok";
+    delete this.result.error;
+    if (plan.failed) {
+      this.result.status = "failed";
+      this.result.error = plan.steps.find((s) => s.status === "failed")?.error ?? "a step failed";
+    }
+  }
+
+  /** Execute the planned changes and notified handlers in one exec. */
+  async apply(): Promise<void> {
+    const plan = this.plan;
+    if (!plan || this.result.status === "failed" || plan.changes.length === 0) return this.settle();
+    const transport = this.need();
+    const shell = remoteShell(this.work.host);
+    const handlerOf = plan.owners.map((o) => (plan.steps[o]?.handler ? plan.steps[o].name : undefined));
+    const script = buildApplyScript(plan.changes, { runId: this.opts.runId, backupRoot: this.opts.backupRoot, readLocal: this.opts.readLocal, notifies: plan.notifies, handlerOf });
+    const res = await transport.exec(shell.command, { stdin: shell.stdinPrefix + script });
+    this.result.durations.applyMs = res.durationMs;
+    readApplyOutput(plan, this.result, res.stdout.toString("utf8"), res.stderr.toString("utf8"), res.exitCode);
+    // A command check mode could not predict has now run.
+    for (const s of this.result.steps) if (s.status === "unknown") s.status = "changed";
+    this.settle();
+  }
+
+  /** ok → changed when something was (or would be) changed. */
+  settle(): void {
+    if (this.result.status === "ok" && this.result.steps.some((s) => s.status === "changed" || s.status === "unknown")) this.result.status = "changed";
+  }
+
+  async verify(): Promise<string | null> {
+    if (!this.transport || this.work.verify.length === 0) return null;
+    return verifyHost(this.transport, remoteShell(this.work.host), this.work);
+  }
+
+  /** Put back every file this run wrote here (where still as written), then re-run their handlers. */
+  async restore(reason: string): Promise<void> {
+    const transport = this.need();
+    const shell = remoteShell(this.work.host);
+    const res = await transport.exec(shell.command, { stdin: shell.stdinPrefix + buildRestoreScript(`${this.opts.backupRoot}/${this.opts.runId}`, false) });
+    const lines = res.stdout.toString("utf8").split("\n");
+    const restored = lines.filter((l) => l.startsWith("R ")).map((l) => fromBase64(l.split(" ")[1]));
+    const skipped = lines.filter((l) => l.startsWith("S ")).map((l) => fromBase64(l.split(" ")[1]));
+    this.result.status = "rolled-back";
+    this.result.error = `${reason}; rolled back ${restored.length} file(s)${skipped.length > 0 ? `, left ${skipped.length} changed since: ${skipped.join(", ")}` : ""}`;
+    if (!lines.includes("END")) this.result.error += ` (restore incomplete: exit ${res.exitCode})`;
+  }
+
+  async close(): Promise<void> {
+    await this.transport?.close();
+    delete this.transport;
+  }
+
+  private need(): Transport {
+    if (!this.transport) throw new Error(`${this.name}: not connected`);
+    return this.transport;
+  }
+}
+
+function dedupe<T extends Parameters<typeof probeKey>[0]>(probes: T[]): T[] {
+  const seen = new Set<string>();
+  return probes.filter((p) => !seen.has(probeKey(p)) && Boolean(seen.add(probeKey(p))));
+}
