@@ -35,7 +35,7 @@ export async function timed(command: Command): Promise<Sample> {
       env: command.env ?? process.env,
     });
     const stderr: Buffer[] = [];
-    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+    child.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk));
     const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
     const wallS = (performance.now() - started) / 1000;
     if (code !== 0) {

@@ -12,6 +12,8 @@ export interface InputFlags {
   extraVar: string[];
   varsFile?: string;
   limit?: string;
+  /** Values recorded in a plan file (lowest precedence among given values). */
+  preset?: Record<string, unknown>;
 }
 
 export interface Inputs {
@@ -35,7 +37,8 @@ export function loadInputs(ref: string, flags: InputFlags): Inputs {
   };
   const playbook = attempt(() => loadPlaybook(ref));
   const inventory = attempt(() => loadInventory(flags.inventory));
-  const given = attempt(() => ({ ...(flags.varsFile ? readVarsFile(flags.varsFile) : {}), ...parseExtraVars(flags.extraVar) }));
+  const preset = Object.fromEntries(Object.entries(flags.preset ?? {}).map(([k, value]) => [k, { value, origin: `plan file ${k}` }]));
+  const given = attempt(() => ({ ...preset, ...(flags.varsFile ? readVarsFile(flags.varsFile) : {}), ...parseExtraVars(flags.extraVar) }));
   if (playbook && given) problems.push(...checkGivenNames(playbook, given));
   const hosts = inventory ? attempt(() => selectHosts(inventory, flags.limit)) : undefined;
   if (problems.length > 0 || !playbook || !inventory || !given || !hosts) throw new InputError(problems);

@@ -39,21 +39,70 @@ program
   .option("--json", "machine-readable output")
   .action(async (o: { inventory: string; limit?: string; json?: boolean }) => (await import("./commands/inventory.js")).inventoryCommand(o));
 
+/** Options shared by every command that executes a playbook (run, plan, apply). */
+function withExecOptions(cmd: Command): Command {
+  return cmd
+    .option("--diff", "show unified diffs of every file change (identical diffs grouped across hosts)")
+    .addOption(new Option("--forks <n>", "hosts worked on at once").default(50).argParser((v) => positiveInt(v, "--forks")))
+    .addOption(new Option("--host-key-checking <policy>", "override the inventory: strict | accept-new | off").choices(["strict", "accept-new", "off"]))
+    .option("--backup-dir <dir>", "remote directory for backups and the run's record (per run id)", "/var/tmp/bkplay")
+    .option("--serial <sizes>", "rolling batches: a count (2), a percentage (25%), or a list (1,25%,100%)")
+    .addOption(new Option("--max-fail-percentage <p>", "stop when more than P% of a batch's hosts failed (default 0 with --serial)").argParser((v) => percentage(v)))
+    .option("--window <HH:MM-HH:MM>", "change window: refuse to start outside it; no new batch when less time is left than the slowest batch took")
+    .option("--tz <zone>", "time zone of --window (default: this machine's), e.g. Asia/Shanghai")
+    .option("--confirm-each-batch", "ask for a yes on the terminal before each batch after the first")
+    .option("--log-dir <dir>", "audit log directory (default ~/.bkplay/runs)")
+    .option("--json", "print a machine-readable report instead of progress and recap");
+}
+
+const inputOptions = (cmd: Command): Command =>
+  cmd
+    .requiredOption("-i, --inventory <file>", "inventory file")
+    .option("-e, --extra-var <name=value>", "set a variable (repeatable)", collect, [])
+    .option("--vars-file <file>", "YAML file of variables")
+    .option("--limit <pattern>", "restrict to these hosts/groups");
+
+withExecOptions(
+  inputOptions(program.command("run").description("run a playbook: probe every host in one round trip, plan, apply in one more").argument("<playbook>", "shipped playbook name or path to a .yaml file")).option(
+    "--check",
+    "plan only: show what would change, write nothing",
+  ),
+).action(async (ref: string, o: import("./commands/run.js").RunFlags) => (await import("./commands/run.js")).runCommand(ref, o));
+
+withExecOptions(
+  inputOptions(program.command("plan").description("read every host and save the exact changes to a plan file for review; changes nothing").argument("<playbook>", "shipped playbook name or path to a .yaml file"))
+    .requiredOption("-o, --output <file>", "plan file to write (JSON, versioned)")
+    .option("--report <file>", "also write a Markdown review report"),
+).action(async (ref: string, o: import("./commands/plan.js").PlanFlags) => (await import("./commands/plan.js")).planCommand(ref, o));
+
+withExecOptions(
+  program
+    .command("apply")
+    .description("apply a reviewed plan file exactly; a host whose state drifted since the plan is refused (exit 3)")
+    .argument("<plan>", "plan file written by `bkplay plan`")
+    .option("-e, --extra-var <name=value>", "secret variables the plan left out (repeatable)", collect, [])
+    .option("--vars-file <file>", "YAML file with the secret variables")
+    .addOption(new Option("--allow-drift <mode>", "replan: re-plan a drifted host and apply its new diff instead of refusing it").choices(["replan"])),
+).action(async (file: string, o: import("./commands/apply.js").ApplyFlags) => (await import("./commands/apply.js")).applyCommand(file, o));
+
 program
-  .command("run")
-  .description("run a playbook: probe every host in one round trip, plan, apply in one more")
-  .argument("<playbook>", "shipped playbook name or path to a .yaml file")
-  .requiredOption("-i, --inventory <file>", "inventory file")
-  .option("-e, --extra-var <name=value>", "set a variable (repeatable)", collect, [])
-  .option("--vars-file <file>", "YAML file of variables")
-  .option("--limit <pattern>", "restrict to these hosts/groups")
-  .option("--check", "plan only: show what would change, write nothing")
-  .option("--diff", "show unified diffs of every file change (identical diffs grouped across hosts)")
+  .command("rollback")
+  .description("restore every file a past run changed, then run the handlers those files notify")
+  .argument("<run-id>", "run id (or a unique prefix) from `bkplay history`")
+  .option("--force", "also restore files changed since that run")
   .addOption(new Option("--forks <n>", "hosts worked on at once").default(50).argParser((v) => positiveInt(v, "--forks")))
   .addOption(new Option("--host-key-checking <policy>", "override the inventory: strict | accept-new | off").choices(["strict", "accept-new", "off"]))
-  .option("--backup-dir <dir>", "remote directory for backups (per run id)", "/var/tmp/bkplay")
-  .option("--json", "print a machine-readable report instead of progress and recap")
-  .action(async (ref: string, o: import("./commands/run.js").RunFlags) => (await import("./commands/run.js")).runCommand(ref, o));
+  .option("--log-dir <dir>", "audit log directory (default ~/.bkplay/runs)")
+  .option("--json", "machine-readable output")
+  .action(async (runId: string, o: import("./commands/rollback.js").RollbackFlags) => (await import("./commands/rollback.js")).rollbackCommand(runId, o));
+
+program
+  .command("history")
+  .description("list past runs from the audit log")
+  .option("--log-dir <dir>", "audit log directory (default ~/.bkplay/runs)")
+  .addOption(new Option("--last <n>", "how many runs").default(20).argParser((v) => positiveInt(v, "--last")))
+  .option("--json", "machine-readable output")
+  .action(async (o: { logDir?: string; json?: boolean; last: number }) => (await import("./commands/history.js")).historyCommand(o));
 
 const sandbox = program.command("sandbox").description("the built-in sandbox fleet: SSH hosts on 127.0.0.1, each with a BlueKing tree");
 sandbox
@@ -69,10 +118,24 @@ sandbox
   .option("--dir <dir>", "fleet directory", ".sandbox")
   .action(async (o: { dir: string }) => (await import("./commands/sandbox.js")).sandboxDown(o));
 
+function percentage(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0 || n > 100) throw new InvalidArgumentError(`--max-fail-percentage must be 0..100, got '${v}'`);
+  return n;
+}
+
 function positiveInt(v: string, flag: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} must be a positive integer, got '${v}'`);
   return n;
+}
+
+// `bkplay … | head` closes the pipe early: that is the reader's choice, not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw err;
+  });
 }
 
 program.exitOverride();

@@ -12,6 +12,16 @@ import type { HostResult, StepResult } from "./results.js";
 import { verifyHost } from "./verify.js";
 import { probesOf, type HostWork } from "./work.js";
 
+export interface RestoreOutcome {
+  restored: string[];
+  skipped: { path: string; sha256: string }[];
+  failed: string[];
+  handlers: { name: string; exitCode: number }[];
+  /** The run left no record on this host (it changed nothing here, or its backups were removed). */
+  noRecord: boolean;
+  complete: boolean;
+}
+
 /** The part of a host's plan that apply needs; a plan file carries exactly this. */
 export type PlannedHost = Pick<HostPlan, "changes" | "owners" | "notifies"> & { steps: StepResult[] };
 
@@ -57,7 +67,7 @@ export class HostSession {
   }
 
   get hasWork(): boolean {
-    return this.work.steps.length > 0 || this.work.extraProbes.length > 0 || this.plan !== undefined;
+    return this.work.steps.length > 0 || this.work.extraProbes.length > 0;
   }
 
   /** Connect once; a failure marks the host unreachable. */
@@ -121,17 +131,28 @@ export class HostSession {
     return verifyHost(this.transport, remoteShell(this.work.host), this.work);
   }
 
-  /** Put back every file this run wrote here (where still as written), then re-run their handlers. */
-  async restore(reason: string): Promise<void> {
+  /** Put back every file run `runId` wrote here (where still as written, unless forced), then re-run their handlers. */
+  async restore(runId: string, force: boolean): Promise<RestoreOutcome> {
     const transport = this.need();
     const shell = remoteShell(this.work.host);
-    const res = await transport.exec(shell.command, { stdin: shell.stdinPrefix + buildRestoreScript(`${this.opts.backupRoot}/${this.opts.runId}`, false) });
-    const lines = res.stdout.toString("utf8").split("\n");
-    const restored = lines.filter((l) => l.startsWith("R ")).map((l) => fromBase64(l.split(" ")[1]));
-    const skipped = lines.filter((l) => l.startsWith("S ")).map((l) => fromBase64(l.split(" ")[1]));
+    const res = await transport.exec(shell.command, { stdin: shell.stdinPrefix + buildRestoreScript(`${this.opts.backupRoot}/${runId}`, force) });
+    const lines = res.stdout.toString("utf8").split("\n").map((l) => l.split(" "));
+    const field = (f: string): string[][] => lines.filter((l) => l[0] === f);
+    return {
+      restored: field("R").map((l) => fromBase64(l[1])),
+      skipped: field("S").map((l) => ({ path: fromBase64(l[1]), sha256: l[2] ?? "" })),
+      failed: field("F").map((l) => fromBase64(l[1])),
+      handlers: field("H").map((l) => ({ name: fromBase64(l[1]), exitCode: Number(l[2]) })),
+      noRecord: field("NOMANIFEST").length > 0,
+      complete: field("END").length > 0,
+    };
+  }
+
+  /** Undo this run's batch on this host after a failed verify. */
+  async rollBack(reason: string): Promise<void> {
+    const r = await this.restore(this.opts.runId, false);
     this.result.status = "rolled-back";
-    this.result.error = `${reason}; rolled back ${restored.length} file(s)${skipped.length > 0 ? `, left ${skipped.length} changed since: ${skipped.join(", ")}` : ""}`;
-    if (!lines.includes("END")) this.result.error += ` (restore incomplete: exit ${res.exitCode})`;
+    this.result.error = `${reason}; restored ${r.restored.length} file(s)${r.skipped.length > 0 ? `, left ${r.skipped.length} changed since: ${r.skipped.map((s) => s.path).join(", ")}` : ""}${r.complete ? "" : " (restore incomplete)"}`;
   }
 
   async close(): Promise<void> {

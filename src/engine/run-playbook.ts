@@ -31,11 +31,16 @@ export interface RunOptions {
   /** Cross-host conditions on the predicted end state of every host; any message refuses the whole run. */
   checkInvariants?: (plans: ReadonlyMap<string, HostPlan>) => string[];
   rolling?: RollingOptions;
-  /** Apply these recorded plans instead of probing (a reviewed plan file). */
-  recorded?: ReadonlyMap<string, PlannedHost>;
-  /** When a recorded plan meets drift: probe and plan that host again instead of refusing it. */
+  /**
+   * A reviewed plan: each host is read and planned again, and applied only when the fresh changes are
+   * exactly the reviewed ones (`compare` returns null); otherwise it is refused as drifted.
+   */
+  reviewed?: { hosts: ReadonlySet<string>; compare: (host: string, fresh: PlannedHost) => string | null };
+  /** On drift from a reviewed plan: apply the fresh plan (its diff is reported) instead of refusing. */
   replanOnDrift?: boolean;
   onEvent?: (event: RunEvent) => void;
+  /** Every host's plan as soon as it is made (a plan file is written from these). */
+  onPlanned?: (host: string, plan: PlannedHost) => void;
   connect?: (spec: ConnectSpec) => Promise<Transport>;
 }
 
@@ -51,21 +56,27 @@ export async function runPlaybook(works: readonly HostWork[], opts: RunOptions):
   const emit = (e: RunEvent): void => opts.onEvent?.(e);
   const sessionOpts = { runId: opts.runId, backupRoot: opts.backupRoot, readLocal: opts.readLocal, connect: opts.connect ?? connectTransport, ...(opts.hostKeyPolicy ? { hostKeyPolicy: opts.hostKeyPolicy } : {}) };
   const sessions = works.map((w) => new HostSession(w, sessionOpts));
-  for (const s of sessions) {
-    const recorded = opts.recorded?.get(s.name);
-    if (recorded) s.plan = structuredClone(recorded);
-  }
 
   const prepare = async (s: HostSession): Promise<void> => {
     if (!s.hasWork) return;
+    if (opts.reviewed && !opts.reviewed.hosts.has(s.name)) {
+      s.result.status = "not-started";
+      s.result.error = "not in the reviewed plan";
+      return;
+    }
     emit({ host: s.name, phase: "connect" });
     if (!(await s.connect())) return;
     try {
-      if (s.plan) {
-        s.result.steps = s.plan.steps;
-      } else {
-        emit({ host: s.name, phase: "probe" });
-        await s.probeAndPlan();
+      emit({ host: s.name, phase: "probe" });
+      await s.probeAndPlan();
+      if (s.plan) opts.onPlanned?.(s.name, s.plan);
+      const drift = s.plan && s.result.status !== "failed" ? opts.reviewed?.compare(s.name, s.plan) : null;
+      if (drift) {
+        if (opts.replanOnDrift) s.result.steps.forEach((st) => st.messages.push(`re-planned: ${drift}`));
+        else {
+          s.result.status = "refused";
+          s.result.error = drift;
+        }
       }
     } catch (err) {
       s.result.status = "failed";
@@ -74,15 +85,10 @@ export async function runPlaybook(works: readonly HostWork[], opts: RunOptions):
   };
   const apply = async (s: HostSession): Promise<void> => {
     if (!s.transport || opts.check) return s.settle();
+    if (s.result.status === "refused") return;
     emit({ host: s.name, phase: "apply" });
     try {
       await s.apply();
-      if (s.result.status === "refused" && opts.replanOnDrift) {
-        emit({ host: s.name, phase: "probe" });
-        await s.probeAndPlan();
-        s.result.steps.forEach((st) => st.messages.push("re-planned after drift (--allow-drift=replan)"));
-        await s.apply();
-      }
     } catch (err) {
       s.result.status = "failed";
       s.result.error = (err as Error).message;
@@ -94,7 +100,7 @@ export async function runPlaybook(works: readonly HostWork[], opts: RunOptions):
     return s.result;
   };
 
-  const simple = !opts.checkInvariants && !opts.rolling && !opts.recorded && works.every((w) => w.verify.length === 0);
+  const simple = !opts.checkInvariants && !opts.rolling && !opts.reviewed && works.every((w) => w.verify.length === 0);
   if (simple) {
     report.hosts = await mapPool(sessions, opts.forks, async (s) => {
       await prepare(s);
@@ -146,7 +152,7 @@ async function applyInBatches(
         await mapPool(batch, opts.forks, async (s) => {
           if (!s.transport || s.result.files.length === 0) return;
           emit({ host: s.name, phase: "rollback" });
-          await s.restore(`verify failed in batch ${i + 1}`);
+          await s.rollBack(`verify failed in batch ${i + 1}`);
         });
         report.status = "rolled-back";
         report.reason = `verify failed: ${failures.join("; ")}`;

@@ -3,7 +3,6 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
-import { mapPool } from "../../src/engine/pool.js";
 import type { RunReport } from "../../src/engine/results.js";
 import { bkplay, type CliResult } from "../support/cli.js";
 import { useFleet, writeInventory } from "../support/fleet.js";
@@ -11,18 +10,13 @@ import { snapshotTree } from "../support/tree-snapshot.js";
 import { hostileValues } from "./hostile-cases.js";
 
 const fixtures = join(import.meta.dirname, "../../../test/fixtures/hardening");
+const playbook = join(fixtures, "values.yaml");
 const canary = `/tmp/bkplay-hostile-canary-${process.pid}`;
 const CASES = hostileValues(canary);
-/** What the `t` variable (line and replace) refuses: `$` would be a replacement pattern, a line break is not one line. */
-const refusedAsText = (v: string): boolean => /[$\r\n]/.test(v);
-
-interface Outcome {
-  root: string;
-  apply: CliResult;
-  again: CliResult;
-  /** For values `t` refuses: the run given them as `t`, and whether the host's tree stayed as it was. */
-  refused?: { run: CliResult; untouched: boolean };
-}
+/** What `t` (line and replace) refuses: `$` is pattern syntax in a replacement; a line holds no line break. */
+const refusedAsText = (v: string): boolean => /[$\r\n\u2028\u2029]/.test(v);
+/** Sent through -e and through --vars-file on the two hosts after the cases'. */
+const GIVEN = { v: `it's "q" \`touch ${canary}\` $(touch ${canary}) 中文 🚀 \\ {{v}}\nline 2 -e x=y`, t: `a=b 'q' "d" \`touch ${canary}\` 中文 {{t}} \\` };
 
 const SEEDS: Record<string, string> = {
   "settings.py": `# -*- coding: utf-8 -*-\nSINGLE = 'old'\nDOUBLE = "old"  # keep this comment\nUNICODE = u'old'\n`,
@@ -30,71 +24,91 @@ const SEEDS: Record<string, string> = {
   text: "line=old\nreplaced=old\n",
 };
 
-function seed(root: string): string {
-  const dir = join(root, "hostile");
-  mkdirSync(dir, { recursive: true });
-  for (const [name, content] of Object.entries(SEEDS)) writeFileSync(join(dir, name), content);
-  return dir;
+function seed(root: string): void {
+  mkdirSync(join(root, "hostile"), { recursive: true });
+  for (const [name, content] of Object.entries(SEEDS)) writeFileSync(join(root, "hostile", name), content);
 }
 
-const report = (r: CliResult): RunReport => JSON.parse(r.stdout) as RunReport;
+/** What Python, PyYAML and the yaml package read back, and the bytes the command got as its argument. */
+function landed(root: string): { py: string[]; yaml: string[]; yaml12: string[]; argv: Buffer; text: string } {
+  const dir = join(root, "hostile");
+  const read = JSON.parse(execFileSync("python3", [join(fixtures, "read-values.py"), join(dir, "settings.py"), join(dir, "config.yaml")], { encoding: "utf8" })) as { py: string[]; yaml: string[] };
+  const doc = parse(readFileSync(join(dir, "config.yaml"), "utf8")) as { plain: string; single: string; double: string; flow: { x: string } };
+  return { ...read, yaml12: [doc.plain, doc.single, doc.double, doc.flow.x], argv: readFileSync(join(dir, "argv")), text: readFileSync(join(dir, "text"), "utf8") };
+}
+
+const statusOf = (r: CliResult, host: string): string[] => {
+  const h = (JSON.parse(r.stdout) as RunReport).hosts.find((x) => x.host === host);
+  return h ? [h.status, ...h.steps.map((s) => `${s.name}: ${s.status}${s.error ? ` ${s.error}` : ""}`)] : [];
+};
 
 describe("hostile values land literally or are refused (sshd)", function () {
-  this.timeout(120_000);
-  const f = useFleet(CASES.length, "sshd");
-  const outcomes: Outcome[] = [];
+  this.timeout(60_000);
+  const f = useFleet(CASES.length + 2, "sshd");
+  const host = (i: number): { name: string; root: string } => f.fleet().hosts[i] ?? { name: "", root: "" };
+  const inv = (t: (value: string) => Record<string, string>): string =>
+    writeInventory(f.fleet(), join(f.dir(), "hostile-hosts.yaml"), { vars: Object.fromEntries(CASES.map((c, i) => [host(i).name, { v: c.value, ...t(c.value) }])) });
+  /** The hosts carrying one case each (the last two are for -e and --vars-file). */
+  const cases = `!bk-${CASES.length + 1},!bk-${CASES.length + 2}`;
+  let apply: CliResult;
+  let again: CliResult;
 
-  before(async function () {
-    this.timeout(120_000);
-    const inv = writeInventory(f.fleet(), join(f.dir(), "hostile-hosts.yaml"));
-    const results = await mapPool(CASES, 4, async (c, ): Promise<Outcome> => {
-      const i = CASES.indexOf(c);
-      const host = f.fleet().hosts[i];
-      if (!host) throw new Error(`no host for case ${i}`);
-      seed(host.root);
-      // Half the values come by -e, half by --vars-file; both must deliver the same string.
-      const given = (vars: Record<string, string>): string[] => {
-        if (i % 2 === 0) return Object.entries(vars).flatMap(([k, v]) => ["-e", `${k}=${v}`]);
-        const file = join(f.dir(), `vars-${i}-${Object.keys(vars).join("")}.yaml`);
-        writeFileSync(file, stringify(vars));
-        return ["--vars-file", file];
-      };
-      const run = (vars: Record<string, string>): Promise<CliResult> => bkplay(["run", join(fixtures, "values.yaml"), "-i", inv, "--limit", host.name, "--json", ...given(vars)]);
-      const vars = refusedAsText(c.value) ? { v: c.value } : { v: c.value, t: c.value };
-      const apply = await run(vars);
-      const again = await run(vars);
-      if (!refusedAsText(c.value)) return { root: host.root, apply, again };
-      const before = snapshotTree(host.root);
-      const refusedRun = await run({ v: c.value, t: c.value });
-      return { root: host.root, apply, again, refused: { run: refusedRun, untouched: JSON.stringify(snapshotTree(host.root)) === JSON.stringify(before) } };
-    });
-    outcomes.push(...results);
+  before(async () => {
+    f.fleet().hosts.forEach((h) => { seed(h.root); });
+    const accepted = inv((v) => (refusedAsText(v) ? {} : { t: v }));
+    apply = await bkplay(["run", playbook, "-i", accepted, "--limit", cases, "--json"]);
+    again = await bkplay(["run", playbook, "-i", accepted, "--limit", cases, "--json"]);
   });
 
   CASES.forEach((c, i) => {
-    it(`${c.name}: lands literally in Python, YAML, argv${refusedAsText(c.value) ? "; refused for line/replace" : ", line and replace"}; a re-run changes nothing`, () => {
-      const o = outcomes[i];
-      if (!o) throw new Error("case did not run");
-      expect(o.apply.code, o.apply.stderr + o.apply.stdout.slice(0, 3000)).to.equal(0);
-      const dir = join(o.root, "hostile");
-      const read = JSON.parse(execFileSync("python3", [join(fixtures, "read-values.py"), join(dir, "settings.py"), join(dir, "config.yaml")], { encoding: "utf8" })) as { py: string[]; yaml: string[] };
-      expect(read.py, "Python reads").to.deep.equal([c.value, c.value, c.value, c.value]);
-      expect(read.yaml, "PyYAML reads").to.deep.equal([c.value, c.value, c.value, c.value]);
-      const doc = parse(readFileSync(join(dir, "config.yaml"), "utf8")) as { plain: string; single: string; double: string; flow: { x: string } };
-      expect([doc.plain, doc.single, doc.double, doc.flow.x], "yaml (1.2) reads").to.deep.equal([c.value, c.value, c.value, c.value]);
-      expect(readFileSync(join(dir, "settings.py"), "utf8")).to.include("# keep this comment");
-      expect(readFileSync(join(dir, "argv")).equals(Buffer.from(c.value)), "printf %s {{quote v}} wrote other bytes").to.equal(true);
-      const text = readFileSync(join(dir, "text"), "utf8");
-      expect(text).to.equal(refusedAsText(c.value) ? "line=plain\nreplaced=plain\n" : `line=${c.value}\nreplaced=${c.value}\n`);
-      expect(o.again.code, o.again.stderr).to.equal(0);
-      const steps = report(o.again).hosts.flatMap((h) => h.steps);
-      expect(steps.filter((s) => s.status !== "ok").map((s) => `${s.name}: ${s.status}`), "second run").to.deep.equal([]);
-      if (o.refused) {
-        expect(o.refused.run.code, o.refused.run.stderr).to.equal(2);
-        expect(o.refused.run.stderr).to.match(/\bt\b.*must match pattern/);
-        expect(o.refused.untouched, "a refused run changed the host").to.equal(true);
-      }
+    it(`${c.name}: lands literally in Python, YAML, argv${refusedAsText(c.value) ? "" : ", line and replace"}; a re-run changes nothing`, () => {
+      expect(apply.code, apply.stderr + apply.stdout.slice(0, 2000)).to.equal(0);
+      expect(statusOf(apply, host(i).name)[0]).to.equal("changed");
+      const got = landed(host(i).root);
+      const all = [c.value, c.value, c.value, c.value];
+      expect(got.py, "Python reads").to.deep.equal(all);
+      expect(got.yaml, "PyYAML (YAML 1.1) reads").to.deep.equal(all);
+      expect(got.yaml12, "yaml (YAML 1.2) reads").to.deep.equal(all);
+      expect(readFileSync(join(host(i).root, "hostile/settings.py"), "utf8")).to.include('DOUBLE = "').and.include("# keep this comment");
+      expect(got.argv.equals(Buffer.from(c.value)), "printf %s {{quote v}} wrote other bytes").to.equal(true);
+      const t = refusedAsText(c.value) ? "plain" : c.value;
+      expect(got.text).to.equal(`line=${t}\nreplaced=${t}\n`);
+      expect(again.code, again.stderr).to.equal(0);
+      expect(statusOf(again, host(i).name), "second run").to.deep.equal(["ok", "python: ok", "yaml: ok", "argument: ok", "line: ok", "replace: ok"]);
     });
+  });
+
+  it("values that are not literal text for line/replace are refused with exit 2, every one named, and no host changes", async () => {
+    const before = snapshotTree(join(f.dir(), "hosts"));
+    const r = await bkplay(["run", playbook, "-i", inv((v) => ({ t: refusedAsText(v) ? v : "plain" })), "--limit", cases]);
+    expect(r.code, r.stderr).to.equal(2);
+    for (const [i, c] of CASES.entries()) if (refusedAsText(c.value)) expect(r.stderr, c.name).to.include(`inventory var 't' of ${host(i).name}: `);
+    expect(r.stderr.match(/must match pattern/g)).to.have.length(CASES.filter((c) => refusedAsText(c.value)).length);
+    expect(snapshotTree(join(f.dir(), "hosts"))).to.deep.equal(before);
+  });
+
+  it("-e and --vars-file deliver a value byte for byte", async () => {
+    const [byE, byFile] = [host(CASES.length), host(CASES.length + 1)];
+    const varsFile = join(f.dir(), "hostile-vars.yaml");
+    writeFileSync(varsFile, stringify(GIVEN));
+    const inventory = writeInventory(f.fleet(), join(f.dir(), "given-hosts.yaml"));
+    const e = await bkplay(["run", playbook, "-i", inventory, "--limit", byE.name, "-e", `v=${GIVEN.v}`, "-e", `t=${GIVEN.t}`]);
+    const file = await bkplay(["run", playbook, "-i", inventory, "--limit", byFile.name, "--vars-file", varsFile]);
+    for (const [r, h] of [[e, byE], [file, byFile]] as const) {
+      expect(r.code, r.stderr + r.stdout).to.equal(0);
+      const got = landed(h.root);
+      expect(got.py).to.deep.equal([GIVEN.v, GIVEN.v, GIVEN.v, GIVEN.v]);
+      expect(got.argv.toString("utf8")).to.equal(GIVEN.v);
+      expect(got.text).to.equal(`line=${GIVEN.t}\nreplaced=${GIVEN.t}\n`);
+    }
+  });
+
+  it("a value in a replacement is a pattern: $& is the match, $1 a group, $$ one dollar (documented, not literal)", async () => {
+    const h = host(0);
+    writeFileSync(join(h.root, "hostile/text"), "replaced=old\n");
+    const r = await bkplay(["run", join(fixtures, "replacement.yaml"), "-i", writeInventory(f.fleet(), join(f.dir(), "r-hosts.yaml")), "--limit", h.name, "-e", "r=[$&] $1=$$1"]);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(readFileSync(join(h.root, "hostile/text"), "utf8")).to.equal("[replaced=old] replaced=$1\n");
   });
 
   it("no value ran as code: the canary was never created", () => {

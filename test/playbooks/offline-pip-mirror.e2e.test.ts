@@ -7,7 +7,7 @@ import { bkplay } from "../support/cli.js";
 import { useFleet, writeInventory } from "../support/fleet.js";
 import { snapshotTree } from "../support/tree-snapshot.js";
 
-const tinyWheel = join(import.meta.dirname, "../../../test/fixtures/python/tiny-wheel.py");
+const python = join(import.meta.dirname, "../../../test/fixtures/python");
 const ONLINE = "pip install -r requirements.txt -i $PYPI_SERVER_URL --trusted-host $PYPI_SERVER_HOST";
 
 /** pip as the agent would run it, but blind to this machine's own pip configuration and mirrors. */
@@ -32,8 +32,8 @@ describe("playbook offline-pip-mirror (sshd)", function () {
   before(function () {
     this.timeout(60_000);
     // The build script installs a pinned uwsgi and then the SaaS' requirements: the mirror holds both.
-    execFileSync("python3", [tinyWheel, wheels(), "bk_tiny_saas_dep", "1.0.0"]);
-    execFileSync("python3", [tinyWheel, wheels(), "uwsgi", "2.0.13.1"]);
+    execFileSync("python3", [join(python, "tiny-wheel.py"), wheels(), "bk_tiny_saas_dep", "1.0.0"]);
+    execFileSync("python3", [join(python, "tiny-wheel.py"), wheels(), "uwsgi", "2.0.13.1"]);
   });
   beforeEach(() => f.reset());
 
@@ -61,7 +61,7 @@ describe("playbook offline-pip-mirror (sshd)", function () {
     const cache = join(f.dir(), "cache");
     mkdirSync(saas, { recursive: true });
     writeFileSync(join(saas, "requirements.txt"), "bk_tiny_saas_dep==1.0.0\n");
-    execFileSync("python3", ["-m", "venv", join(cache, "venv")]);
+    execFileSync("sh", [join(python, "quick-venv.sh"), join(cache, "venv")]);
     execFileSync("bash", [buildScript(), saas, cache], { env: pipEnv(), stdio: "pipe" });
     const version = execFileSync(join(cache, "venv/bin/python"), ["-c", "import bk_tiny_saas_dep; print(bk_tiny_saas_dep.VERSION)"], { encoding: "utf8" });
     expect(version.trim()).to.equal("1.0.0");
@@ -85,6 +85,7 @@ describe("playbook offline-pip-mirror (sshd)", function () {
     expect(script).to.include("pip install uwsgi==2.0.13.1 -i $PYPI_SERVER_URL --trusted-host $PYPI_SERVER_HOST\n");
     expect(script).not.to.include("--no-index");
     const again = await run("-e", "revert=true");
+    expect(again.code, again.stderr).to.equal(0);
     expect(again.report.hosts.flatMap((h) => h.steps).filter((s) => s.status !== "ok")).to.deep.equal([]);
   });
 });

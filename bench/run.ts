@@ -1,0 +1,331 @@
+/**
+ * `npm run bench -- --hosts 10,50,200`: change-domain on a fleet of real OpenSSH hosts on this machine, timed as
+ * whole processes for bkplay, Ansible (bench/ansible/change-domain.yml) and the floor (bench/floor.ts), plus
+ * start-up time and step-count scaling. Writes bench/out/results.json and bench/out/results.md.
+ *
+ * Options: --hosts 10,50,200  --runs N (default 5 up to 50 hosts, 3 above)  --ansible-runs-large N (default 2,
+ * for more than 50 hosts)  --bkplay <bin/bkplay.js> (default this checkout's)  --no-ansible  --out <dir>
+ */
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { cpus, tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { performance } from "node:perf_hooks";
+import { startFleet } from "../src/sandbox/fleet.js";
+import type { Fleet } from "../src/sandbox/fleet.js";
+import { ansibleInventory, editedDigest, expectedDigest, expectedHandlerRuns, handlerRuns, resetTrees, stepsPlaybook, writeStepFiles } from "./fixtures.js";
+import { runCommand, summarize, timed } from "./measure.js";
+import type { Command, Sample, Summary } from "./measure.js";
+import { summarizeProfile } from "./profile.js";
+import type { ProfileSummary } from "./profile.js";
+import { NEW_DOMAIN } from "./edits.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, "..", "..");
+const benchSrc = join(repo, "bench");
+
+type Mode = "apply" | "rerun" | "check";
+type Tool = "bkplay" | "floor" | "ansible";
+const MODES: Mode[] = ["apply", "rerun", "check"];
+
+interface Options {
+  hosts: number[];
+  runs?: number;
+  ansibleRunsLarge: number;
+  bkplay: string;
+  ansible: boolean;
+  out: string;
+}
+
+function parseOptions(argv: string[]): Options {
+  const options: Options = { hosts: [10, 50, 200], ansibleRunsLarge: 2, bkplay: join(repo, "bin", "bkplay.js"), ansible: true, out: join(benchSrc, "out") };
+  for (let i = 0; i < argv.length; i++) {
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${argv[i - 1] ?? ""} needs a value`);
+      return v;
+    };
+    switch (argv[i]) {
+      case "--hosts":
+        options.hosts = value().split(",").map(Number);
+        break;
+      case "--runs":
+        options.runs = Number(value());
+        break;
+      case "--ansible-runs-large":
+        options.ansibleRunsLarge = Number(value());
+        break;
+      case "--bkplay":
+        options.bkplay = resolve(value());
+        break;
+      case "--no-ansible":
+        options.ansible = false;
+        break;
+      case "--out":
+        options.out = resolve(value());
+        break;
+      default:
+        throw new Error(`unknown option ${argv[i] ?? ""}`);
+    }
+  }
+  if (options.hosts.some((n) => !Number.isInteger(n) || n < 1)) throw new Error("--hosts takes positive integers, e.g. 10,50,200");
+  return options;
+}
+
+const log = (message: string): void => { process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`); };
+
+interface Result {
+  hosts: number;
+  tool: Tool;
+  mode: Mode;
+  samples: Sample[];
+  summary: Summary;
+  note?: string;
+}
+
+class Bench {
+  readonly results: Result[] = [];
+  readonly notes: string[] = [];
+  constructor(readonly options: Options, readonly work: string) {}
+
+  bkplayCommand(fleet: Fleet, mode: Mode, forks: number, extra: string[] = [], nodeArgs: string[] = []): Command {
+    const args = [...nodeArgs, this.options.bkplay, "run", "change-domain", "-i", fleet.inventoryFile, "-e", `new_domain=${NEW_DOMAIN}`, "-e", "nginx_reload=true"];
+    if (mode === "check") args.push("--check", "--diff");
+    return { cmd: process.execPath, args: [...args, "--forks", String(forks), "--json", ...extra] };
+  }
+
+  floorCommand(fleet: Fleet, mode: Mode): Command {
+    return { cmd: process.execPath, args: [join(here, "floor.js"), fleet.dir, ...(mode === "check" ? ["--check"] : [])] };
+  }
+
+  ansibleCommand(fleet: Fleet, mode: Mode, forks: number, controlDir: string): Command {
+    const args = ["-i", join(fleet.dir, "ansible-hosts.yaml"), join(benchSrc, "ansible", "change-domain.yml"), "-e", `new_domain=${NEW_DOMAIN}`, "-e", "nginx_reload=true", "--forks", String(forks)];
+    if (mode === "check") args.push("--check", "--diff");
+    return {
+      cmd: "ansible-playbook",
+      args,
+      env: { ...process.env, ANSIBLE_CONFIG: join(benchSrc, "ansible", "ansible.cfg"), ANSIBLE_SSH_CONTROL_PATH_DIR: controlDir, ANSIBLE_NOCOLOR: "1" },
+    };
+  }
+
+  /** One timed run; Ansible gets a fresh ControlPath dir (a cold start, like the others) and its masters closed after. */
+  async sample(tool: Tool, fleet: Fleet, mode: Mode): Promise<Sample> {
+    const forks = fleet.hosts.length;
+    if (tool === "bkplay") return timed(this.bkplayCommand(fleet, mode, forks));
+    if (tool === "floor") return timed(this.floorCommand(fleet, mode));
+    const controlDir = await mkdtemp(join(this.work, "cp-"));
+    try {
+      return await timed(this.ansibleCommand(fleet, mode, forks, controlDir));
+    } finally {
+      const sockets = await readdir(controlDir);
+      await Promise.all(sockets.map((s) => runCommand("ssh", ["-O", "exit", "-o", `ControlPath=${join(controlDir, s)}`, "bench"]).catch(() => undefined)));
+      await rm(controlDir, { recursive: true, force: true });
+    }
+  }
+
+  /** apply from fresh files, the same again (idempotent), then --check --diff on fresh files; each verified. */
+  async measureTool(tool: Tool, fleet: Fleet, runs: number): Promise<void> {
+    const n = fleet.hosts.length;
+    await resetTrees(fleet);
+    const fresh = await editedDigest(fleet);
+    const expected = await expectedDigest(fleet);
+    const record = (mode: Mode, samples: Sample[]): void => {
+      const summary = summarize(samples);
+      this.results.push({ hosts: n, tool, mode, samples, summary });
+      log(`${n} hosts ${tool} ${mode}: median ${summary.wallMedian.toFixed(2)} s (${samples.map((s) => s.wallS.toFixed(2)).join(" ")}), cpu ${summary.cpuMedian.toFixed(2)} s, rss ${summary.rssMaxMiB.toFixed(0)} MiB`);
+    };
+    const apply: Sample[] = [];
+    for (let i = 0; i < runs; i++) {
+      await resetTrees(fleet);
+      apply.push(await this.sample(tool, fleet, "apply"));
+      const digest = await editedDigest(fleet);
+      if (digest !== expected) throw new Error(`${tool} apply on ${n} hosts did not leave the expected files`);
+      const handlers = await handlerRuns(fleet);
+      if (handlers !== expectedHandlerRuns(fleet)) throw new Error(`${tool} apply on ${n} hosts ran ${handlers} handlers, expected ${expectedHandlerRuns(fleet)}`);
+    }
+    record("apply", apply);
+    const rerun: Sample[] = [];
+    const handlersBefore = await handlerRuns(fleet);
+    for (let i = 0; i < runs; i++) rerun.push(await this.sample(tool, fleet, "rerun"));
+    if ((await editedDigest(fleet)) !== expected || (await handlerRuns(fleet)) !== handlersBefore) throw new Error(`${tool} re-run on ${n} hosts changed something`);
+    record("rerun", rerun);
+    await resetTrees(fleet);
+    const check: Sample[] = [];
+    for (let i = 0; i < runs; i++) check.push(await this.sample(tool, fleet, "check"));
+    if ((await editedDigest(fleet)) !== fresh || (await handlerRuns(fleet)) !== 0) throw new Error(`${tool} --check on ${n} hosts changed something`);
+    record("check", check);
+  }
+
+  /** bkplay's own per-host phase durations (one untimed apply) and a CPU profile of another. */
+  async bkplayInsight(fleet: Fleet): Promise<{ phases: Record<string, number>; profile: ProfileSummary }> {
+    const n = fleet.hosts.length;
+    await resetTrees(fleet);
+    const report = join(this.work, `report-${n}.json`);
+    await timed({ ...this.bkplayCommand(fleet, "apply", n), stdoutFile: report });
+    const parsed = JSON.parse(await readFile(report, "utf8")) as { durationMs: number; hosts: { durations: { connectMs: number; probeMs: number; applyMs: number } }[] };
+    const worked = parsed.hosts.filter((h) => h.durations.connectMs > 0);
+    const med = (key: "connectMs" | "probeMs" | "applyMs"): number => {
+      const v = worked.map((h) => h.durations[key]).sort((a, b) => a - b);
+      return v[Math.floor(v.length / 2)] ?? NaN;
+    };
+    const max = (key: "connectMs" | "probeMs" | "applyMs"): number => Math.max(...worked.map((h) => h.durations[key]));
+    const phases = { runMs: parsed.durationMs, connectMedianMs: med("connectMs"), connectMaxMs: max("connectMs"), probeMedianMs: med("probeMs"), probeMaxMs: max("probeMs"), applyMedianMs: med("applyMs"), applyMaxMs: max("applyMs") };
+    await resetTrees(fleet);
+    const profDir = join(this.work, `prof-${n}`);
+    await mkdir(profDir, { recursive: true });
+    await timed(this.bkplayCommand(fleet, "apply", n, [], ["--cpu-prof", "--cpu-prof-dir", profDir]));
+    const [file] = (await readdir(profDir)).filter((f) => f.endsWith(".cpuprofile"));
+    if (file === undefined) throw new Error("no .cpuprofile written");
+    return { phases, profile: await summarizeProfile(join(profDir, file)) };
+  }
+
+  /** 4 vs 40 one-line edits per host (each its own file), bkplay only. */
+  async measureSteps(fleet: Fleet, runs: number): Promise<void> {
+    const n = fleet.hosts.length;
+    for (const steps of [4, 40]) {
+      const playbook = join(this.work, `steps-${steps}.yaml`);
+      await writeFile(playbook, stepsPlaybook(steps));
+      const command = (mode: Mode): Command => {
+        const args = [this.options.bkplay, "run", playbook, "-i", fleet.inventoryFile, "--forks", String(n), "--json"];
+        return { cmd: process.execPath, args: mode === "check" ? [...args, "--check", "--diff"] : args };
+      };
+      const samples: Record<Mode, Sample[]> = { apply: [], rerun: [], check: [] };
+      for (let i = 0; i < runs; i++) {
+        await writeStepFiles(fleet, steps);
+        samples.apply.push(await timed(command("apply")));
+      }
+      for (let i = 0; i < runs; i++) samples.rerun.push(await timed(command("rerun")));
+      await writeStepFiles(fleet, steps);
+      for (let i = 0; i < runs; i++) samples.check.push(await timed(command("check")));
+      for (const mode of MODES) {
+        const summary = summarize(samples[mode]);
+        this.steps.push({ steps, mode, summary });
+        log(`${n} hosts, ${steps} steps, ${mode}: median ${summary.wallMedian.toFixed(2)} s, cpu ${summary.cpuMedian.toFixed(2)} s`);
+      }
+    }
+  }
+  readonly steps: { steps: number; mode: Mode; summary: Summary }[] = [];
+
+  async measureStartup(runs: number): Promise<{ name: string; summary: Summary }[]> {
+    const commands: [string, Command][] = [
+      ["node -e 0 (baseline)", { cmd: process.execPath, args: ["-e", "0"] }],
+      ["bkplay --help", { cmd: process.execPath, args: [this.options.bkplay, "--help"] }],
+      ["bkplay validate change-domain", { cmd: process.execPath, args: [this.options.bkplay, "validate", "change-domain"] }],
+    ];
+    const out: { name: string; summary: Summary }[] = [];
+    for (const [name, command] of commands) {
+      const samples: Sample[] = [];
+      for (let i = 0; i < runs; i++) samples.push(await timed(command));
+      out.push({ name, summary: summarize(samples) });
+      log(`startup ${name}: median ${(summarize(samples).wallMedian * 1000).toFixed(0)} ms`);
+    }
+    return out;
+  }
+}
+
+async function machine(): Promise<Record<string, string>> {
+  const first = (text: string): string => text.trim().split("\n")[0] ?? "";
+  const version = async (cmd: string, args: string[]): Promise<string> => {
+    const { spawnSync } = await import("node:child_process");
+    const r = spawnSync(cmd, args, { encoding: "utf8" });
+    return first(`${r.stdout}${r.stderr}`);
+  };
+  const limits = await readFile("/proc/self/limits", "utf8");
+  return {
+    nproc: await version("nproc", []),
+    cpu: cpus()[0]?.model ?? "?",
+    memory: (await version("free", ["-h"])) + " | " + ((await runCommand("free", ["-h"])).split("\n")[1] ?? "").replace(/\s+/g, " "),
+    kernel: await version("uname", ["-r"]),
+    node: process.version,
+    ansible: await version("ansible-playbook", ["--version"]),
+    openssh: await version("ssh", ["-V"]),
+    nginx: await version("nginx", ["-v"]),
+    openFiles: /Max open files\s+(\d+)/.exec(limits)?.[1] ?? "?",
+  };
+}
+
+const f2 = (x: number): string => x.toFixed(2);
+const ratio = (a: number | undefined, b: number | undefined): string => (a === undefined || b === undefined ? "–" : `${(a / b).toFixed(2)}×`);
+
+function markdown(bench: Bench, info: Record<string, string>, startup: { name: string; summary: Summary }[], insights: Map<number, { phases: Record<string, number>; profile: ProfileSummary }>, elapsedS: number): string {
+  const lines: string[] = [`Generated by \`npm run bench -- --hosts ${bench.options.hosts.join(",")}\` in ${(elapsedS / 60).toFixed(1)} min.`, "", "Machine:", ""];
+  for (const [k, v] of Object.entries(info)) lines.push(`- ${k}: ${v}`);
+  for (const n of bench.options.hosts) {
+    const of = (tool: Tool, mode: Mode): Summary | undefined => bench.results.find((r) => r.hosts === n && r.tool === tool && r.mode === mode)?.summary;
+    lines.push("", `### ${n} hosts`, "", "| tool | mode | runs | median s | min–max s | CPU user+sys s (median) | peak RSS MiB |", "|---|---|---|---|---|---|---|");
+    for (const tool of ["bkplay", "floor", "ansible"] as Tool[]) {
+      for (const mode of MODES) {
+        const s = of(tool, mode);
+        if (s) lines.push(`| ${tool} | ${mode} | ${s.runs} | ${f2(s.wallMedian)} | ${f2(s.wallMin)}–${f2(s.wallMax)} | ${f2(s.cpuMedian)} | ${s.rssMaxMiB.toFixed(0)} |`);
+      }
+    }
+    lines.push("", "| mode | bkplay/floor (wall) | Ansible/bkplay (wall) | bkplay/floor (CPU) | bkplay/Ansible (CPU) |", "|---|---|---|---|---|");
+    for (const mode of MODES) {
+      const b = of("bkplay", mode);
+      const fl = of("floor", mode);
+      const a = of("ansible", mode);
+      lines.push(`| ${mode} | ${ratio(b?.wallMedian, fl?.wallMedian)} | ${ratio(a?.wallMedian, b?.wallMedian)} | ${ratio(b?.cpuMedian, fl?.cpuMedian)} | ${ratio(b?.cpuMedian, a?.cpuMedian)} |`);
+    }
+    const insight = insights.get(n);
+    if (insight) {
+      lines.push("", `bkplay per-host phases (one apply, its --json report): ${Object.entries(insight.phases).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(", ")}`);
+      lines.push("", `bkplay CPU profile of one apply (node --cpu-prof, ${insight.profile.totalMs.toFixed(0)} ms sampled), self time by package:`, "", "| package | self ms | % |", "|---|---|---|");
+      for (const p of insight.profile.byPackage.slice(0, 12)) lines.push(`| ${p.name} | ${p.ms.toFixed(0)} | ${p.pct.toFixed(1)} |`);
+      lines.push("", "Top functions by self time:", "", "| function | where | self ms | % |", "|---|---|---|---|");
+      for (const t of insight.profile.topFunctions) lines.push(`| ${t.name} | ${t.where} | ${t.ms.toFixed(0)} | ${t.pct.toFixed(1)} |`);
+    }
+  }
+  if (bench.steps.length > 0) {
+    lines.push("", "### Steps: 4 vs 40 edits per host (bkplay)", "", "| steps | mode | median s | min–max s | CPU s | peak RSS MiB |", "|---|---|---|---|---|---|");
+    for (const s of bench.steps) lines.push(`| ${s.steps} | ${s.mode} | ${f2(s.summary.wallMedian)} | ${f2(s.summary.wallMin)}–${f2(s.summary.wallMax)} | ${f2(s.summary.cpuMedian)} | ${s.summary.rssMaxMiB.toFixed(0)} |`);
+  }
+  lines.push("", "### Start-up", "", "| command | runs | median ms | min–max ms | CPU ms | peak RSS MiB |", "|---|---|---|---|---|---|");
+  for (const s of startup) lines.push(`| ${s.name} | ${s.summary.runs} | ${(s.summary.wallMedian * 1000).toFixed(0)} | ${(s.summary.wallMin * 1000).toFixed(0)}–${(s.summary.wallMax * 1000).toFixed(0)} | ${(s.summary.cpuMedian * 1000).toFixed(0)} | ${s.summary.rssMaxMiB.toFixed(0)} |`);
+  if (bench.notes.length > 0) lines.push("", ...bench.notes.map((n) => `- ${n}`));
+  return `${lines.join("\n")}\n`;
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const started = performance.now();
+  const work = await mkdtemp(join(tmpdir(), "bkbench-"));
+  const bench = new Bench(options, work);
+  const info = await machine();
+  log(`work dir ${work}; bkplay ${options.bkplay}`);
+  const insights = new Map<number, { phases: Record<string, number>; profile: ProfileSummary }>();
+  const stepsAt = options.hosts.includes(50) ? 50 : options.hosts[0];
+  try {
+    for (const n of options.hosts) {
+      log(`starting ${n} sshd hosts`);
+      const fleet = await startFleet({ hosts: n, dir: join(work, `fleet-${n}`), backend: "sshd" });
+      try {
+        await writeFile(join(fleet.dir, "ansible-hosts.yaml"), ansibleInventory(fleet));
+        const runs = options.runs ?? (n > 50 ? 3 : 5);
+        await bench.measureTool("floor", fleet, runs);
+        await bench.measureTool("bkplay", fleet, runs);
+        insights.set(n, await bench.bkplayInsight(fleet));
+        if (options.ansible) {
+          const ansibleRuns = n > 50 ? Math.min(runs, options.ansibleRunsLarge) : runs;
+          if (ansibleRuns < runs) bench.notes.push(`Ansible at ${n} hosts: ${ansibleRuns} runs per mode (its runs are long).`);
+          await bench.measureTool("ansible", fleet, ansibleRuns);
+        }
+        if (n === stepsAt) await bench.measureSteps(fleet, runs);
+      } finally {
+        await fleet.stop();
+      }
+    }
+    const startup = await bench.measureStartup(20);
+    const elapsed = (performance.now() - started) / 1000;
+    await mkdir(options.out, { recursive: true });
+    await writeFile(join(options.out, "results.json"), `${JSON.stringify({ info, results: bench.results, steps: bench.steps, startup, insights: Object.fromEntries(insights), elapsedS: elapsed }, null, 2)}\n`);
+    await writeFile(join(options.out, "results.md"), markdown(bench, info, startup, insights, elapsed));
+    log(`done in ${(elapsed / 60).toFixed(1)} min; ${join(options.out, "results.md")}`);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,24 @@
+import { writeFileSync } from "node:fs";
+import type { PlannedHost } from "../../engine/host-session.js";
+import { buildPlanFile, writePlanFile } from "../../plan/plan-file.js";
+import { reviewMarkdown } from "../../report/review-md.js";
+import { execute, givenValues, secretsOf, type ExecFlags } from "../execute.js";
+import { loadInputs, type InputFlags } from "../load-inputs.js";
+import { newRunId } from "./run.js";
+
+export interface PlanFlags extends InputFlags, ExecFlags {
+  output: string;
+  report?: string;
+}
+
+/** Read every host, write the plan file (and a Markdown review); nothing on any host changes. */
+export async function planCommand(ref: string, flags: PlanFlags): Promise<void> {
+  const inputs = loadInputs(ref, flags);
+  const plans = new Map<string, PlannedHost>();
+  const { report, redact } = await execute(inputs, flags, { command: "plan", check: true, runId: newRunId(), onPlanned: (host, plan) => plans.set(host, plan) });
+  const secrets = secretsOf(inputs);
+  const plan = buildPlanFile(report, plans, { playbookFile: inputs.playbook.file, inventoryFile: inputs.inventory.file, ...(flags.limit ? { limit: flags.limit } : {}), vars: givenValues(inputs), secrets });
+  writePlanFile(flags.output, plan);
+  if (flags.report) writeFileSync(flags.report, reviewMarkdown(report, { planFile: flags.output, inventory: inputs.inventory.file, vars: plan.vars }, redact));
+  process.stderr.write(`plan written to ${flags.output}${flags.report ? `, review to ${flags.report}` : ""}; apply it with: bkplay apply ${flags.output}${plan.secretVars.map((s) => ` -e ${s}=…`).join("")}\n`);
+}

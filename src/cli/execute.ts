@@ -1,0 +1,112 @@
+import { appendAudit, auditEntry, defaultLogDir } from "../audit/audit-log.js";
+import { parseSerial } from "../engine/batches.js";
+import { localContext } from "../engine/build-work.js";
+import { invariantChecker } from "../engine/invariants.js";
+import { exitCodeOf, type RunReport } from "../engine/results.js";
+import { runPlaybook, type RollingOptions, type RunOptions } from "../engine/run-playbook.js";
+import { InputError } from "../errors.js";
+import { printRun } from "../report/print-run.js";
+import { startProgress } from "../report/progress.js";
+import { makeRedactor, type Redactor } from "../report/redact.js";
+import type { HostKeyPolicy } from "../transport/types.js";
+import { now } from "./clock.js";
+import { askEachBatch } from "./confirm.js";
+import type { Inputs } from "./load-inputs.js";
+import { minutesLeft, parseWindow } from "./window.js";
+
+/** Flags every executing command (run, plan, apply) shares. */
+export interface ExecFlags {
+  diff?: boolean;
+  forks: number;
+  hostKeyChecking?: HostKeyPolicy;
+  backupDir: string;
+  json?: boolean;
+  serial?: string;
+  maxFailPercentage?: number;
+  window?: string;
+  tz?: string;
+  confirmEachBatch?: boolean;
+  logDir?: string;
+  limit?: string;
+}
+
+export interface ExecMode {
+  command: "run" | "plan" | "apply";
+  check: boolean;
+  runId: string;
+  reviewed?: RunOptions["reviewed"];
+  replanOnDrift?: boolean;
+  onPlanned?: RunOptions["onPlanned"];
+}
+
+/** Secret variables by name, as resolved for the hosts. */
+export function secretsOf(inputs: Inputs): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(inputs.playbook.vars)) {
+    if (spec.secret !== true) continue;
+    for (const values of inputs.built.vars.values()) {
+      const v = values[name];
+      if (v !== undefined && v !== null) out[name] = typeof v === "string" ? v : JSON.stringify(v);
+    }
+  }
+  return out;
+}
+
+export const givenValues = (inputs: Inputs): Record<string, unknown> => Object.fromEntries(Object.entries(inputs.given).map(([k, g]) => [k, g.value]));
+
+/** Everything from flags to report: guard the window, run (in batches), print, append to the audit log, set the exit code. */
+export async function execute(inputs: Inputs, flags: ExecFlags, mode: ExecMode): Promise<{ report: RunReport; redact: Redactor }> {
+  const { playbook, inventory, built, given } = inputs;
+  const redact = makeRedactor(built.secrets);
+  const rolling = rollingOptions(flags, mode);
+  if (flags.hostKeyChecking === "off") process.stderr.write("WARNING: host key checking is OFF: any machine can impersonate your hosts on this run.\n");
+  const checkInvariants = invariantChecker(playbook, inventory, built, given);
+  const progress = flags.json ? undefined : startProgress(built.works.filter((w) => w.steps.length > 0).map((w) => w.host.name), `${playbook.name}${mode.check ? " (check)" : ""}`, redact);
+  const report = await runPlaybook(built.works, {
+    playbook,
+    check: mode.check,
+    forks: flags.forks,
+    runId: mode.runId,
+    backupRoot: flags.backupDir,
+    readLocal: localContext(playbook.dir).readLocal,
+    ...(flags.hostKeyChecking ? { hostKeyPolicy: flags.hostKeyChecking } : {}),
+    ...(checkInvariants ? { checkInvariants } : {}),
+    ...(rolling ? { rolling } : {}),
+    ...(mode.reviewed ? { reviewed: mode.reviewed } : {}),
+    ...(mode.replanOnDrift ? { replanOnDrift: true } : {}),
+    ...(mode.onPlanned ? { onPlanned: mode.onPlanned } : {}),
+    ...(progress ? { onEvent: (e) => progress.onEvent(e) } : {}),
+  });
+  report.hosts = report.hosts.filter((h) => h.steps.length > 0 || h.status !== "ok");
+  await progress?.finish();
+  const exitCode = exitCodeOf(report);
+  if (flags.json) process.stdout.write(`${redact(JSON.stringify(report, null, 2))}\n`);
+  else printRun(report, { diff: Boolean(flags.diff), redact, out: process.stdout });
+  appendAudit(flags.logDir ?? defaultLogDir(), auditEntry(report, { command: mode.command, playbookFile: playbook.file, inventory: inventory.file, ...(flags.limit ? { limit: flags.limit } : {}), vars: givenValues(inputs), backupRoot: flags.backupDir, exitCode, redact }));
+  process.exitCode = exitCode;
+  return { report, redact };
+}
+
+function rollingOptions(flags: ExecFlags, mode: ExecMode): RollingOptions | undefined {
+  const window = flags.window ? parseWindow(flags.window, flags.tz) : undefined;
+  if (flags.confirmEachBatch && !process.stdin.isTTY) throw new InputError("--confirm-each-batch needs a terminal to ask on; it is refused in unattended runs");
+  if (window && !mode.check) {
+    const left = minutesLeft(window, now());
+    if (left === null) throw new InputError(`outside the change window ${window.text}: refusing to start (now ${now().toISOString()})`);
+  }
+  if (!flags.serial && !window && !flags.confirmEachBatch) return undefined;
+  const confirm = flags.confirmEachBatch ? askEachBatch() : undefined;
+  return {
+    ...(flags.serial ? { serial: parseSerial(flags.serial) } : {}),
+    // With rolling batches the safe default is to stop at the first failed host.
+    maxFailPercentage: flags.maxFailPercentage ?? (flags.serial ? 0 : 100),
+    beforeBatch: async (index, hosts, slowestMs) => {
+      if (window) {
+        const left = minutesLeft(window, now());
+        if (left === null) return `the change window ${window.text} has closed`;
+        if (index > 0 && left * 60_000 < slowestMs) return `only ${left.toFixed(0)} min left in the window ${window.text}, less than the slowest batch so far (${(slowestMs / 60_000).toFixed(1)} min)`;
+      }
+      return confirm ? confirm(index, hosts) : null;
+    },
+  };
+}
