@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { writeBkTree } from "../src/sandbox/bk-tree.js";
 import type { Fleet } from "../src/sandbox/fleet.js";
@@ -69,11 +69,11 @@ export function ansibleInventory(fleet: Fleet): string {
   ].join("\n");
 }
 
-/** A bkplay playbook with `steps` replace steps per host, each on its own file, all notifying one handler. */
-export function stepsPlaybook(steps: number): string {
+/** A bkplay playbook with `steps` replace steps per host over `files` files (step i edits key i), one handler. */
+export function stepsPlaybook(steps: number, files: number): string {
   const lines = [
-    `name: bench-steps-${steps}`,
-    `description: ${steps} one-line edits per host (bench/run.ts)`,
+    `name: bench-steps-${steps}-${files}`,
+    `description: ${steps} one-line edits per host over ${files} files (bench/run.ts)`,
     "vars:",
     "  paas_root: { type: string, default: /data/bkce }",
     "plays:",
@@ -83,7 +83,7 @@ export function stepsPlaybook(steps: number): string {
   for (let i = 1; i <= steps; i++) {
     lines.push(
       `      - name: edit ${i}`,
-      `        replace: { file: "{{paas_root}}/bench/f${i}.conf", regexp: "^(value\\\\s*=\\\\s*).*$", replace: "$1new", expect: 1 }`,
+      `        replace: { file: "{{paas_root}}/bench/f${((i - 1) % files) + 1}.conf", regexp: "^(key${i}\\s*=\\s*).*$", replace: "$1new", expect: 1 }`,
       "        notify: restart",
     );
   }
@@ -91,11 +91,15 @@ export function stepsPlaybook(steps: number): string {
   return lines.join("\n");
 }
 
-/** The `steps` files stepsPlaybook edits, fresh, on every host. */
-export async function writeStepFiles(fleet: Fleet, steps: number): Promise<void> {
+/** The files stepsPlaybook edits, fresh, on every host. */
+export async function writeStepFiles(fleet: Fleet, steps: number, files: number): Promise<void> {
+  const dir = (root: string): string => join(root, "bench");
   await Promise.all(fleet.hosts.map(async (host) => {
-    const dir = join(host.root, "bench");
-    await mkdir(dir, { recursive: true });
-    for (let i = 1; i <= steps; i++) await writeFile(join(dir, `f${i}.conf`), `# bench file ${i}\nvalue = old\n`);
+    await rm(dir(host.root), { recursive: true, force: true });
+    await mkdir(dir(host.root), { recursive: true });
+    for (let f = 1; f <= files; f++) {
+      const keys = Array.from({ length: steps }, (_, i) => i + 1).filter((i) => ((i - 1) % files) + 1 === f);
+      await writeFile(join(dir(host.root), `f${f}.conf`), `# bench file ${f}\n${keys.map((k) => `key${k} = old\n`).join("")}`);
+    }
   }));
 }

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { mkdtemp, open, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 
@@ -10,6 +10,8 @@ export interface Sample {
   sysS: number;
   /** Peak RSS in MiB of the process, or of its largest waited-for descendant (getrusage semantics). */
   rssMiB: number;
+  /** 1-minute load average when the run started (this machine may be shared). */
+  load1: number;
 }
 
 export interface Command {
@@ -29,6 +31,7 @@ export async function timed(command: Command): Promise<Sample> {
   const handle = command.stdoutFile === undefined ? undefined : await open(command.stdoutFile, "w");
   try {
     const stdout = handle === undefined ? "ignore" : handle.fd;
+    const [load1 = NaN] = loadavg();
     const started = performance.now();
     const child = spawn(TIME, ["-f", "%e %U %S %M", "-o", out, command.cmd, ...command.args], {
       stdio: ["ignore", stdout, "pipe"],
@@ -44,7 +47,7 @@ export async function timed(command: Command): Promise<Sample> {
     }
     const fields = (await readFile(out, "utf8")).trim().split("\n").pop()?.split(" ").map(Number) ?? [];
     const [, user = NaN, sys = NaN, rssKiB = NaN] = fields;
-    return { wallS, userS: user, sysS: sys, rssMiB: rssKiB / 1024 };
+    return { wallS, userS: user, sysS: sys, rssMiB: rssKiB / 1024, load1 };
   } finally {
     await handle?.close();
     await rm(dir, { recursive: true, force: true });
@@ -64,6 +67,7 @@ export interface Summary {
   wallMax: number;
   cpuMedian: number;
   rssMaxMiB: number;
+  loadMedian: number;
 }
 
 export function summarize(samples: readonly Sample[]): Summary {
@@ -75,6 +79,7 @@ export function summarize(samples: readonly Sample[]): Summary {
     wallMax: Math.max(...walls),
     cpuMedian: median(samples.map((s) => s.userS + s.sysS)),
     rssMaxMiB: Math.max(...samples.map((s) => s.rssMiB)),
+    loadMedian: median(samples.map((s) => s.load1)),
   };
 }
 

@@ -45,7 +45,8 @@ export async function summarizeProfile(file: string, top = 12): Promise<ProfileS
     if (frame === undefined) continue;
     const pkg = packageOf(frame.url, frame.functionName);
     packages.set(pkg, (packages.get(pkg) ?? 0) + us);
-    const where = frame.url === "" ? "" : `${frame.url.replace(/^.*\/(node_modules|dist)\//, "$1/")}:${frame.lineNumber + 1}`;
+    const short = frame.url.includes("/node_modules/") ? frame.url.replace(/^.*\/node_modules\//, "") : frame.url.replace(/^.*\/dist\//, "dist/");
+    const where = frame.url === "" ? "" : `${short}:${frame.lineNumber + 1}`;
     const key = `${frame.functionName}@${where}`;
     const entry = functions.get(key) ?? { name: frame.functionName || "(anonymous)", where, us: 0 };
     entry.us += us;

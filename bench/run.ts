@@ -3,7 +3,7 @@
  * whole processes for bkplay, Ansible (bench/ansible/change-domain.yml) and the floor (bench/floor.ts), plus
  * start-up time and step-count scaling. Writes bench/out/results.json and bench/out/results.md.
  *
- * Options: --hosts 10,50,200  --runs N (default 5 up to 50 hosts, 3 above)  --ansible-runs-large N (default 2,
+ * Options: --hosts 10,50,200  --runs N (default 5 up to 50 hosts, 3 above)  --ansible-runs-large N (default 1,
  * for more than 50 hosts)  --bkplay <bin/bkplay.js> (default this checkout's)  --no-ansible  --out <dir>
  */
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
@@ -38,7 +38,7 @@ interface Options {
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { hosts: [10, 50, 200], ansibleRunsLarge: 2, bkplay: join(repo, "bin", "bkplay.js"), ansible: true, out: join(benchSrc, "out") };
+  const options: Options = { hosts: [10, 50, 200], ansibleRunsLarge: 1, bkplay: join(repo, "bin", "bkplay.js"), ansible: true, out: join(benchSrc, "out") };
   for (let i = 0; i < argv.length; i++) {
     const value = (): string => {
       const v = argv[++i];
@@ -123,37 +123,48 @@ class Bench {
     }
   }
 
-  /** apply from fresh files, the same again (idempotent), then --check --diff on fresh files; each verified. */
-  async measureTool(tool: Tool, fleet: Fleet, runs: number): Promise<void> {
+  /**
+   * apply from fresh files, the same again (idempotent), then --check --diff on fresh files, each verified.
+   * Tools alternate run by run, so a load change on this machine hits them alike.
+   */
+  async measureTools(fleet: Fleet, plan: { tool: Tool; runs: number }[]): Promise<void> {
     const n = fleet.hosts.length;
     await resetTrees(fleet);
     const fresh = await editedDigest(fleet);
     const expected = await expectedDigest(fleet);
-    const record = (mode: Mode, samples: Sample[]): void => {
-      const summary = summarize(samples);
-      this.results.push({ hosts: n, tool, mode, samples, summary });
-      log(`${n} hosts ${tool} ${mode}: median ${summary.wallMedian.toFixed(2)} s (${samples.map((s) => s.wallS.toFixed(2)).join(" ")}), cpu ${summary.cpuMedian.toFixed(2)} s, rss ${summary.rssMaxMiB.toFixed(0)} MiB`);
+    const maxRuns = Math.max(...plan.map((p) => p.runs));
+    const samples = new Map<string, Sample[]>();
+    const add = (tool: Tool, mode: Mode, sample: Sample): void => { samples.set(`${tool} ${mode}`, [...(samples.get(`${tool} ${mode}`) ?? []), sample]); };
+    const eachRun = async (mode: Mode, before: () => Promise<void>, after: (tool: Tool) => Promise<void>): Promise<void> => {
+      for (let i = 0; i < maxRuns; i++) {
+        for (const { tool } of plan.filter((p) => p.runs > i)) {
+          await before();
+          add(tool, mode, await this.sample(tool, fleet, mode));
+          await after(tool);
+        }
+      }
     };
-    const apply: Sample[] = [];
-    for (let i = 0; i < runs; i++) {
-      await resetTrees(fleet);
-      apply.push(await this.sample(tool, fleet, "apply"));
-      const digest = await editedDigest(fleet);
-      if (digest !== expected) throw new Error(`${tool} apply on ${n} hosts did not leave the expected files`);
+    await eachRun("apply", () => resetTrees(fleet), async (tool) => {
+      if ((await editedDigest(fleet)) !== expected) throw new Error(`${tool} apply on ${n} hosts did not leave the expected files`);
       const handlers = await handlerRuns(fleet);
       if (handlers !== expectedHandlerRuns(fleet)) throw new Error(`${tool} apply on ${n} hosts ran ${handlers} handlers, expected ${expectedHandlerRuns(fleet)}`);
-    }
-    record("apply", apply);
-    const rerun: Sample[] = [];
+    });
     const handlersBefore = await handlerRuns(fleet);
-    for (let i = 0; i < runs; i++) rerun.push(await this.sample(tool, fleet, "rerun"));
-    if ((await editedDigest(fleet)) !== expected || (await handlerRuns(fleet)) !== handlersBefore) throw new Error(`${tool} re-run on ${n} hosts changed something`);
-    record("rerun", rerun);
+    await eachRun("rerun", () => Promise.resolve(), async (tool) => {
+      if ((await editedDigest(fleet)) !== expected || (await handlerRuns(fleet)) !== handlersBefore) throw new Error(`${tool} re-run on ${n} hosts changed something`);
+    });
     await resetTrees(fleet);
-    const check: Sample[] = [];
-    for (let i = 0; i < runs; i++) check.push(await this.sample(tool, fleet, "check"));
-    if ((await editedDigest(fleet)) !== fresh || (await handlerRuns(fleet)) !== 0) throw new Error(`${tool} --check on ${n} hosts changed something`);
-    record("check", check);
+    await eachRun("check", () => Promise.resolve(), async (tool) => {
+      if ((await editedDigest(fleet)) !== fresh || (await handlerRuns(fleet)) !== 0) throw new Error(`${tool} --check on ${n} hosts changed something`);
+    });
+    for (const mode of MODES) {
+      for (const { tool } of plan) {
+        const list = samples.get(`${tool} ${mode}`) ?? [];
+        const summary = summarize(list);
+        this.results.push({ hosts: n, tool, mode, samples: list, summary });
+        log(`${n} hosts ${tool} ${mode}: median ${summary.wallMedian.toFixed(2)} s (${list.map((x) => x.wallS.toFixed(2)).join(" ")}), cpu ${summary.cpuMedian.toFixed(2)} s, rss ${summary.rssMaxMiB.toFixed(0)} MiB, load ${summary.loadMedian.toFixed(1)}`);
+      }
+    }
   }
 
   /** bkplay's own per-host phase durations (one untimed apply) and a CPU profile of another. */
@@ -179,32 +190,32 @@ class Bench {
     return { phases, profile: await summarizeProfile(join(profDir, file)) };
   }
 
-  /** 4 vs 40 one-line edits per host (each its own file), bkplay only. */
+  /** 4 vs 40 one-line edits per host, over 4 files and over 40 files; bkplay only. */
   async measureSteps(fleet: Fleet, runs: number): Promise<void> {
     const n = fleet.hosts.length;
-    for (const steps of [4, 40]) {
-      const playbook = join(this.work, `steps-${steps}.yaml`);
-      await writeFile(playbook, stepsPlaybook(steps));
+    for (const [steps, files] of [[4, 4], [40, 4], [40, 40]] as const) {
+      const playbook = join(this.work, `steps-${steps}-${files}.yaml`);
+      await writeFile(playbook, stepsPlaybook(steps, files));
       const command = (mode: Mode): Command => {
         const args = [this.options.bkplay, "run", playbook, "-i", fleet.inventoryFile, "--forks", String(n), "--json"];
         return { cmd: process.execPath, args: mode === "check" ? [...args, "--check", "--diff"] : args };
       };
       const samples: Record<Mode, Sample[]> = { apply: [], rerun: [], check: [] };
       for (let i = 0; i < runs; i++) {
-        await writeStepFiles(fleet, steps);
+        await writeStepFiles(fleet, steps, files);
         samples.apply.push(await timed(command("apply")));
       }
       for (let i = 0; i < runs; i++) samples.rerun.push(await timed(command("rerun")));
-      await writeStepFiles(fleet, steps);
+      await writeStepFiles(fleet, steps, files);
       for (let i = 0; i < runs; i++) samples.check.push(await timed(command("check")));
       for (const mode of MODES) {
         const summary = summarize(samples[mode]);
-        this.steps.push({ steps, mode, summary });
-        log(`${n} hosts, ${steps} steps, ${mode}: median ${summary.wallMedian.toFixed(2)} s, cpu ${summary.cpuMedian.toFixed(2)} s`);
+        this.steps.push({ steps, files, mode, summary });
+        log(`${n} hosts, ${steps} steps over ${files} files, ${mode}: median ${summary.wallMedian.toFixed(2)} s, cpu ${summary.cpuMedian.toFixed(2)} s`);
       }
     }
   }
-  readonly steps: { steps: number; mode: Mode; summary: Summary }[] = [];
+  readonly steps: { steps: number; files: number; mode: Mode; summary: Summary }[] = [];
 
   async measureStartup(runs: number): Promise<{ name: string; summary: Summary }[]> {
     const commands: [string, Command][] = [
@@ -220,6 +231,15 @@ class Bench {
       log(`startup ${name}: median ${(summarize(samples).wallMedian * 1000).toFixed(0)} ms`);
     }
     return out;
+  }
+
+  async profileValidate(): Promise<ProfileSummary> {
+    const profDir = join(this.work, "prof-validate");
+    await mkdir(profDir, { recursive: true });
+    await timed({ cmd: process.execPath, args: ["--cpu-prof", "--cpu-prof-dir", profDir, this.options.bkplay, "validate", "change-domain"] });
+    const [file] = (await readdir(profDir)).filter((f) => f.endsWith(".cpuprofile"));
+    if (file === undefined) throw new Error("no .cpuprofile written");
+    return summarizeProfile(join(profDir, file));
   }
 }
 
@@ -247,16 +267,16 @@ async function machine(): Promise<Record<string, string>> {
 const f2 = (x: number): string => x.toFixed(2);
 const ratio = (a: number | undefined, b: number | undefined): string => (a === undefined || b === undefined ? "–" : `${(a / b).toFixed(2)}×`);
 
-function markdown(bench: Bench, info: Record<string, string>, startup: { name: string; summary: Summary }[], insights: Map<number, { phases: Record<string, number>; profile: ProfileSummary }>, elapsedS: number): string {
+function markdown(bench: Bench, info: Record<string, string>, startup: { name: string; summary: Summary }[], validateProfile: ProfileSummary, insights: Map<number, { phases: Record<string, number>; profile: ProfileSummary }>, elapsedS: number): string {
   const lines: string[] = [`Generated by \`npm run bench -- --hosts ${bench.options.hosts.join(",")}\` in ${(elapsedS / 60).toFixed(1)} min.`, "", "Machine:", ""];
   for (const [k, v] of Object.entries(info)) lines.push(`- ${k}: ${v}`);
   for (const n of bench.options.hosts) {
     const of = (tool: Tool, mode: Mode): Summary | undefined => bench.results.find((r) => r.hosts === n && r.tool === tool && r.mode === mode)?.summary;
-    lines.push("", `### ${n} hosts`, "", "| tool | mode | runs | median s | min–max s | CPU user+sys s (median) | peak RSS MiB |", "|---|---|---|---|---|---|---|");
+    lines.push("", `### ${n} hosts`, "", "| tool | mode | runs | median s | min–max s | CPU user+sys s (median) | peak RSS MiB | load1 at start |", "|---|---|---|---|---|---|---|---|");
     for (const tool of ["bkplay", "floor", "ansible"] as Tool[]) {
       for (const mode of MODES) {
         const s = of(tool, mode);
-        if (s) lines.push(`| ${tool} | ${mode} | ${s.runs} | ${f2(s.wallMedian)} | ${f2(s.wallMin)}–${f2(s.wallMax)} | ${f2(s.cpuMedian)} | ${s.rssMaxMiB.toFixed(0)} |`);
+        if (s) lines.push(`| ${tool} | ${mode} | ${s.runs} | ${f2(s.wallMedian)} | ${f2(s.wallMin)}–${f2(s.wallMax)} | ${f2(s.cpuMedian)} | ${s.rssMaxMiB.toFixed(0)} | ${s.loadMedian.toFixed(1)} |`);
       }
     }
     lines.push("", "| mode | bkplay/floor (wall) | Ansible/bkplay (wall) | bkplay/floor (CPU) | bkplay/Ansible (CPU) |", "|---|---|---|---|---|");
@@ -276,11 +296,15 @@ function markdown(bench: Bench, info: Record<string, string>, startup: { name: s
     }
   }
   if (bench.steps.length > 0) {
-    lines.push("", "### Steps: 4 vs 40 edits per host (bkplay)", "", "| steps | mode | median s | min–max s | CPU s | peak RSS MiB |", "|---|---|---|---|---|---|");
-    for (const s of bench.steps) lines.push(`| ${s.steps} | ${s.mode} | ${f2(s.summary.wallMedian)} | ${f2(s.summary.wallMin)}–${f2(s.summary.wallMax)} | ${f2(s.summary.cpuMedian)} | ${s.summary.rssMaxMiB.toFixed(0)} |`);
+    lines.push("", "### Steps: 4 vs 40 edits per host (bkplay)", "", "| steps | files | mode | median s | min–max s | CPU s | peak RSS MiB |", "|---|---|---|---|---|---|---|");
+    for (const s of bench.steps) lines.push(`| ${s.steps} | ${s.files} | ${s.mode} | ${f2(s.summary.wallMedian)} | ${f2(s.summary.wallMin)}–${f2(s.summary.wallMax)} | ${f2(s.summary.cpuMedian)} | ${s.summary.rssMaxMiB.toFixed(0)} |`);
   }
   lines.push("", "### Start-up", "", "| command | runs | median ms | min–max ms | CPU ms | peak RSS MiB |", "|---|---|---|---|---|---|");
   for (const s of startup) lines.push(`| ${s.name} | ${s.summary.runs} | ${(s.summary.wallMedian * 1000).toFixed(0)} | ${(s.summary.wallMin * 1000).toFixed(0)}–${(s.summary.wallMax * 1000).toFixed(0)} | ${(s.summary.cpuMedian * 1000).toFixed(0)} | ${s.summary.rssMaxMiB.toFixed(0)} |`);
+  lines.push("", `\`bkplay validate change-domain\` CPU profile (${validateProfile.totalMs.toFixed(0)} ms sampled), self time by package:`, "", "| package | self ms | % |", "|---|---|---|");
+  for (const p of validateProfile.byPackage.slice(0, 10)) lines.push(`| ${p.name} | ${p.ms.toFixed(0)} | ${p.pct.toFixed(1)} |`);
+  lines.push("", "| function | where | self ms | % |", "|---|---|---|---|");
+  for (const t of validateProfile.topFunctions) lines.push(`| ${t.name} | ${t.where} | ${t.ms.toFixed(0)} | ${t.pct.toFixed(1)} |`);
   if (bench.notes.length > 0) lines.push("", ...bench.notes.map((n) => `- ${n}`));
   return `${lines.join("\n")}\n`;
 }
@@ -301,24 +325,25 @@ async function main(): Promise<void> {
       try {
         await writeFile(join(fleet.dir, "ansible-hosts.yaml"), ansibleInventory(fleet));
         const runs = options.runs ?? (n > 50 ? 3 : 5);
-        await bench.measureTool("floor", fleet, runs);
-        await bench.measureTool("bkplay", fleet, runs);
-        insights.set(n, await bench.bkplayInsight(fleet));
+        const plan: { tool: Tool; runs: number }[] = [{ tool: "floor", runs }, { tool: "bkplay", runs }];
         if (options.ansible) {
           const ansibleRuns = n > 50 ? Math.min(runs, options.ansibleRunsLarge) : runs;
-          if (ansibleRuns < runs) bench.notes.push(`Ansible at ${n} hosts: ${ansibleRuns} runs per mode (its runs are long).`);
-          await bench.measureTool("ansible", fleet, ansibleRuns);
+          if (ansibleRuns < runs) bench.notes.push(`Ansible at ${n} hosts: ${ansibleRuns} run(s) per mode (its runs are long).`);
+          plan.push({ tool: "ansible", runs: ansibleRuns });
         }
-        if (n === stepsAt) await bench.measureSteps(fleet, runs);
+        await bench.measureTools(fleet, plan);
+        insights.set(n, await bench.bkplayInsight(fleet));
+        if (n === stepsAt) await bench.measureSteps(fleet, 3);
       } finally {
         await fleet.stop();
       }
     }
     const startup = await bench.measureStartup(20);
+    const validateProfile = await bench.profileValidate();
     const elapsed = (performance.now() - started) / 1000;
     await mkdir(options.out, { recursive: true });
-    await writeFile(join(options.out, "results.json"), `${JSON.stringify({ info, results: bench.results, steps: bench.steps, startup, insights: Object.fromEntries(insights), elapsedS: elapsed }, null, 2)}\n`);
-    await writeFile(join(options.out, "results.md"), markdown(bench, info, startup, insights, elapsed));
+    await writeFile(join(options.out, "results.json"), `${JSON.stringify({ info, results: bench.results, steps: bench.steps, startup, validateProfile, insights: Object.fromEntries(insights), elapsedS: elapsed }, null, 2)}\n`);
+    await writeFile(join(options.out, "results.md"), markdown(bench, info, startup, validateProfile, insights, elapsed));
     log(`done in ${(elapsed / 60).toFixed(1)} min; ${join(options.out, "results.md")}`);
   } finally {
     await rm(work, { recursive: true, force: true });

@@ -32,7 +32,7 @@ bk_backup() {
   mkdir -p -- "$(dirname -- "$bk_bak")" && cp -pP -- "$2" "$bk_bak" || bk_fail "$1" "cannot back up $2 to $bk_bak"
   printf '%s B %s\n' "$1" "$(bk_b64 "$bk_bak")"
 }
-bk_f() { bk_x=$(bk_b64 "$1"); printf '%s' "\${bk_x:--}"; }
+bk_f() { bk_x=$(bk_b64 "$1"); [ -n "$bk_x" ] || bk_x=-; printf '%s' "$bk_x"; }
 bk_record() {
   printf '%s %s %s %s %s\n' "$(bk_f "$1")" "$2" "$3" "$(bk_f "$bk_bak")" "$(bk_f "$4")" >> "$bk_dir/manifest"
 }

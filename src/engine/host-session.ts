@@ -58,8 +58,13 @@ export class HostSession {
   /** Predicted end state (for cross-host conditions); absent when the plan came from a plan file. */
   facts?: HostPlan["facts"];
 
+  /** Where this host keeps its runs' backups and records: the inventory's `bkplay_backup_dir`, else --backup-dir. */
+  readonly backupRoot: string;
+
   constructor(readonly work: HostWork, private readonly opts: SessionOptions) {
     this.result = newResult(work.host);
+    const own = work.host.vars.bkplay_backup_dir;
+    this.backupRoot = typeof own === "string" && own !== "" ? own : opts.backupRoot;
   }
 
   get name(): string {
@@ -112,7 +117,7 @@ export class HostSession {
     const transport = this.need();
     const shell = remoteShell(this.work.host);
     const handlerOf = plan.owners.map((o) => (plan.steps[o]?.handler ? plan.steps[o].name : undefined));
-    const script = buildApplyScript(plan.changes, { runId: this.opts.runId, backupRoot: this.opts.backupRoot, readLocal: this.opts.readLocal, notifies: plan.notifies, handlerOf });
+    const script = buildApplyScript(plan.changes, { runId: this.opts.runId, backupRoot: this.backupRoot, readLocal: this.opts.readLocal, notifies: plan.notifies, handlerOf });
     const res = await transport.exec(shell.command, { stdin: shell.stdinPrefix + script });
     this.result.durations.applyMs = res.durationMs;
     readApplyOutput(plan, this.result, res.stdout.toString("utf8"), res.stderr.toString("utf8"), res.exitCode);
@@ -135,7 +140,7 @@ export class HostSession {
   async restore(runId: string, force: boolean): Promise<RestoreOutcome> {
     const transport = this.need();
     const shell = remoteShell(this.work.host);
-    const res = await transport.exec(shell.command, { stdin: shell.stdinPrefix + buildRestoreScript(`${this.opts.backupRoot}/${runId}`, force) });
+    const res = await transport.exec(shell.command, { stdin: shell.stdinPrefix + buildRestoreScript(`${this.backupRoot}/${runId}`, force) });
     const lines = res.stdout.toString("utf8").split("\n").map((l) => l.split(" "));
     const field = (f: string): string[][] => lines.filter((l) => l[0] === f);
     return {

@@ -76,6 +76,7 @@ export async function runPlaybook(works: readonly HostWork[], opts: RunOptions):
         else {
           s.result.status = "refused";
           s.result.error = drift;
+          for (const st of s.result.steps) if (st.status === "changed" || st.status === "unknown") st.status = "not-run";
         }
       }
     } catch (err) {

@@ -1,3 +1,4 @@
+import { standInScript } from "./tree-entry.js";
 import type { TreeEntry } from "./tree-entry.js";
 
 function paasConf(root: string): string {
@@ -78,5 +79,6 @@ export function nginxFiles(root: string): TreeEntry[] {
   return [
     { kind: "file", path: "etc/nginx/paas.conf", content: paasConf(root) },
     { kind: "dir", path: "logs/nginx" },
+    { kind: "file", path: "bin/nginx", content: standInScript(1, "nginx.log", "nginx"), mode: 0o755 },
   ];
 }

@@ -1,3 +1,4 @@
+import { dirname, join } from "node:path";
 import { userInfo } from "node:os";
 import { knownHostName } from "../transport/known-hosts.js";
 import { SANDBOX_ROLES } from "./bk-tree.js";
@@ -26,6 +27,18 @@ export function formatKnownHosts(hosts: SandboxHost[], publicKeys: Map<string, s
   return hosts.map((h) => `${knownHostName(h.address, h.port)} ${publicKeys.get(h.name) ?? ""}\n`).join("");
 }
 
+/**
+ * Per-host variables: its own install root; backups under its own directory (the sandbox hosts share one
+ * machine, where real hosts would each have their own /var/tmp); an nginx stand-in, as no nginx runs here.
+ */
+export function sandboxVars(h: SandboxHost): Record<string, string> {
+  return {
+    paas_root: h.root,
+    bkplay_backup_dir: join(dirname(dirname(h.root)), "var", "tmp", "bkplay"),
+    nginx_reload: `${h.root}/bin/nginx -s reload`,
+  };
+}
+
 /** The fleet's native inventory; paths are JSON-quoted, which YAML reads as double-quoted scalars. */
 export function formatInventory(hosts: SandboxHost[]): string {
   const lines = [
@@ -36,7 +49,7 @@ export function formatInventory(hosts: SandboxHost[]): string {
   for (const role of SANDBOX_ROLES) {
     lines.push(`  ${role}:`, "    hosts:");
     for (const h of hosts.filter((host) => host.roles.includes(role))) {
-      lines.push(`      ${h.name}: { address: ${h.address}, port: ${h.port}, vars: { paas_root: ${JSON.stringify(h.root)} } }`);
+      lines.push(`      ${h.name}: { address: ${h.address}, port: ${h.port}, vars: ${JSON.stringify(sandboxVars(h))} }`);
     }
   }
   return `${lines.join("\n")}\n`;

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import { startFleet, type Fleet, type SandboxBackend } from "../../src/sandbox/fleet.js";
 import { writeBkTree } from "../../src/sandbox/bk-tree.js";
+import { sandboxVars } from "../../src/sandbox/fleet-files.js";
 
 export const BACKENDS: SandboxBackend[] = ["sshd", "ssh2"];
 
@@ -50,7 +51,7 @@ export function writeInventory(fleet: Fleet, file: string, tweaks: InventoryTwea
   for (const h of fleet.hosts) {
     for (const role of h.roles) {
       const group = (groups[role] ??= { hosts: {} });
-      group.hosts[h.name] = { address: h.address, port: h.port, vars: { paas_root: h.root, ...(tweaks.vars?.[h.name] ?? {}) } };
+      group.hosts[h.name] = { address: h.address, port: h.port, vars: { ...sandboxVars(h), ...(tweaks.vars?.[h.name] ?? {}) } };
     }
   }
   for (const [name, h] of Object.entries(tweaks.extraHosts ?? {})) {
