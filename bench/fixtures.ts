@@ -83,7 +83,7 @@ export function stepsPlaybook(steps: number, files: number): string {
   for (let i = 1; i <= steps; i++) {
     lines.push(
       `      - name: edit ${i}`,
-      `        replace: { file: "{{paas_root}}/bench/f${((i - 1) % files) + 1}.conf", regexp: "^(key${i}\\s*=\\s*).*$", replace: "$1new", expect: 1 }`,
+      `        replace: { file: "{{paas_root}}/bench/f${((i - 1) % files) + 1}.conf", regexp: '^(key${i}\\s*=\\s*).*$', replace: "$1new", expect: 1 }`,
       "        notify: restart",
     );
   }

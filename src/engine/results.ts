@@ -95,5 +95,6 @@ export function countSteps(h: HostResult): Record<"ok" | "changed" | "failed" | 
 
 export function exitCodeOf(report: RunReport): number {
   if (report.hosts.some((h) => h.status === "refused")) return 3;
-  return report.refused.length > 0 || report.hosts.some((h) => h.status === "failed" || h.status === "unreachable") ? 1 : 0;
+  const stopped = report.batches.some((b) => b.status === "failed" || b.status === "rolled-back");
+  return stopped || report.refused.length > 0 || report.hosts.some((h) => h.status === "failed" || h.status === "unreachable" || h.status === "rolled-back") ? 1 : 0;
 }

@@ -136,7 +136,11 @@ async function applyInBatches(
     batch.forEach((s) => (s.result.batch = i + 1));
     if (stop === null && !opts.check) stop = (await opts.rolling?.beforeBatch?.(i, names, slowest)) ?? null;
     if (stop !== null) {
-      for (const s of batch) if (s.result.status === "ok" || s.result.status === "changed") s.result.status = "not-started";
+      for (const s of batch) {
+        if (s.result.status !== "ok" && s.result.status !== "changed") continue;
+        s.result.status = "not-started";
+        for (const st of s.result.steps) if (st.status === "changed" || st.status === "unknown") st.status = "not-run";
+      }
       reports.push({ hosts: names, status: "not-started", durationMs: 0 });
       continue;
     }

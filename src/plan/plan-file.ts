@@ -45,7 +45,7 @@ function withoutStdin(c: Extract<Change, { kind: "run" }>): Change {
 export function buildPlanFile(
   report: RunReport,
   plans: ReadonlyMap<string, PlannedHost>,
-  input: { playbookFile: string; inventoryFile: string; limit?: string; vars: Record<string, unknown>; secrets: Record<string, string> },
+  input: { playbookFile: string; inventoryFile: string; limit?: string; vars: Record<string, unknown>; secrets: Record<string, string>; secretNames: string[] },
 ): PlanFile {
   const hosts: PlanFile["hosts"] = {};
   for (const h of report.hosts) {
@@ -64,8 +64,9 @@ export function buildPlanFile(
     playbook: { name: report.playbook, file: input.playbookFile, sha256: report.playbookSha256 },
     inventory: { file: input.inventoryFile, sha256: sha256File(input.inventoryFile) },
     limit: input.limit ?? null,
-    vars: Object.fromEntries(Object.entries(input.vars).filter(([k]) => !(k in input.secrets))),
-    secretVars: Object.keys(input.secrets),
+    vars: Object.fromEntries(Object.entries(input.vars).filter(([k]) => !input.secretNames.includes(k))),
+    // Only secrets the operator gave are asked for again; a secret's default is rendered again at apply.
+    secretVars: input.secretNames.filter((k) => k in input.vars),
     hosts,
   };
 }
