@@ -20,6 +20,7 @@ export interface ExecFlags {
   forks: number;
   hostKeyChecking?: HostKeyPolicy;
   backupDir: string;
+  lockTimeout: number;
   json?: boolean;
   serial?: string;
   maxFailPercentage?: number;
@@ -62,12 +63,15 @@ export async function execute(inputs: Inputs, flags: ExecFlags, mode: ExecMode):
   if (flags.hostKeyChecking === "off") process.stderr.write("WARNING: host key checking is OFF: any machine can impersonate your hosts on this run.\n");
   const checkInvariants = invariantChecker(playbook, inventory, built, given);
   const progress = flags.json ? undefined : startProgress(built.works.filter((w) => w.steps.length > 0).map((w) => w.host.name), `${playbook.name}${mode.check ? " (check)" : ""}`, redact);
+  const stop = interruptOnCtrlC();
   const report = await runPlaybook(built.works, {
+    signal: stop.signal,
     playbook,
     check: mode.check,
     forks: flags.forks,
     runId: mode.runId,
     backupRoot: flags.backupDir,
+    lockTimeout: flags.lockTimeout,
     readLocal: localContext(playbook.dir).readLocal,
     ...(flags.hostKeyChecking ? { hostKeyPolicy: flags.hostKeyChecking } : {}),
     ...(checkInvariants ? { checkInvariants } : {}),
@@ -79,12 +83,26 @@ export async function execute(inputs: Inputs, flags: ExecFlags, mode: ExecMode):
   });
   report.hosts = report.hosts.filter((h) => h.steps.length > 0 || h.status !== "ok");
   await progress?.finish();
-  const exitCode = exitCodeOf(report);
+  stop.release();
+  const exitCode = stop.signal.aborted ? 130 : exitCodeOf(report);
   if (flags.json) process.stdout.write(`${redact(JSON.stringify(report, null, 2))}\n`);
   else printRun(report, { diff: Boolean(flags.diff), redact, out: process.stdout });
   appendAudit(flags.logDir ?? defaultLogDir(), auditEntry(report, { command: mode.command, playbookFile: playbook.file, inventory: inventory.file, ...(flags.limit ? { limit: flags.limit } : {}), vars: givenValues(inputs), backupRoot: flags.backupDir, exitCode, redact }));
   process.exitCode = exitCode;
   return { report, redact };
+}
+
+/** First Ctrl-C: start nothing new, let hosts in flight finish, then report. Second: leave at once. */
+function interruptOnCtrlC(): { signal: AbortSignal; release: () => void } {
+  const controller = new AbortController();
+  const onInt = (): void => {
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort();
+    process.exitCode = 130;
+    process.stderr.write("\ninterrupted: finishing the hosts in flight, starting no others (Ctrl-C again to leave now)\n");
+  };
+  process.on("SIGINT", onInt);
+  return { signal: controller.signal, release: () => process.off("SIGINT", onInt) };
 }
 
 function rollingOptions(flags: ExecFlags, mode: ExecMode): RollingOptions | undefined {

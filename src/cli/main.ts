@@ -46,6 +46,7 @@ function withExecOptions(cmd: Command): Command {
     .addOption(new Option("--forks <n>", "hosts worked on at once").default(50).argParser((v) => positiveInt(v, "--forks")))
     .addOption(new Option("--host-key-checking <policy>", "override the inventory: strict | accept-new | off").choices(["strict", "accept-new", "off"]))
     .option("--backup-dir <dir>", "remote directory for backups and the run's record (per run id)", "/var/tmp/bkplay")
+    .addOption(new Option("--lock-timeout <seconds>", "wait this long for another run's apply on the same host").default(60).argParser((v) => positiveInt(v, "--lock-timeout")))
     .option("--serial <sizes>", "rolling batches: a count (2), a percentage (25%), or a list (1,25%,100%)")
     .addOption(new Option("--max-fail-percentage <p>", "stop when more than P% of a batch's hosts failed (default 0 with --serial)").argParser((v) => percentage(v)))
     .option("--window <HH:MM-HH:MM>", "change window: refuse to start outside it; no new batch when less time is left than the slowest batch took")

@@ -36,6 +36,8 @@ export function readApplyOutput(plan: Pick<HostPlan, "changes" | "owners">, host
       const path = fromBase64(r.values[0]);
       backups.set(r.index, path);
       host.backups.push(path);
+    } else if (r.field === "L") {
+      host.notes.push(`an earlier run was interrupted while applying here and left its lock record (${fromBase64(r.values[0])}); check it with \`bkplay history\``);
     } else if (r.field === "F" && step) fail(host, owner, fromBase64(r.values[0]));
     else if (r.field === "Z" && step && change && "path" in change) {
       host.status = "refused";

@@ -4,8 +4,10 @@ import { sha256 } from "./host-facts.js";
 
 export interface ApplyOptions {
   runId: string;
-  /** Remote directory holding this run's backups and lock; `<backupRoot>/<runId>/…`. */
+  /** Remote directory holding the lock and, per run, its backups and record: `<backupRoot>/<runId>/…`. */
   backupRoot: string;
+  /** Seconds to wait for another run's apply on this host to finish. */
+  lockTimeout: number;
   /** Resolve a local upload source to its bytes (files are read, directories packed). */
   readLocal: (path: string) => Buffer;
   /** Per change: the handlers its steps notify (recorded for rollback). */
@@ -19,7 +21,8 @@ export interface ApplyOptions {
 const PRELUDE = String.raw`
 umask 022
 bk_tmps=''
-trap 'rm -f -- $bk_tmps' EXIT
+bk_owner=''
+trap 'rm -f -- $bk_tmps $bk_owner' EXIT
 trap 'exit 129' HUP INT TERM PIPE
 bk_b64() { printf '%s' "$1" | base64 -w0; }
 bk_fail() { printf '%s F %s\n' "$1" "$(bk_b64 "$2")"; exit 1; }
@@ -40,6 +43,15 @@ bk_attrs() {
   if [ -n "$3" ]; then chmod "$3" -- "$2" || bk_fail "$1" "chmod $3 $2 failed"; fi
   if [ -n "$4" ]; then chown "$4" -- "$2" || bk_fail "$1" "chown $4 $2 failed"; fi
 }
+bk_lock() {
+  mkdir -p -m 700 -- "$bk_root" || bk_fail 0 "cannot create $bk_root"
+  command -v flock >/dev/null 2>&1 || return 0
+  exec 9>>"$bk_root/lock" || bk_fail 0 "cannot open the lock $bk_root/lock"
+  flock -w "$1" 9 || bk_fail 0 "another bkplay run is applying on this host ($(cat "$bk_root/lock.owner" 2>/dev/null)); waited $1 s (--lock-timeout)"
+  if [ -s "$bk_root/lock.owner" ]; then printf '0 L %s\n' "$(bk_b64 "$(cat "$bk_root/lock.owner")")"; fi
+  bk_owner="$bk_root/lock.owner"
+  printf 'run %s, pid %s, since %s' "$bk_run" "$$" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > "$bk_owner"
+}
 bk_candidate() {
   bk_t="$(dirname -- "$2")/.$(basename -- "$2").bkplay-$bk_run"
   bk_tmps="$bk_tmps $bk_t"
@@ -48,7 +60,7 @@ bk_candidate() {
   if [ -e "$2" ]; then chmod --reference="$2" -- "$bk_t" && chown --reference="$2" -- "$bk_t" || bk_fail "$1" "cannot copy mode/owner of $2"; fi
 }
 bk_validate() {
-  bk_out=$(bk_t="$bk_t" sh -c "$2" </dev/null 2>&1) || bk_fail "$1" "validate failed, $3 left untouched: $bk_out"
+  bk_out=$(bk_t="$bk_t" sh -c "$2" </dev/null 2>&1 9>&-) || bk_fail "$1" "validate failed, $3 left untouched: $bk_out"
 }
 bk_place() {
   bk_backup "$1" "$2"
@@ -59,7 +71,7 @@ bk_place() {
 bk_run() {
   bk_o=$(mktemp) && bk_e=$(mktemp) || bk_fail "$1" "mktemp failed"
   bk_tmps="$bk_tmps $bk_o $bk_e"
-  printf '%s' "$3" | sh -c "$2" >"$bk_o" 2>"$bk_e"
+  printf '%s' "$3" | sh -c "$2" >"$bk_o" 2>"$bk_e" 9>&-
   c=$?
   printf '%s X %s\n' "$1" "$c"
   printf '%s O ' "$1"; tail -c 65536 "$bk_o" | base64 -w0; echo
@@ -130,7 +142,8 @@ function changeScript(i: number, c: Change, opts: ApplyOptions): string {
  */
 export function buildApplyScript(changes: readonly Change[], opts: ApplyOptions): string {
   const dir = `${opts.backupRoot}/${opts.runId}`;
-  const head = `bk_run=${q(opts.runId)}\nbk_dir=${q(dir)}\nmkdir -p -m 700 -- "$bk_dir" || { printf 'x F %s\\n' "$(printf 'cannot create %s' "$bk_dir" | base64 -w0)"; exit 1; }`;
+  // One apply at a time per host: an exclusive flock, released by the kernel when this script ends.
+  const head = `bk_run=${q(opts.runId)}\nbk_root=${q(opts.backupRoot)}\nbk_dir=${q(dir)}\nbk_lock ${opts.lockTimeout}\nmkdir -p -m 700 -- "$bk_dir" || bk_fail 0 "cannot create $bk_dir"`;
   // Every file is checked against what was planned before the first write: a drifted host is left untouched.
   const expects = changes.flatMap((c, i) => (c.kind === "write-file" || c.kind === "upload" ? [`bk_expect ${i} ${q(c.path)} ${c.beforeSha256 ?? "none"}`] : []));
   const body = [...expects, ...changes.map((c, i) => changeScript(i, c, opts))].join("\n");

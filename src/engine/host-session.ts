@@ -28,6 +28,7 @@ export type PlannedHost = Pick<HostPlan, "changes" | "owners" | "notifies"> & { 
 export interface SessionOptions {
   runId: string;
   backupRoot: string;
+  lockTimeout: number;
   hostKeyPolicy?: HostKeyPolicy;
   readLocal: (path: string) => Buffer;
   connect: (spec: ConnectSpec) => Promise<Transport>;
@@ -48,7 +49,7 @@ export function connectSpecOf(host: Host, policy?: HostKeyPolicy): ConnectSpec {
   return spec;
 }
 
-const newResult = (host: Host): HostResult => ({ host: host.name, address: host.address, status: "ok", steps: [], backups: [], files: [], durations: { connectMs: 0, probeMs: 0, applyMs: 0 } });
+const newResult = (host: Host): HostResult => ({ host: host.name, address: host.address, status: "ok", steps: [], backups: [], files: [], notes: [], durations: { connectMs: 0, probeMs: 0, applyMs: 0 } });
 
 /** One host across the phases of a run, over one connection. */
 export class HostSession {
@@ -117,7 +118,7 @@ export class HostSession {
     const transport = this.need();
     const shell = remoteShell(this.work.host);
     const handlerOf = plan.owners.map((o) => (plan.steps[o]?.handler ? plan.steps[o].name : undefined));
-    const script = buildApplyScript(plan.changes, { runId: this.opts.runId, backupRoot: this.backupRoot, readLocal: this.opts.readLocal, notifies: plan.notifies, handlerOf });
+    const script = buildApplyScript(plan.changes, { runId: this.opts.runId, backupRoot: this.backupRoot, lockTimeout: this.opts.lockTimeout, readLocal: this.opts.readLocal, notifies: plan.notifies, handlerOf });
     const res = await transport.exec(shell.command, { stdin: shell.stdinPrefix + script });
     this.result.durations.applyMs = res.durationMs;
     readApplyOutput(plan, this.result, res.stdout.toString("utf8"), res.stderr.toString("utf8"), res.exitCode);

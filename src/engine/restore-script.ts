@@ -13,6 +13,7 @@ force=${force ? 1 : 0}
 unb() { [ "$1" = - ] && return 0; printf '%s' "$1" | base64 -d; }
 sha() { if [ -f "$1" ]; then sha256sum < "$1" | cut -c1-64; elif [ -e "$1" ]; then echo other; else echo none; fi; }
 [ -f "$d/manifest" ] || { echo NOMANIFEST; exit 4; }
+if command -v flock >/dev/null 2>&1; then exec 9>>"$(dirname -- "$d")/lock" && flock -w 60 9 || { echo LOCKED; exit 75; }; fi
 notified=''
 tac "$d/manifest" > "$d/manifest.rev" || exit 1
 while read -r p64 before after b64 n64; do
@@ -34,7 +35,7 @@ if [ -f "$d/handlers" ]; then
   while read -r h64 c64; do
     h=$(unb "$h64")
     case "$notified" in *",$h,"*) ;; *) continue ;; esac
-    sh -c "$(unb "$c64")" </dev/null >/dev/null 2>"$d/handler.err"
+    sh -c "$(unb "$c64")" </dev/null >/dev/null 2>"$d/handler.err" 9>&-
     printf 'H %s %s\n' "$h64" "$?"
   done < "$d/handlers"
 fi

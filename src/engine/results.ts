@@ -54,6 +54,8 @@ export interface HostResult {
   /** Remote backup paths of files this run replaced or removed. */
   backups: string[];
   files: FileRecord[];
+  /** Things the operator should know that are not failures (e.g. an earlier run was interrupted here). */
+  notes: string[];
   /** Batch number (1-based) when the run was rolling (`--serial`). */
   batch?: number;
   error?: string;

@@ -25,6 +25,8 @@ export interface RunOptions {
   forks: number;
   runId: string;
   backupRoot: string;
+  /** Seconds an apply waits for another run's apply on the same host (default 60). */
+  lockTimeout?: number;
   /** Overrides every host's policy (from --host-key-checking). */
   hostKeyPolicy?: HostKeyPolicy;
   readLocal: (path: string) => Buffer;
@@ -39,6 +41,8 @@ export interface RunOptions {
   /** On drift from a reviewed plan: apply the fresh plan (its diff is reported) instead of refusing. */
   replanOnDrift?: boolean;
   onEvent?: (event: RunEvent) => void;
+  /** Ctrl-C: hosts and batches not yet started are left alone; hosts in flight finish atomically. */
+  signal?: AbortSignal;
   /** Every host's plan as soon as it is made (a plan file is written from these). */
   onPlanned?: (host: string, plan: PlannedHost) => void;
   connect?: (spec: ConnectSpec) => Promise<Transport>;
@@ -54,11 +58,18 @@ export async function runPlaybook(works: readonly HostWork[], opts: RunOptions):
   const started = Date.now();
   const report: RunReport = { runId: opts.runId, playbook: opts.playbook.name, playbookSha256: opts.playbook.sha256, check: opts.check, startedAt: new Date(started).toISOString(), durationMs: 0, hosts: [], refused: [], batches: [] };
   const emit = (e: RunEvent): void => opts.onEvent?.(e);
-  const sessionOpts = { runId: opts.runId, backupRoot: opts.backupRoot, readLocal: opts.readLocal, connect: opts.connect ?? connectTransport, ...(opts.hostKeyPolicy ? { hostKeyPolicy: opts.hostKeyPolicy } : {}) };
+  const sessionOpts = { runId: opts.runId, backupRoot: opts.backupRoot, lockTimeout: opts.lockTimeout ?? 60, readLocal: opts.readLocal, connect: opts.connect ?? connectTransport, ...(opts.hostKeyPolicy ? { hostKeyPolicy: opts.hostKeyPolicy } : {}) };
   const sessions = works.map((w) => new HostSession(w, sessionOpts));
 
+  const interrupted = (s: HostSession): boolean => {
+    if (!opts.signal?.aborted) return false;
+    if (s.result.status === "ok" || s.result.status === "changed") s.result.status = "not-started";
+    s.result.error ??= "interrupted before this host started (Ctrl-C)";
+    for (const st of s.result.steps) if (st.status === "changed" || st.status === "unknown") st.status = "not-run";
+    return true;
+  };
   const prepare = async (s: HostSession): Promise<void> => {
-    if (!s.hasWork) return;
+    if (!s.hasWork || interrupted(s)) return;
     if (opts.reviewed && !opts.reviewed.hosts.has(s.name)) {
       s.result.status = "not-started";
       s.result.error = "not in the reviewed plan";
@@ -86,7 +97,7 @@ export async function runPlaybook(works: readonly HostWork[], opts: RunOptions):
   };
   const apply = async (s: HostSession): Promise<void> => {
     if (!s.transport || opts.check) return s.settle();
-    if (s.result.status === "refused") return;
+    if (s.result.status === "refused" || interrupted(s)) return;
     emit({ host: s.name, phase: "apply" });
     try {
       await s.apply();
@@ -134,6 +145,7 @@ async function applyInBatches(
   for (const [i, batch] of batches.entries()) {
     const names = batch.map((s) => s.name);
     batch.forEach((s) => (s.result.batch = i + 1));
+    if (stop === null && opts.signal?.aborted) stop = "interrupted (Ctrl-C)";
     if (stop === null && !opts.check) stop = (await opts.rolling?.beforeBatch?.(i, names, slowest)) ?? null;
     if (stop !== null) {
       for (const s of batch) {

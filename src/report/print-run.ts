@@ -30,7 +30,7 @@ export function printRun(report: RunReport, options: { diff: boolean; redact: Re
 }
 
 function printHostNotes(h: HostResult, check: boolean, w: (l?: string) => void, c: ReturnType<typeof painter>): void {
-  const notes = h.steps.flatMap((s) => stepNotes(s, check));
+  const notes = [...h.notes.map((n) => `! ${n}`), ...h.steps.flatMap((s) => stepNotes(s, check))];
   if (notes.length === 0 && !h.error) return;
   w(c("bold", `${h.host}:`));
   for (const n of notes) w(`  ${n}`);
