@@ -19,6 +19,7 @@ export interface ExecFlags {
   diff?: boolean;
   forks: number;
   hostKeyChecking?: HostKeyPolicy;
+  sshConfig?: string;
   backupDir: string;
   lockTimeout: number;
   json?: boolean;
@@ -74,6 +75,7 @@ export async function execute(inputs: Inputs, flags: ExecFlags, mode: ExecMode):
     lockTimeout: flags.lockTimeout,
     readLocal: localContext(playbook.dir).readLocal,
     ...(flags.hostKeyChecking ? { hostKeyPolicy: flags.hostKeyChecking } : {}),
+    ...(flags.sshConfig ? { sshConfig: flags.sshConfig } : {}),
     ...(checkInvariants ? { checkInvariants } : {}),
     ...(rolling ? { rolling } : {}),
     ...(mode.reviewed ? { reviewed: mode.reviewed } : {}),

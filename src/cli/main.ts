@@ -45,6 +45,7 @@ function withExecOptions(cmd: Command): Command {
     .option("--diff", "show unified diffs of every file change (identical diffs grouped across hosts)")
     .addOption(new Option("--forks <n>", "hosts worked on at once").default(50).argParser((v) => positiveInt(v, "--forks")))
     .addOption(new Option("--host-key-checking <policy>", "override the inventory: strict | accept-new | off").choices(["strict", "accept-new", "off"]))
+    .option("--ssh-config <file>", "OpenSSH client config to read (default ~/.ssh/config); the inventory wins where both set something")
     .option("--backup-dir <dir>", "remote directory for backups and the run's record (per run id)", "/var/tmp/bkplay")
     .addOption(new Option("--lock-timeout <seconds>", "wait this long for another run's apply on the same host").default(60).argParser((v) => positiveInt(v, "--lock-timeout")))
     .option("--serial <sizes>", "rolling batches: a count (2), a percentage (25%), or a list (1,25%,100%)")
@@ -93,6 +94,7 @@ program
   .option("--force", "also restore files changed since that run")
   .addOption(new Option("--forks <n>", "hosts worked on at once").default(50).argParser((v) => positiveInt(v, "--forks")))
   .addOption(new Option("--host-key-checking <policy>", "override the inventory: strict | accept-new | off").choices(["strict", "accept-new", "off"]))
+  .option("--ssh-config <file>", "OpenSSH client config to read (default ~/.ssh/config); the inventory wins where both set something")
   .option("--log-dir <dir>", "audit log directory (default ~/.bkplay/runs)")
   .option("--json", "machine-readable output")
   .action(async (runId: string, o: import("./commands/rollback.js").RollbackFlags) => (await import("./commands/rollback.js")).rollbackCommand(runId, o));

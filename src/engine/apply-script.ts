@@ -53,6 +53,8 @@ bk_lock() {
   printf 'run %s, pid %s, since %s' "$bk_run" "$$" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > "$bk_owner"
 }
 bk_candidate() {
+  # Candidates left by a run killed outright (SIGKILL, power loss) go first; the lock keeps live ones safe.
+  rm -f -- "$(dirname -- "$2")/.$(basename -- "$2").bkplay-"*
   bk_t="$(dirname -- "$2")/.$(basename -- "$2").bkplay-$bk_run"
   bk_tmps="$bk_tmps $bk_t"
   base64 -d > "$bk_t" || bk_fail "$1" "cannot write candidate $bk_t"

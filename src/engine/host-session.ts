@@ -6,7 +6,7 @@ import { readApplyOutput } from "./apply-result.js";
 import { readGathered } from "./gathered.js";
 import { planHost, type HostPlan } from "./plan-host.js";
 import { buildProbeScript, fromBase64, probeKey } from "./probe-script.js";
-import { remoteShell } from "./remote-shell.js";
+import { remoteShell, sudoRefusal } from "./remote-shell.js";
 import { buildRestoreScript } from "./restore-script.js";
 import type { HostResult, StepResult } from "./results.js";
 import { verifyHost } from "./verify.js";
@@ -30,11 +30,13 @@ export interface SessionOptions {
   backupRoot: string;
   lockTimeout: number;
   hostKeyPolicy?: HostKeyPolicy;
+  /** The ssh_config file (--ssh-config); default ~/.ssh/config. */
+  sshConfig?: string;
   readLocal: (path: string) => Buffer;
   connect: (spec: ConnectSpec) => Promise<Transport>;
 }
 
-export function connectSpecOf(host: Host, policy?: HostKeyPolicy): ConnectSpec {
+export function connectSpecOf(host: Host, policy?: HostKeyPolicy, sshConfig?: string): ConnectSpec {
   const spec: ConnectSpec = {
     name: host.name,
     address: host.address,
@@ -43,9 +45,14 @@ export function connectSpecOf(host: Host, policy?: HostKeyPolicy): ConnectSpec {
     hostKeyPolicy: policy ?? host.ssh.host_key_checking,
     connection: host.ssh.connection,
     connectTimeoutMs: host.ssh.connect_timeout * 1000,
+    defaulted: policy ? host.defaulted.filter((field) => field !== "hostKeyPolicy") : host.defaulted,
   };
   if (host.ssh.identity_file !== undefined) spec.identityFile = host.ssh.identity_file;
   if (host.ssh.known_hosts !== undefined) spec.knownHosts = host.ssh.known_hosts;
+  if (host.ssh.passphrase_env !== undefined) spec.passphraseEnv = host.ssh.passphrase_env;
+  if (host.ssh.password_env !== undefined) spec.passwordEnv = host.ssh.password_env;
+  if (host.ssh.jump !== undefined) spec.jump = host.ssh.jump;
+  if (sshConfig !== undefined) spec.sshConfig = sshConfig;
   return spec;
 }
 
@@ -80,7 +87,7 @@ export class HostSession {
   async connect(): Promise<boolean> {
     const t0 = Date.now();
     try {
-      this.transport = await this.opts.connect(connectSpecOf(this.work.host, this.opts.hostKeyPolicy));
+      this.transport = await this.opts.connect(connectSpecOf(this.work.host, this.opts.hostKeyPolicy, this.opts.sshConfig));
       this.result.durations.connectMs = Date.now() - t0;
       return true;
     } catch (err) {
@@ -98,7 +105,8 @@ export class HostSession {
     const res = await transport.exec(shell.command, { stdin: shell.stdinPrefix + buildProbeScript(probes) });
     this.result.durations.probeMs = res.durationMs;
     const { facts, complete } = readGathered(probes, res.stdout.toString("utf8"));
-    if (!complete || res.exitCode !== 0) throw new Error(`probe failed (exit ${res.exitCode}): ${res.stderr.toString("utf8").trim().slice(-300)}`);
+    const stderr = res.stderr.toString("utf8");
+    if (!complete || res.exitCode !== 0) throw new Error(sudoRefusal(this.work.host, stderr) ?? `probe failed (exit ${res.exitCode}): ${stderr.trim().slice(-300)}`);
     const plan = planHost(this.work, facts);
     this.plan = plan;
     this.facts = plan.facts;

@@ -29,6 +29,8 @@ export interface RunOptions {
   lockTimeout?: number;
   /** Overrides every host's policy (from --host-key-checking). */
   hostKeyPolicy?: HostKeyPolicy;
+  /** The ssh_config file (--ssh-config); default ~/.ssh/config. */
+  sshConfig?: string;
   readLocal: (path: string) => Buffer;
   /** Cross-host conditions on the predicted end state of every host; any message refuses the whole run. */
   checkInvariants?: (plans: ReadonlyMap<string, HostPlan>) => string[];
@@ -58,7 +60,7 @@ export async function runPlaybook(works: readonly HostWork[], opts: RunOptions):
   const started = Date.now();
   const report: RunReport = { runId: opts.runId, playbook: opts.playbook.name, playbookSha256: opts.playbook.sha256, check: opts.check, startedAt: new Date(started).toISOString(), durationMs: 0, hosts: [], refused: [], batches: [] };
   const emit = (e: RunEvent): void => opts.onEvent?.(e);
-  const sessionOpts = { runId: opts.runId, backupRoot: opts.backupRoot, lockTimeout: opts.lockTimeout ?? 60, readLocal: opts.readLocal, connect: opts.connect ?? connectTransport, ...(opts.hostKeyPolicy ? { hostKeyPolicy: opts.hostKeyPolicy } : {}) };
+  const sessionOpts = { runId: opts.runId, backupRoot: opts.backupRoot, lockTimeout: opts.lockTimeout ?? 60, readLocal: opts.readLocal, connect: opts.connect ?? connectTransport, ...(opts.hostKeyPolicy ? { hostKeyPolicy: opts.hostKeyPolicy } : {}), ...(opts.sshConfig ? { sshConfig: opts.sshConfig } : {}) };
   const sessions = works.map((w) => new HostSession(w, sessionOpts));
 
   const interrupted = (s: HostSession): boolean => {

@@ -1,5 +1,6 @@
 import type { Problem, SourceLocation } from "../errors.js";
 import type { YamlSource } from "../source/yaml-file.js";
+import { ansibleClearSecret } from "./clear-secrets.js";
 import type { Layer } from "./draft.js";
 import type { SshSettings } from "./types.js";
 
@@ -7,7 +8,8 @@ const CONNECTIONS: Record<string, SshSettings["connection"]> = { local: "local",
 
 /**
  * Translate Ansible variables into our settings: the connection variables we understand become ssh settings,
- * `ansible_become` is kept as the var `become`, other `ansible_*` variables are ignored, the rest stay vars.
+ * `ansible_become(_user)` are kept as the vars `become(_user)`, a password in clear is refused, other `ansible_*`
+ * variables are ignored, the rest stay vars.
  */
 export function ansibleLayer(
   vars: Record<string, unknown>,
@@ -57,9 +59,15 @@ export function ansibleLayer(
       case "ansible_become":
         plain.become = value;
         break;
-      default:
+      case "ansible_become_user":
+        plain.become_user = value;
+        break;
+      default: {
+        const secret = ansibleClearSecret(key);
+        if (secret !== null) problems.push({ message: secret, location: source.locate(at), path: at.join(".") });
         // Other connection tuning (ansible_python_interpreter, ansible_ssh_common_args, ...) has no meaning here.
-        if (!key.startsWith("ansible_")) plain[key] = value;
+        else if (!key.startsWith("ansible_")) plain[key] = value;
+      }
     }
   }
   const layer: Layer = { vars: plain, ssh };

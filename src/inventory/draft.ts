@@ -1,7 +1,8 @@
 import { homedir } from "node:os";
 import { dirname, resolve } from "node:path";
 import { InputError, type Problem, type SourceLocation } from "../errors.js";
-import type { Host, Inventory, InventoryFormat, SshSettings } from "./types.js";
+import type { ConfigurableField } from "../transport/types.js";
+import { PASSED_SSH_SETTINGS, type Host, type Inventory, type InventoryFormat, type SshSettings } from "./types.js";
 
 /** Settings given at one level of an inventory (top level, one group, or one host entry). */
 export interface Layer {
@@ -78,6 +79,7 @@ export class InventoryDraft {
     const vars = Object.assign({}, ...layers.map((l) => l.vars)) as Record<string, unknown>;
     const ssh = Object.assign({}, ...layers.map((l) => l.ssh)) as SshSettings;
     const base = dirname(resolve(this.file));
+    const given: Record<ConfigurableField, unknown> = { address: draft.address, user: ssh.user, port: ssh.port, hostKeyPolicy: ssh.host_key_checking, connectTimeoutMs: ssh.connect_timeout };
     const host: Host = {
       name,
       address: draft.address?.value ?? name,
@@ -86,8 +88,10 @@ export class InventoryDraft {
       groups,
       vars,
       ssh: { host_key_checking: ssh.host_key_checking ?? "strict", connection: ssh.connection ?? "ssh", connect_timeout: ssh.connect_timeout ?? 10 },
+      defaulted: (Object.keys(given) as ConfigurableField[]).filter((field) => given[field] === undefined),
       source: draft.source,
     };
+    for (const key of PASSED_SSH_SETTINGS) if (ssh[key] !== undefined) Object.assign(host.ssh, { [key]: ssh[key] });
     if (ssh.identity_file !== undefined) host.ssh.identity_file = expandPath(ssh.identity_file, base);
     if (ssh.known_hosts !== undefined) host.ssh.known_hosts = expandPath(ssh.known_hosts, base);
     return host;

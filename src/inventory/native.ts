@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { schemasDir } from "../paths.js";
 import type { YamlSource } from "../source/yaml-file.js";
+import { explainClearSecret } from "./clear-secrets.js";
 import type { InventoryDraft, Layer } from "./draft.js";
 import type { SshSettings } from "./types.js";
 import { checkInventorySchema } from "./validate.js";
@@ -42,7 +43,7 @@ export function readNative(source: YamlSource, draft: InventoryDraft): void {
       path: "groups.all",
     });
   }
-  draft.problems.push(...checkInventorySchema(nativeSchema(), data, source));
+  draft.problems.push(...checkInventorySchema(nativeSchema(), data, source).map(explainClearSecret));
   if (draft.problems.length > 0) return;
   draft.top.push(layerOf(data));
   // In file order, so that hosts keep their declaration order whether `hosts` or `groups` comes first.

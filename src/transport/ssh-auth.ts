@@ -2,51 +2,124 @@ import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import ssh2 from "ssh2";
-import type { ConnectConfig } from "ssh2";
+import type { AnyAuthMethod, AuthenticationType, AuthHandlerMiddleware } from "ssh2";
 import { ConnectError } from "../errors.js";
 import { describeHost } from "./host-key-check.js";
-import type { ConnectSpec } from "./types.js";
+import { askSecret } from "./prompt.js";
+import type { ResolvedSpec } from "./ssh-config.js";
 
 // ssh2 is CommonJS and exposes its API as one object.
 const { utils } = ssh2;
 
-/** The credentials handed to ssh2, and how to name them when the server refuses them all. */
+/** Waits for an operator's answer without the connect timeout running meanwhile. */
+export type Hold = <T>(work: Promise<T>) => Promise<T>;
+
+/** The credentials for one connection, offered in OpenSSH's order: agent, key files, then a password. */
 export interface SshAuth {
-  config: Pick<ConnectConfig, "username" | "privateKey">;
-  tried: string[];
+  handler(hold: Hold): AuthHandlerMiddleware;
+  /** The one-line reason, when the server refused everything offered. */
+  refused(): string;
+}
+
+interface Key {
+  file: string;
+  text: Buffer;
+  passphrase?: string;
 }
 
 const DEFAULT_IDENTITIES = ["id_ed25519", "id_ecdsa", "id_rsa"];
 
-async function readFirstKey(files: string[]): Promise<{ file: string; text: Buffer } | null> {
-  for (const file of files) {
-    try {
-      return { file, text: await readFile(file) };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-    }
-  }
-  return null;
+/** Where a secret comes from: the named environment variable, else the terminal; null when neither can give one. */
+async function secretFor(envName: string | undefined, key: string, question: string, hold: Hold): Promise<{ value: string; from: string } | null> {
+  const fromEnv = envName === undefined ? undefined : process.env[envName];
+  if (fromEnv !== undefined && fromEnv !== "") return { value: fromEnv, from: `$${envName ?? ""}` };
+  const typed = await hold(askSecret(key, question));
+  return typed === null ? null : { value: typed, from: "the terminal" };
 }
 
-/** The one place credentials are gathered, so agent, password, jump and sudo slot in beside the key. */
-export async function assembleAuth(spec: ConnectSpec): Promise<SshAuth> {
-  const candidates = spec.identityFile !== undefined
-    ? [spec.identityFile]
-    : DEFAULT_IDENTITIES.map((name) => join(homedir(), ".ssh", name));
-  const found = await readFirstKey(candidates).catch((error: unknown) => {
-    throw new ConnectError(spec.name, `${describeHost(spec)}: cannot read identity file: ${(error as Error).message}`, { cause: error });
-  });
-  if (found === null) {
-    if (spec.identityFile !== undefined) {
-      throw new ConnectError(spec.name, `${describeHost(spec)}: identity file ${spec.identityFile} does not exist`);
+const unavailable = (envName: string | undefined, what: string): string =>
+  `${envName === undefined ? `no ${what}` : `$${envName} is not set`} and no terminal to ask on`;
+
+async function loadKeys(spec: ResolvedSpec, skipped: string[]): Promise<Key[]> {
+  const explicit = spec.identityFile !== undefined;
+  const files = spec.identityFile !== undefined ? [spec.identityFile] : spec.configIdentities.length > 0 ? spec.configIdentities : DEFAULT_IDENTITIES.map((name) => join(homedir(), ".ssh", name));
+  const fail = (message: string, cause?: unknown): never => {
+    throw new ConnectError(spec.name, `${describeHost(spec)}: ${message}`, { cause });
+  };
+  const keys: Key[] = [];
+  for (const file of files) {
+    const text = await readFile(file).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") fail(`cannot read identity file: ${(error as Error).message}`, error);
+      if (explicit) fail(`identity file ${file} does not exist`);
+      return null;
+    });
+    if (text === null) continue;
+    // Parsing here turns a bad key, or a wrong passphrase, into a message naming the file.
+    const parsed = utils.parseKey(text);
+    if (!(parsed instanceof Error)) keys.push({ file, text });
+    else if (!/no passphrase given/.test(parsed.message)) fail(`cannot use identity file ${file}: ${parsed.message}`, parsed);
+    else {
+      const secret = await secretFor(spec.passphraseEnv, `key ${file}`, `Enter passphrase for key '${file}': `, (work) => work);
+      if (secret === null) skipped.push(`publickey ${file} (passphrase-protected; ${unavailable(spec.passphraseEnv, "passphrase_env")})`);
+      else if (utils.parseKey(text, secret.value) instanceof Error) fail(`wrong passphrase for identity file ${file} (from ${secret.from})`);
+      else keys.push({ file, text, passphrase: secret.value });
     }
-    return { config: { username: spec.user }, tried: [`none (no key at ${candidates.join(", ")})`] };
   }
-  // Parsing here turns a bad or passphrase-protected key into a message naming the file.
-  const parsed = utils.parseKey(found.text);
-  if (parsed instanceof Error) {
-    throw new ConnectError(spec.name, `${describeHost(spec)}: cannot use identity file ${found.file}: ${parsed.message}`, { cause: parsed });
+  if (keys.length === 0 && skipped.length === 0) skipped.push(`no key at ${files.join(", ")}`);
+  return keys;
+}
+
+/** The one place credentials are gathered: the agent (SSH_AUTH_SOCK), key files (with passphrases), a password. */
+export async function assembleAuth(spec: ResolvedSpec): Promise<SshAuth> {
+  const keyNotes: string[] = [];
+  const keys = await loadKeys(spec, keyNotes);
+  let passwordNote: string | null = null;
+  const tried: string[] = [];
+  let accepts: AuthenticationType[] | null = null;
+  const agent = process.env.SSH_AUTH_SOCK;
+  const steps: ((hold: Hold) => Promise<AnyAuthMethod | null>)[] = [];
+  const offers = (method: AuthenticationType): boolean => accepts === null || accepts.includes(method);
+  const username = spec.user;
+  // As OpenSSH does: "none" first, which tells what the server accepts.
+  steps.push(() => Promise.resolve({ type: "none", username }));
+  if (agent !== undefined && agent !== "") {
+    steps.push(() => Promise.resolve(offers("publickey") ? (tried.push("agent"), { type: "agent", username, agent }) : null));
   }
-  return { config: { username: spec.user, privateKey: found.text }, tried: [`publickey ${found.file}`] };
+  for (const key of keys) {
+    steps.push(() => Promise.resolve(offers("publickey") ? (tried.push(`publickey ${key.file}`), { type: "publickey", username, key: key.text, ...(key.passphrase === undefined ? {} : { passphrase: key.passphrase }) }) : null));
+  }
+  steps.push(async (hold) => {
+    const method = (["password", "keyboard-interactive"] as const).find((m) => accepts?.includes(m));
+    if (method === undefined) return null;
+    const secret = await secretFor(spec.passwordEnv, `${username}@${spec.address}:${spec.port}`, `${username}@${spec.address}'s password: `, hold);
+    if (secret === null) {
+      // Worded so that report redaction (which masks `password: <word>`) leaves it readable.
+      passwordNote = `the server wants a password, but ${unavailable(spec.passwordEnv, "password_env")}`;
+      return null;
+    }
+    tried.push(`${method} (from ${secret.from})`);
+    if (method === "password") return { type: method, username, password: secret.value };
+    return { type: method, username, prompt: (_name, _instructions, _lang, prompts, finish) => { finish(prompts.map(() => secret.value)); } };
+  });
+  return {
+    handler: (hold) => (methodsLeft, _partial, next) => {
+      // null before the first attempt: the server has not said yet what it accepts.
+      if ((methodsLeft as AuthenticationType[] | null) !== null) accepts = methodsLeft;
+      const attempt = async (): Promise<AnyAuthMethod | false> => {
+        for (let step = steps.shift(); step !== undefined; step = steps.shift()) {
+          const method = await step(hold);
+          if (method !== null) return method;
+        }
+        return false;
+      };
+      // ssh2 takes `false` for "nothing left to try", which its typings leave out.
+      void attempt().then((method) => { next(method as AnyAuthMethod); });
+    },
+    refused: () => {
+      const serverSide = accepts === null ? [] : [`the server accepts ${accepts.join(", ") || "nothing"}`];
+      // Notes on keys matter only to a server that takes keys.
+      const notes = [...(offers("publickey") ? keyNotes : []), ...(passwordNote === null ? [] : [passwordNote])];
+      return [`authentication failed for user ${username} (tried ${tried.join(", ") || "nothing"})`, ...serverSide, ...notes].join("; ");
+    },
+  };
 }

@@ -21,6 +21,9 @@ export interface Transport {
 
 export type HostKeyPolicy = "strict" | "accept-new" | "off";
 
+/** ConnectSpec fields an ssh_config file may set, where the inventory left them at bkplay's defaults. */
+export type ConfigurableField = "address" | "user" | "port" | "hostKeyPolicy" | "connectTimeoutMs";
+
 export interface ConnectSpec {
   /** Inventory name of the host, used in every message. */
   name: string;
@@ -33,4 +36,14 @@ export interface ConnectSpec {
   /** `local` runs on the controller itself, no SSH. */
   connection: "ssh" | "local";
   connectTimeoutMs: number;
+  /** Environment variable holding the identity file's passphrase (else asked on a terminal). */
+  passphraseEnv?: string;
+  /** Environment variable holding the login password (else asked on a terminal). */
+  passwordEnv?: string;
+  /** Jump hosts as in OpenSSH's ProxyJump: `[user@]host[:port]`, comma-separated, first hop first; `none` for none. */
+  jump?: string;
+  /** The ssh_config file to read; default ~/.ssh/config when it exists. */
+  sshConfig?: string;
+  /** What the inventory left at defaults; the ssh_config file may set these (it may always add an identity, known_hosts or jump). */
+  defaulted?: readonly ConfigurableField[];
 }

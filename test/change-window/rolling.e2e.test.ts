@@ -4,8 +4,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { AuditEntry } from "../../src/audit/audit-log.js";
-import type { RunReport } from "../../src/engine/results.js";
-import { bkplay } from "../support/cli.js";
+import { bkplay, reportOf } from "../support/cli.js";
 import { useFleet, writeInventory } from "../support/fleet.js";
 
 const playbook = join(import.meta.dirname, "../../../test/fixtures/playbooks/rolling.yaml");
@@ -54,7 +53,7 @@ describe("change windows: plan/apply, rolling batches, verify and rollback (sshd
     writeFileSync(appFile(2), `${ORIGINAL}# hand edit\n`);
     const apply = await bkplay(["apply", planFile, "--log-dir", logDir(), "--json"]);
     expect(apply.code, apply.stderr).to.equal(3);
-    const report = JSON.parse(apply.stdout) as RunReport;
+    const report = reportOf(apply);
     const refused = report.hosts.find((h) => h.host === "bk-3");
     expect(refused?.status).to.equal("refused");
     expect(refused?.error).to.match(/etc\/app\.py changed since the plan: planned against sha256 [0-9a-f]{64}, now [0-9a-f]{64}/);
@@ -68,7 +67,7 @@ describe("change windows: plan/apply, rolling batches, verify and rollback (sshd
     unhealthy.add("bk-3");
     const r = await bkplay(["run", playbook, "-i", inv(), "-e", "level=3", ...common(), "--serial", "2", "--json"]);
     expect(r.code).to.equal(1);
-    const report = JSON.parse(r.stdout) as RunReport;
+    const report = reportOf(r);
     expect(report.batches.map((b) => b.status)).to.deep.equal(["verified", "rolled-back", "not-started"]);
     expect(report.batches[1]?.reason).to.match(/verify failed: bk-3: healthz: .*503/);
     const index = new Map(f.fleet().hosts.map((h, i) => [h.name, i]));
@@ -88,7 +87,7 @@ describe("change windows: plan/apply, rolling batches, verify and rollback (sshd
   it("rollback of a past run restores originals; a file changed since is refused unless --force", async () => {
     const run = await bkplay(["run", playbook, "-i", inv(), "-e", "level=4", ...common(), "--json"]);
     expect(run.code, run.stderr).to.equal(0);
-    const runId = (JSON.parse(run.stdout) as RunReport).runId;
+    const runId = (reportOf(run)).runId;
     writeFileSync(appFile(5), "# changed by hand after the run\n");
     const back = await bkplay(["rollback", runId, "--log-dir", logDir()]);
     expect(back.code).to.equal(3);

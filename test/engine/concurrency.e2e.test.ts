@@ -1,10 +1,10 @@
 import { expect } from "chai";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RunReport } from "../../src/engine/results.js";
 import { sandboxVars } from "../../src/sandbox/fleet-files.js";
-import { bkplay } from "../support/cli.js";
+import { bkplay, reportOf } from "../support/cli.js";
 import { useFleet, writeInventory } from "../support/fleet.js";
 
 const playbook = join(import.meta.dirname, "../../../test/fixtures/playbooks/slow-handler.yaml");
@@ -24,12 +24,14 @@ describe("concurrent runs and interruption (sshd)", function () {
   it("an apply waits for the host's lock, then fails clearly after --lock-timeout; nothing is written", async () => {
     mkdirSync(backupRoot(0), { recursive: true });
     writeFileSync(join(backupRoot(0), "lock.owner"), "run other-run, pid 1, since 2026-11-22T00:00:00Z");
-    const holder = spawn("flock", [join(backupRoot(0), "lock"), "sleep", "8"], { stdio: "ignore" });
-    await new Promise((r) => setTimeout(r, 300));
+    const holder = spawn("flock", [join(backupRoot(0), "lock"), "sleep", "120"], { stdio: "ignore" });
+    // The holder must own the lock before the run reaches its apply.
+    const lockWait = Date.now();
+    while (spawnSync("flock", ["-n", join(backupRoot(0), "lock"), "true"]).status === 0 && Date.now() - lockWait < 10_000) await new Promise((r) => setTimeout(r, 50));
     try {
       const r = await bkplay(["run", playbook, "-i", inv(), "-e", "level=2", "--lock-timeout", "1", "--json", "--log-dir", join(f.dir(), "audit")]);
       expect(r.code).to.equal(1);
-      const report = JSON.parse(r.stdout) as RunReport;
+      const report = reportOf(r);
       const locked = report.hosts.find((h) => h.host === "bk-1");
       expect(locked?.status).to.equal("failed");
       expect(locked?.error).to.match(/another bkplay run is applying on this host \(run other-run, pid 1.*waited 1 s/);
@@ -45,7 +47,7 @@ describe("concurrent runs and interruption (sshd)", function () {
     writeFileSync(join(backupRoot(0), "lock.owner"), "run dead-run, pid 999999, since 2026-11-22T00:00:00Z");
     const r = await bkplay(["run", playbook, "-i", inv(), "-e", "level=3", "--json", "--log-dir", join(f.dir(), "audit")]);
     expect(r.code, r.stderr).to.equal(0);
-    const report = JSON.parse(r.stdout) as RunReport;
+    const report = reportOf(r);
     expect(report.hosts.find((h) => h.host === "bk-1")?.notes.join(" ")).to.match(/earlier run was interrupted .*dead-run/);
     expect(existsSync(join(backupRoot(0), "lock.owner"))).to.equal(false);
   });

@@ -1,8 +1,7 @@
 import { expect } from "chai";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { RunReport } from "../../src/engine/results.js";
-import { bkplay } from "../support/cli.js";
+import { bkplay, reportOf } from "../support/cli.js";
 import { BACKENDS, useFleet, writeInventory, type InventoryTweaks } from "../support/fleet.js";
 import { snapshotTree } from "../support/tree-snapshot.js";
 
@@ -29,14 +28,14 @@ for (const backend of BACKENDS) {
     it("apply converges; the second run changes nothing and runs no handler", async () => {
       const first = await bkplay(["run", "change-domain", "-i", inv(), ...domain, "--json"]);
       expect(first.code, first.stderr).to.equal(0);
-      const report = JSON.parse(first.stdout) as RunReport;
+      const report = reportOf(first);
       expect(report.hosts.filter((h) => h.status === "changed").map((h) => h.host)).to.have.members(["bk-1", "bk-2", "bk-3", "bk-4", "bk-6"]);
       const paas = f.fleet().hosts[0]?.root ?? "";
       expect(readFileSync(join(paas, "open_paas/paas/conf/settings_production.py"), "utf8")).to.include("PAAS_DOMAIN = 'paas.example.com'");
       const log = (): string => readFileSync(join(paas, "logs/dashboard.log"), "utf8");
       expect(log()).to.equal("restart all\n");
       const second = await bkplay(["run", "change-domain", "-i", inv(), ...domain, "--json"]);
-      const again = JSON.parse(second.stdout) as RunReport;
+      const again = reportOf(second);
       expect(again.hosts.every((h) => h.status === "ok"), second.stdout).to.equal(true);
       expect(again.hosts.flatMap((h) => h.steps).filter((s) => s.status !== "ok")).to.deep.equal([]);
       expect(log()).to.equal("restart all\n");
@@ -45,7 +44,7 @@ for (const backend of BACKENDS) {
     it("a handler notified by three steps runs once; every changed file has a backup", async () => {
       const r = await bkplay(["run", join(fixtures, "handlers.yaml"), "-i", inv(), "--json"]);
       expect(r.code, r.stderr).to.equal(0);
-      const report = JSON.parse(r.stdout) as RunReport;
+      const report = reportOf(r);
       const paas = f.fleet().hosts[0]?.root ?? "";
       expect(readFileSync(join(paas, "logs/bump.log"), "utf8")).to.equal("bump\n");
       const host = report.hosts.find((h) => h.host === "bk-1");
@@ -58,7 +57,7 @@ for (const backend of BACKENDS) {
       const vars = Object.fromEntries(f.fleet().hosts.map((h) => [h.name, { expect_count: h.name === "bk-6" ? 2 : 1 }]));
       const r = await bkplay(["run", join(fixtures, "handlers.yaml"), "-i", inv({ vars }), "--json"]);
       expect(r.code).to.equal(1);
-      const report = JSON.parse(r.stdout) as RunReport;
+      const report = reportOf(r);
       const failed = report.hosts.find((h) => h.host === "bk-6");
       expect(failed?.status).to.equal("failed");
       expect(failed?.steps.map((s) => `${s.handler ? "handler " : ""}${s.status}`)).to.deep.equal(["changed", "changed", "changed", "failed", "not-run", "handler not-run"]);
@@ -74,7 +73,7 @@ for (const backend of BACKENDS) {
       const before = readFileSync(conf);
       const r = await bkplay(["run", join(fixtures, "nginx-validate.yaml"), "-i", inv(), "--json"]);
       expect(r.code).to.equal(1);
-      const report = JSON.parse(r.stdout) as RunReport;
+      const report = reportOf(r);
       expect(report.hosts.find((h) => h.host === host?.name)?.steps[0]?.error).to.match(/validate failed/);
       expect(readFileSync(conf).equals(before)).to.equal(true);
       expect(snapshotTree(join(nginx, "etc/nginx"))).to.have.keys([join(nginx, "etc/nginx/paas.conf")]);
@@ -83,7 +82,7 @@ for (const backend of BACKENDS) {
     it("an unreachable host is reported; the others complete; exit 1", async () => {
       const r = await bkplay(["run", "change-domain", "-i", inv({ extraHosts: { "bk-dead": { address: "127.0.0.1", port: 1 } }, vars: Object.fromEntries(f.fleet().hosts.map((h) => [h.name, { nginx_reload: "true" }])) }), ...domain, "--json"]);
       expect(r.code).to.equal(1);
-      const report = JSON.parse(r.stdout) as RunReport;
+      const report = reportOf(r);
       const dead = report.hosts.find((h) => h.host === "bk-dead");
       expect(dead?.status).to.equal("unreachable");
       expect(dead?.error).to.match(/refused/i);

@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { exitCodeOf, type HostResult, type RunReport } from "../../src/engine/results.js";
-import { bkplay } from "../support/cli.js";
+import { bkplay, reportOf } from "../support/cli.js";
 import type { Daemon } from "../support/daemon.js";
 import { useFleet, writeInventory } from "../support/fleet.js";
 import { runInProcess } from "./run-in-process.js";
@@ -44,7 +44,7 @@ describe("faults mid-change on a 30-host fleet (sshd)", function () {
     const r = await running;
     await waitForOrphans(victims.map((h) => hostDir(h.name)));
     expect(r.code, r.stderr).to.equal(1);
-    const report = JSON.parse(r.stdout) as RunReport;
+    const report = reportOf(r);
     for (const h of hosts()) {
       for (const file of ["a.conf", "b.conf"]) expect([OLD, NEW], `${h.name} ${file}`).to.include(readFileSync(join(h.root, "faults", file), "utf8"));
       const result = hostReport(report, h.name);
@@ -60,7 +60,7 @@ describe("faults mid-change on a 30-host fleet (sshd)", function () {
     expect(again.code, again.stderr + again.stdout.slice(0, 2000)).to.equal(0);
     const third = await run();
     expect(third.code, third.stderr).to.equal(0);
-    expect((JSON.parse(third.stdout) as RunReport).hosts.filter((h) => h.status !== "ok").map((h) => h.host)).to.deep.equal([]);
+    expect((reportOf(third)).hosts.filter((h) => h.status !== "ok").map((h) => h.host)).to.deep.equal([]);
     for (const h of hosts()) for (const file of ["a.conf", "b.conf"]) expect(readFileSync(join(h.root, "faults", file), "utf8")).to.equal(NEW);
   });
 
@@ -100,7 +100,7 @@ describe("faults mid-change on a 30-host fleet (sshd)", function () {
       const before = readFileSync(target);
       const r = await bkplay(["run", join(fixtures, "edit.yaml"), "-i", inv(), "--limit", h.name, "-e", `file=${target}`, "--json"]);
       expect(r.code, r.stderr).to.equal(1);
-      expect(hostReport(JSON.parse(r.stdout) as RunReport, h.name)?.error).to.match(/cannot write candidate/);
+      expect(hostReport(reportOf(r), h.name)?.error).to.match(/cannot write candidate/);
       expect(readFileSync(target).equals(before)).to.equal(true);
       expect(leftoverCandidates(dir)).to.deep.equal([]);
     } finally {
@@ -116,7 +116,7 @@ describe("faults mid-change on a 30-host fleet (sshd)", function () {
     try {
       const r = await bkplay(["run", join(fixtures, "edit.yaml"), "-i", inv(), "--limit", h.name, "-e", `file=${target}`, "--json"]);
       expect(r.code, r.stderr).to.equal(1);
-      expect(hostReport(JSON.parse(r.stdout) as RunReport, h.name)?.error).to.match(/cannot rename candidate into .*a\.conf/);
+      expect(hostReport(reportOf(r), h.name)?.error).to.match(/cannot rename candidate into .*a\.conf/);
       expect(readFileSync(target).equals(before)).to.equal(true);
       expect(leftoverCandidates(join(h.root, "faults"))).to.deep.equal([]);
     } finally {

@@ -2,8 +2,7 @@ import { expect } from "chai";
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { RunReport } from "../../src/engine/results.js";
-import { bkplay } from "../support/cli.js";
+import { bkplay, reportOf } from "../support/cli.js";
 import { useFleet, writeInventory } from "../support/fleet.js";
 
 const fixtures = join(import.meta.dirname, "../../../test/fixtures/hardening");
@@ -31,7 +30,7 @@ describe("hostile paths and secrets reach the host intact (sshd)", function () {
     expect(readFileSync(join(root(), NASTY, "tree", `sub "d"`, `$(x) 'y'.txt`), "utf8")).to.equal("inside\n");
     const again = await bkplay(["run", join(fixtures, "paths.yaml"), "-i", inv(), ...vars, "--json"]);
     expect(again.code, again.stderr).to.equal(0);
-    expect((JSON.parse(again.stdout) as RunReport).hosts.map((h) => h.status)).to.deep.equal(["ok"]);
+    expect((reportOf(again)).hosts.map((h) => h.status)).to.deep.equal(["ok"]);
     expect(existsSync(canary.replaceAll("/", "_")) || existsSync(join("/root", canary.replaceAll("/", "_")))).to.equal(false);
   });
 
@@ -52,7 +51,7 @@ describe("hostile paths and secrets reach the host intact (sshd)", function () {
       expect(out).not.to.include("p''w");
     }
     expect(check.stdout).to.include("IDENTIFIED BY '••••'");
-    const step = (JSON.parse(applied.stdout) as RunReport).hosts[0]?.steps[0];
+    const step = (reportOf(applied)).hosts[0]?.steps[0];
     expect(JSON.stringify(step?.changes)).to.include("IDENTIFIED BY '••••'").and.not.include("stdin");
     const bin = join(root(), "bin");
     const argv = readFileSync(join(bin, "argv"), "utf8");

@@ -3,8 +3,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
-import type { RunReport } from "../../src/engine/results.js";
-import { bkplay, type CliResult } from "../support/cli.js";
+import { bkplay, reportOf, type CliResult } from "../support/cli.js";
 import { useFleet, writeInventory } from "../support/fleet.js";
 import { snapshotTree } from "../support/tree-snapshot.js";
 import { hostileValues } from "./hostile-cases.js";
@@ -38,7 +37,7 @@ function landed(root: string): { py: string[]; yaml: string[]; yaml12: string[];
 }
 
 const statusOf = (r: CliResult, host: string): string[] => {
-  const h = (JSON.parse(r.stdout) as RunReport).hosts.find((x) => x.host === host);
+  const h = (reportOf(r)).hosts.find((x) => x.host === host);
   return h ? [h.status, ...h.steps.map((s) => `${s.name}: ${s.status}${s.error ? ` ${s.error}` : ""}`)] : [];
 };
 

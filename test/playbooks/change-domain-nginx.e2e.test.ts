@@ -4,9 +4,8 @@ import { createServer, request, type Server } from "node:http";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parse } from "yaml";
-import type { RunReport } from "../../src/engine/results.js";
 import { reservePorts } from "../../src/sandbox/ports.js";
-import { bkplay } from "../support/cli.js";
+import { bkplay, reportOf } from "../support/cli.js";
 import { startDaemon, type Daemon } from "../support/daemon.js";
 import { useFleet, writeInventory } from "../support/fleet.js";
 import { snapshotTree } from "../support/tree-snapshot.js";
@@ -69,7 +68,7 @@ describe("playbook change-domain against a real nginx (sshd)", function () {
     expect(await get(nginxPort, "paas.example.com")).to.equal("404 default");
     const r = await run("change-domain", "-e", "new_domain=paas.example.com", "-e", `nginx_reload=nginx -c ${mainConf()} -s reload`);
     expect(r.code, r.stdout + r.stderr).to.equal(0);
-    const report = JSON.parse(r.stdout) as RunReport;
+    const report = reportOf(r);
     const steps = report.hosts.find((h) => h.host === host().name)?.steps ?? [];
     expect(steps.map((s) => `${s.handler ? "handler " : ""}${s.name}: ${s.commands.map((c) => `exit ${c.exitCode}`).join() || s.status}`)).to.deep.equal(["server_name in paas.conf: changed", "handler reload nginx: exit 0"]);
     expect(await served("paas.example.com", "200 paas")).to.equal("200 paas");
@@ -106,7 +105,7 @@ describe("playbook change-domain against a real nginx (sshd)", function () {
     const before = readFileSync(paasConf());
     const r = await run(fixture, "-e", `nginx_test=${changeDomain.vars.nginx_test.default}`);
     expect(r.code, r.stderr).to.equal(1);
-    const step = (JSON.parse(r.stdout) as RunReport).hosts.find((h) => h.host === host().name)?.steps[0];
+    const step = (reportOf(r)).hosts.find((h) => h.host === host().name)?.steps[0];
     expect(step?.error).to.match(/validate failed.*"client_max_body_size" directive invalid value/s);
     expect(readFileSync(paasConf()).equals(before)).to.equal(true);
     expect(await get(nginxPort, "paas.example.com")).to.equal("200 paas");

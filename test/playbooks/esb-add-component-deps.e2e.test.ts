@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RunReport } from "../../src/engine/results.js";
-import { bkplay } from "../support/cli.js";
+import { bkplay, reportOf } from "../support/cli.js";
 import { useFleet, writeInventory } from "../support/fleet.js";
 import { snapshotTree } from "../support/tree-snapshot.js";
 
@@ -21,7 +21,7 @@ describe("playbook esb-add-component-deps (sshd)", function () {
   const run = async (packages: string, ...args: string[]): Promise<{ code: number; report: RunReport; stderr: string }> => {
     const vars = [`packages=${packages}`, `find_links=${wheels()}`, `component_path=${LEVELS.at(-1) ?? ""}`].flatMap((v) => ["-e", v]);
     const r = await bkplay(["run", "esb-add-component-deps", "-i", inv(), "--json", ...vars, ...args]);
-    return { code: r.code, report: JSON.parse(r.stdout) as RunReport, stderr: r.stderr };
+    return { code: r.code, report: reportOf(r), stderr: r.stderr };
   };
   const importedVersion = (): string =>
     execFileSync(join(venv(), "bin/python"), ["-c", "import bk_tiny_esb_dep; print(bk_tiny_esb_dep.VERSION)"], { encoding: "utf8" }).trim();

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import type { RunReport } from "../../src/engine/results.js";
 import { reservePorts } from "../../src/sandbox/ports.js";
 import { optionValue } from "../../src/steps/sql-secrets.js";
-import { bkplay, type CliResult } from "../support/cli.js";
+import { bkplay, reportOf, type CliResult } from "../support/cli.js";
 import { startDaemon, type Daemon } from "../support/daemon.js";
 import { useFleet, writeInventory } from "../support/fleet.js";
 import { snapshotTree } from "../support/tree-snapshot.js";
@@ -77,7 +77,7 @@ describe("playbook fix-mysql-perms against a real MariaDB (sshd)", function () {
     const vars = ["db_user=bk_app", `db_password=${PASSWORD}`, `mysql_socket=${socket()}`, `datadir=${datadir()}`].flatMap((v) => ["-e", v]);
     const r = await bkplay(["run", "fix-mysql-perms", "-i", inventory, ...vars, "--backup-dir", backups(), "--json", ...args]);
     expect(r.code, `${r.stdout}\n${r.stderr}`).to.equal(0);
-    return { ...r, report: JSON.parse(r.stdout) as RunReport };
+    return { ...r, report: reportOf(r) };
   };
   /** The app's own login over TCP, as an agent host does it; the password in an option file, never in argv. */
   const appLogin = (): { status: number | null; stdout: string; stderr: string } => {

@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RunReport } from "../../src/engine/results.js";
-import { bkplay } from "../support/cli.js";
+import { bkplay, reportOf } from "../support/cli.js";
 import { useFleet, writeInventory } from "../support/fleet.js";
 import { snapshotTree } from "../support/tree-snapshot.js";
 
@@ -26,7 +26,7 @@ describe("playbook offline-pip-mirror (sshd)", function () {
   const wheels = (): string => join(f.dir(), "wheels");
   const run = async (...args: string[]): Promise<{ code: number; report: RunReport; stderr: string }> => {
     const r = await bkplay(["run", "offline-pip-mirror", "-i", inv(), "--json", ...args]);
-    return { code: r.code, report: JSON.parse(r.stdout) as RunReport, stderr: r.stderr };
+    return { code: r.code, report: reportOf(r), stderr: r.stderr };
   };
 
   before(function () {

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import type { RunReport } from "../../src/engine/results.js";
-import { bkplay } from "../support/cli.js";
+import { bkplay, reportOf } from "../support/cli.js";
 import { useFleet, writeInventory } from "../support/fleet.js";
 import { snapshotTree } from "../support/tree-snapshot.js";
 
@@ -17,7 +17,7 @@ describe("playbook raise-deploy-timeout (sshd)", function () {
   const paasDefault = (): string => join(root("paas"), "open_paas/paas/conf/default.py");
   const run = async (...args: string[]): Promise<{ code: number; report: RunReport; stderr: string }> => {
     const r = await bkplay(["run", "raise-deploy-timeout", "-i", inv(), "--json", ...args]);
-    return { code: r.code, report: JSON.parse(r.stdout) as RunReport, stderr: r.stderr };
+    return { code: r.code, report: reportOf(r), stderr: r.stderr };
   };
   beforeEach(() => f.reset());
 

@@ -6,7 +6,7 @@ import { parse } from "yaml";
 import { SANDBOX_ROLES } from "../../src/sandbox/bk-tree.js";
 import { startFleet, stopFleet } from "../../src/sandbox/fleet.js";
 import type { Fleet } from "../../src/sandbox/fleet.js";
-import { rolesOf } from "../../src/sandbox/fleet-files.js";
+import { rolesOf, sandboxVars } from "../../src/sandbox/fleet-files.js";
 import { acceptsConnections } from "../../src/sandbox/ports.js";
 import { connect } from "../../src/transport/connect.js";
 import { BACKENDS } from "../support/fleet.js";
@@ -60,7 +60,9 @@ for (const backend of BACKENDS) {
 
         const inventory = parse(readFileSync(fleet.inventoryFile, "utf8")) as { groups: Record<string, { hosts: Record<string, { port: number; vars: { paas_root: string } }> }> };
         expect(Object.keys(inventory.groups)).to.deep.equal([...SANDBOX_ROLES]);
-        expect(inventory.groups.nginx?.hosts["bk-1"]).to.deep.equal({ address: "127.0.0.1", port: fleet.hosts[0]?.port, vars: { paas_root: paas } });
+        const first = fleet.hosts[0];
+        expect(first && inventory.groups.nginx?.hosts["bk-1"]).to.deep.equal({ address: "127.0.0.1", port: first?.port, vars: first && sandboxVars(first) });
+        expect(first && sandboxVars(first).paas_root).to.equal(paas);
         expect(readFileSync(fleet.knownHostsFile, "utf8").trim().split("\n")).to.have.length(3);
 
         await Promise.all(fleet.hosts.map(async (host) => {

@@ -25,3 +25,12 @@ export function bkplay(args: readonly string[], options: { cwd?: string; env?: R
     child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
 }
+
+/** The `--json` report of a run; when there is none, fail with what the run printed instead. */
+export function reportOf<T = import("../../src/engine/results.js").RunReport>(r: CliResult): T {
+  try {
+    return JSON.parse(r.stdout) as T;
+  } catch {
+    throw new Error(`no JSON report (exit ${r.code}):\nstdout: ${r.stdout.slice(0, 2000)}\nstderr: ${r.stderr.slice(0, 2000)}`);
+  }
+}

@@ -1,0 +1,90 @@
+import { connect as connectTcp } from "node:net";
+import type { Duplex } from "node:stream";
+import ssh2 from "ssh2";
+import type { Client as SshClient } from "ssh2";
+import { ConnectError } from "../errors.js";
+import { describeHost, knownHostsFileOf, verifyHostKey } from "./host-key-check.js";
+import { pausableTimer } from "./pausable-timer.js";
+import { assembleAuth } from "./ssh-auth.js";
+import type { SshAuth } from "./ssh-auth.js";
+import type { ResolvedSpec } from "./ssh-config.js";
+
+// ssh2 is CommonJS and exposes its API as one object.
+const { Client } = ssh2;
+
+type SshError = Error & { level?: string; code?: string };
+
+function describeFailure(spec: ResolvedSpec, auth: SshAuth, error: SshError): string {
+  const host = describeHost(spec);
+  switch (error.code) {
+    case "ECONNREFUSED":
+      return `${host}: connection refused`;
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return `${host}: cannot resolve ${spec.address} (DNS ${error.code})`;
+    case "EHOSTUNREACH":
+    case "ENETUNREACH":
+      return `${host}: no route to host (${error.code})`;
+    case "ECONNRESET":
+      return `${host}: connection reset during handshake`;
+  }
+  if (error.level === "client-timeout") return `${host}: timed out after ${spec.connectTimeoutMs} ms`;
+  if (error.level === "client-authentication") return `${host}: ${auth.refused()}`;
+  return `${host}: ${error.message.replace(/\s+/g, " ")}`;
+}
+
+/** A TCP connection to the spec's address, as the first leg of an SSH connection. */
+export function openTcp(spec: ResolvedSpec): Promise<Duplex> {
+  const sock = connectTcp({ host: spec.address, port: spec.port });
+  // ssh2 leaves Nagle on, which costs ~40 ms per exchange against OpenSSH.
+  sock.setNoDelay(true);
+  return Promise.resolve(sock);
+}
+
+/**
+ * SSH over the stream `open` gives (opened once the credentials are ready, so ssh2 hears all its errors): the host
+ * key checked by `spec.hostKeyPolicy`, credentials from assembleAuth, all within the connect timeout (which waits
+ * while the operator types a secret). Every failure is a one-line ConnectError.
+ */
+export async function handshake(spec: ResolvedSpec, open: (spec: ResolvedSpec) => Promise<Duplex>): Promise<SshClient> {
+  const auth = await assembleAuth(spec);
+  const sock = await open(spec);
+  const client = new Client();
+  let refusal: string | null = null;
+  await new Promise<void>((resolve, reject) => {
+    let settled = false;
+    // Stays attached: ssh2 may emit a second error (e.g. on socket close) after the first failure.
+    const fail = (error: SshError): void => {
+      // An unusable agent is one method less, not a failed connection: ssh2 goes on to the next.
+      if (settled || error.level === "agent") return;
+      settled = true;
+      timer.stop();
+      sock.destroy();
+      reject(new ConnectError(spec.name, refusal ?? describeFailure(spec, auth, error), { cause: error }));
+    };
+    const timer = pausableTimer(spec.connectTimeoutMs, () => { fail(Object.assign(new Error("timed out"), { level: "client-timeout" })); });
+    client.on("error", fail).once("ready", () => {
+      settled = true;
+      timer.stop();
+      resolve();
+    });
+    const hostVerifier = (key: Buffer, verify: (valid: boolean) => void): void => {
+      verifyHostKey(spec, key).then(
+        (reason) => {
+          refusal = reason;
+          verify(reason === null);
+        },
+        (error: unknown) => {
+          refusal = `${describeHost(spec)}: cannot check host key against ${knownHostsFileOf(spec)}: ${(error as Error).message}`;
+          verify(false);
+        },
+      );
+    };
+    try {
+      client.connect({ username: spec.user, sock, readyTimeout: 0, keepaliveInterval: 15000, hostVerifier, authHandler: auth.handler(timer.hold) });
+    } catch (error) {
+      fail(error as SshError);
+    }
+  });
+  return client;
+}
