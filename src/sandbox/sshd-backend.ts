@@ -26,6 +26,9 @@ PrintMotd no
 MaxStartups 500:30:1000
 MaxSessions 50
 LogLevel ERROR
+# bash sources ~/.bashrc when it sees it was started by sshd, unless SHLVL says it is nested; a sandbox
+# host runs plain commands, and root's .bashrc (pyenv, conda…) would cost hundreds of ms per exec.
+SetEnv SHLVL=1
 Subsystem sftp internal-sftp
 `;
 }

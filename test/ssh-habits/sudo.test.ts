@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { chmodSync, chownSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { reservePorts } from "../../src/sandbox/ports.js";
 import { clientKey, MARK_LINE, publicKeyOf, runMark, startSshd, useScratch, useUser, writeInventory, type Sshd } from "./lab.js";
@@ -27,7 +27,6 @@ describe("ssh habits: become through sudo (real sshd, real sudo)", function () {
     root = join(dir, "etc");
     mkdirSync(root, { mode: 0o755 });
     for (const name of ["ops", "pw", "nopasswd-with-env", "none", "none-with-env"]) writeFileSync(target(name), "listen 80\n", { mode: 0o640 });
-    chownSync(target("ops"), 0, 0);
   });
   after(async () => { await sshd.stop(); });
 
@@ -56,8 +55,10 @@ describe("ssh habits: become through sudo (real sshd, real sudo)", function () {
   });
 
   it("skips the password line when sudo asks none (NOPASSWD), rather than running it", async () => {
-    const run = await runMark(scratch(), inventory("nopasswd-with-env", "bkh-ops", { become: true, become_password_env: "BK_SUDO_PASS" }), { BK_SUDO_PASS: "touch /tmp/bkplay-habits-ran-the-password" });
+    const witness = join(scratch(), "the password line ran");
+    const run = await runMark(scratch(), inventory("nopasswd-with-env", "bkh-ops", { become: true, become_password_env: "BK_SUDO_PASS" }), { BK_SUDO_PASS: `touch '${witness}'` });
     expect(run.errors).to.deep.equal({});
+    expect(existsSync(witness)).to.equal(false);
     expect(readFileSync(target("nopasswd-with-env"), "utf8")).to.equal(`listen 80\n${MARK_LINE}\n`);
   });
 
