@@ -5,7 +5,8 @@
  *
  * Options: --hosts 10,50,200  --runs N (default 5 up to 50 hosts, 3 above)  --ansible-runs-large N (default 1,
  * for more than 50 hosts)  --bkplay <bin/bkplay.js> (default this checkout's)  --no-ansible  --insight-only
- * (only bkplay's phase durations and CPU profile)  --out <dir>. Results are rewritten after each host count.
+ * (only bkplay's phase durations and CPU profile, no timed runs)  --steps-runs N (default 3; 0 skips)  --no-startup
+ * --out <dir>. Results are rewritten after each host count.
  */
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
@@ -37,11 +38,15 @@ interface Options {
   ansible: boolean;
   /** Only bkplay's phase durations and CPU profile per host count (no timed runs, no steps). */
   insightOnly: boolean;
+  /** Runs per mode of the 4-vs-40-steps comparison (at 50 hosts, or the first host count); 0 skips it. */
+  stepsRuns: number;
+  /** Skip the start-up timings. */
+  startup: boolean;
   out: string;
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { hosts: [10, 50, 200], ansibleRunsLarge: 1, bkplay: join(repo, "bin", "bkplay.js"), ansible: true, insightOnly: false, out: join(benchSrc, "out") };
+  const options: Options = { hosts: [10, 50, 200], ansibleRunsLarge: 1, bkplay: join(repo, "bin", "bkplay.js"), ansible: true, insightOnly: false, stepsRuns: 3, startup: true, out: join(benchSrc, "out") };
   for (let i = 0; i < argv.length; i++) {
     const value = (): string => {
       const v = argv[++i];
@@ -60,6 +65,12 @@ function parseOptions(argv: string[]): Options {
         break;
       case "--bkplay":
         options.bkplay = resolve(value());
+        break;
+      case "--steps-runs":
+        options.stepsRuns = Number(value());
+        break;
+      case "--no-startup":
+        options.startup = false;
         break;
       case "--insight-only":
         options.insightOnly = true;
@@ -347,15 +358,13 @@ async function main(): Promise<void> {
         }
         if (!options.insightOnly) await bench.measureTools(fleet, plan);
         insights.set(n, await bench.bkplayInsight(fleet));
-        if (n === stepsAt && !options.insightOnly) await bench.measureSteps(fleet, 3);
+        if (n === stepsAt && options.stepsRuns > 0) await bench.measureSteps(fleet, options.stepsRuns);
         await writeOut([]);
       } finally {
         await fleet.stop();
       }
     }
-    const startup = await bench.measureStartup(20);
-    const validateProfile = await bench.profileValidate();
-    await writeOut(startup, validateProfile);
+    if (options.startup) await writeOut(await bench.measureStartup(20), await bench.profileValidate());
     log(`done in ${((performance.now() - started) / 60_000).toFixed(1)} min; ${join(options.out, "results.md")}`);
   } finally {
     await rm(work, { recursive: true, force: true });

@@ -122,7 +122,10 @@ export class HostSession {
   /** Execute the planned changes and notified handlers in one exec. */
   async apply(): Promise<void> {
     const plan = this.plan;
-    if (!plan || this.result.status === "failed" || plan.changes.length === 0) return this.settle();
+    if (!plan || this.result.status === "failed" || plan.changes.length === 0) {
+      this.settle();
+      return;
+    }
     const transport = this.need();
     const shell = remoteShell(this.work.host);
     const handlerOf = plan.owners.map((o) => (plan.steps[o]?.handler ? plan.steps[o].name : undefined));

@@ -98,7 +98,10 @@ export async function runPlaybook(works: readonly HostWork[], opts: RunOptions):
     }
   };
   const apply = async (s: HostSession): Promise<void> => {
-    if (!s.transport || opts.check) return s.settle();
+    if (!s.transport || opts.check) {
+      s.settle();
+      return;
+    }
     if (s.result.status === "refused" || interrupted(s)) return;
     emit({ host: s.name, phase: "apply" });
     try {

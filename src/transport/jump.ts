@@ -73,7 +73,7 @@ export function forwardTo(via: Bastion, to: ResolvedSpec): Promise<Duplex> {
     const timer = setTimeout(() => { refuse(`no answer within ${to.connectTimeoutMs} ms`); }, to.connectTimeoutMs);
     via.client.forwardOut("127.0.0.1", 0, to.address, to.port, (error, channel) => {
       clearTimeout(timer);
-      if (error) refuse(error.message.replace(/^\(SSH\) /, ""));
+      if (error) refuse(error.message.replace(/^\(SSH\) (Channel open failure: )?/, ""));
       else resolve(channel);
     });
   });

@@ -70,11 +70,13 @@ export async function startSshd(dir: string, name: string, options: SshdOptions)
   const stop = async (): Promise<void> => {
     if (child.pid !== undefined && child.exitCode === null) await terminate(child.pid);
   };
-  for (const deadline = Date.now() + 10_000; !log.includes("Server listening on"); await sleep(20)) {
+  const deadline = Date.now() + 10_000;
+  while (!log.includes("Server listening on")) {
     if (child.exitCode !== null || Date.now() > deadline) {
       await stop();
       throw new Error(`sshd ${name} did not start:\n${log}`);
     }
+    await sleep(20);
   }
   const knownHost = `${options.port === 22 ? options.address : `[${options.address}]:${options.port}`} ${publicKey}`;
   return { address: options.address, port: options.port, knownHost, log: () => log, stop };
@@ -133,4 +135,24 @@ export async function runMark(dir: string, inventory: string, env: Record<string
   }
   const errors = Object.fromEntries(report.hosts.flatMap((h) => (h.error === undefined ? [] : [[h.host, h.error]])));
   return { ...result, report, errors };
+}
+
+const BIN = join(import.meta.dirname, "../../../bin/bkplay.js");
+
+/**
+ * Runs the real CLI on a pseudo-terminal (util-linux `script`) and types `answer` once `prompt` shows, as an operator
+ * would; resolves with everything the terminal showed.
+ */
+export function onTerminal(args: readonly string[], env: Record<string, string>, prompt: RegExp, answer: string): Promise<string> {
+  const command = [process.execPath, BIN, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" ");
+  const child = spawn("script", ["-qec", command, "/dev/null"], { env: { ...process.env, NO_COLOR: "1", ...env } });
+  let screen = "";
+  return new Promise((resolve, reject) => {
+    child.stdout.on("data", (d: Buffer) => {
+      screen += d.toString();
+      if (prompt.test(screen)) child.stdin.write(`${answer}\r`);
+    });
+    child.on("error", reject);
+    child.on("close", () => { resolve(screen); });
+  });
 }

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { reservePorts } from "../../src/sandbox/ports.js";
 import { bkplay } from "../support/cli.js";
-import { MARK_LINE, runMark, startSshd, useScratch, useUser, writeInventory, type Sshd } from "./lab.js";
+import { MARK_LINE, MARK_PLAYBOOK, onTerminal, runMark, startSshd, useScratch, useUser, writeInventory, type Sshd } from "./lab.js";
 
 const USER = "bkh-pass";
 const PASSWORD = "Pw-7f3 'quoted' $HOME";
@@ -46,6 +46,19 @@ describe("ssh habits: password authentication (real sshd that accepts passwords 
   it("names what was tried when the password is wrong", async () => {
     const run = await runMark(scratch(), inventory, { BK_SSH_PASS: "not it" }, asUser);
     expect(run.errors.app).to.equal(`app (127.0.0.1:${sshd.port}): authentication failed for user ${USER} (tried password (from $BK_SSH_PASS)); the server accepts password`);
+  });
+
+  it("on a terminal, asks once per user@host, without echo, when password_env is not set", async () => {
+    const dir = scratch();
+    const files = ["tty-1", "tty-2"].map((n) => join(dir, `${n}.conf`));
+    const shared = writeInventory(join(dir, "tty.yaml"), { user: USER, known_hosts: join(dir, "known_hosts"), password_env: "BK_SSH_PASS" }, {
+      "tty-1": { address: "127.0.0.1", port: sshd.port, mark_file: `/home/${USER}/tty-1.conf` },
+      "tty-2": { address: "127.0.0.1", port: sshd.port, mark_file: `/home/${USER}/tty-2.conf` },
+    });
+    const screen = await onTerminal(["run", MARK_PLAYBOOK, "-i", shared, "--json", ...asUser], { HOME: join(dir, "home"), SSH_AUTH_SOCK: "" }, /password: $/, PASSWORD);
+    expect(screen.match(/bkh-pass@127\.0\.0\.1's password: /g)).to.have.length(1);
+    expect(screen).not.to.include(PASSWORD);
+    expect(files.map((f) => readFileSync(f.replace(dir, `/home/${USER}`), "utf8"))).to.deep.equal([`${MARK_LINE}\n`, `${MARK_LINE}\n`]);
   });
 
   it("refuses an inventory that holds a password in clear, saying where the password goes instead", async () => {

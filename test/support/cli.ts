@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
+import type { RunReport } from "../../src/engine/results.js";
 
 export interface CliResult {
   code: number;
@@ -27,9 +28,9 @@ export function bkplay(args: readonly string[], options: { cwd?: string; env?: R
 }
 
 /** The `--json` report of a run; when there is none, fail with what the run printed instead. */
-export function reportOf<T = import("../../src/engine/results.js").RunReport>(r: CliResult): T {
+export function reportOf(r: CliResult): RunReport {
   try {
-    return JSON.parse(r.stdout) as T;
+    return JSON.parse(r.stdout) as RunReport;
   } catch {
     throw new Error(`no JSON report (exit ${r.code}):\nstdout: ${r.stdout.slice(0, 2000)}\nstderr: ${r.stderr.slice(0, 2000)}`);
   }
