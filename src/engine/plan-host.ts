@@ -24,7 +24,8 @@ export function planHost(work: HostWork, gathered: Gathered): HostPlan {
   const changes: Change[] = [];
   const owners: number[] = [];
   const notifies: string[][] = [];
-  const notified = new Set<string>();
+  /** Handler name → the steps that notified it. */
+  const notified = new Map<string, string[]>();
   const unknownCommands: string[] = [];
   let failed = false;
 
@@ -42,7 +43,10 @@ export function planHost(work: HostWork, gathered: Gathered): HostPlan {
     }
     try {
       const diffsBefore = new Map<string, string>();
-      const plan = s.type.plan(s.params, facts, work.ctx);
+      const planned = s.type.plan(s.params, facts, work.ctx);
+      const by = notified.get(s.def.name);
+      // A handler runs because steps changed something: say which, rather than the command's own guard.
+      const plan = handler && by ? { ...planned, unknown: false, changes: planned.changes.map((c) => (c.kind === "run" ? { ...c, reason: `notified by ${by.join(", ")}` } : c)) } : planned;
       for (const c of plan.changes) {
         if (c.kind === "write-file" && !diffsBefore.has(c.path)) diffsBefore.set(c.path, facts.contentAt(c.path));
         facts.record(c);
@@ -53,7 +57,7 @@ export function planHost(work: HostWork, gathered: Gathered): HostPlan {
       result.diffs = [...diffsBefore].map(([path, before]): FileDiff => ({ path, before, after: facts.contentAt(path) }));
       const status: StepStatus = plan.unknown ? "unknown" : plan.changes.length > 0 ? "changed" : "ok";
       result.status = status;
-      if (status !== "ok") for (const n of s.def.notify) notified.add(n);
+      if (status !== "ok") for (const n of s.def.notify) notified.set(n, [...(notified.get(n) ?? []), s.def.name]);
       if (plan.unknown) unknownCommands.push(...plan.changes.flatMap((c) => (c.kind === "run" ? [c.command] : [])));
     } catch (err) {
       if (!(err instanceof StepError)) throw err;

@@ -1,5 +1,6 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { Ajv, _, type ErrorObject, type Options, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
+import { loadPrecompiled } from "./precompiled.js";
 import type { Problem } from "../errors.js";
 import type { YamlSource } from "../source/yaml-file.js";
 import { closest } from "./closest.js";
@@ -9,13 +10,18 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
 let shared: Ajv | undefined;
 
+/** Ajv as bkplay uses it; `source` keeps the generated code, to write it out at build time. */
+export function makeAjv(source = false): Ajv {
+  const code: Options["code"] = source ? { source: true, formats: _`require("ajv-formats/dist/formats").fullFormats` } : {};
+  const instance = new Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true, useDefaults: false, code });
+  addFormats(instance);
+  instance.addKeyword({ keyword: "secret", schemaType: "boolean" });
+  return instance;
+}
+
 /** One Ajv for the process: schemas compile once. `secret` is our annotation keyword on variables. */
 export function ajv(): Ajv {
-  if (!shared) {
-    shared = new Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true, useDefaults: false });
-    addFormats(shared);
-    shared.addKeyword({ keyword: "secret", schemaType: "boolean" });
-  }
+  shared ??= makeAjv();
   return shared;
 }
 
@@ -26,7 +32,8 @@ export function compile(schema: Record<string, unknown>): ValidateFunction {
   if (!fn) {
     // A schema with an $id (the playbook schema, rebuilt per load) compiles once: Ajv refuses a second $id.
     const id = typeof schema.$id === "string" ? schema.$id : undefined;
-    fn = (id === undefined ? undefined : ajv().getSchema(id)) ?? ajv().compile(schema);
+    // The big schemas were compiled at build time (npm run build); compiling them here costs ~0.5 s.
+    fn = loadPrecompiled(schema) ?? (id === undefined ? undefined : ajv().getSchema(id)) ?? ajv().compile(schema);
     compiled.set(schema, fn);
   }
   return fn;
