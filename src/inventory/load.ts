@@ -9,7 +9,8 @@
  * Native: when a host is in several groups, a group declared later in the file overrides one declared earlier,
  * and when a host has several entries, a later entry overrides an earlier one (but addresses must agree).
  * Ansible: a child group overrides its parents; between unrelated groups the later-declared one wins.
- * Defaults: port 22, user root, host_key_checking strict, connection ssh, connect_timeout 10 (seconds).
+ * Defaults: port 22, user root, host_key_checking strict, connection ssh, connect_timeout 10 (seconds); where the
+ * inventory leaves one of these (or the address) unset, the operator's ssh_config may set it (Host.defaulted).
  * Every host is in the implicit group `all`.
  */
 import { readFileSync } from "node:fs";

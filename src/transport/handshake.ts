@@ -29,7 +29,7 @@ function describeFailure(spec: ResolvedSpec, auth: SshAuth, error: SshError): st
       return `${host}: connection reset during handshake`;
   }
   if (error.level === "client-timeout") return `${host}: timed out after ${spec.connectTimeoutMs} ms`;
-  if (error.level === "client-authentication") return `${host}: ${auth.refused()}`;
+  if (error.level === "client-authentication") return auth.refused();
   return `${host}: ${error.message.replace(/\s+/g, " ")}`;
 }
 

@@ -16,15 +16,15 @@ export type Hold = <T>(work: Promise<T>) => Promise<T>;
 
 /** The credentials for one connection, offered in OpenSSH's order: agent, key files, then a password. */
 export interface SshAuth {
-  handler(hold: Hold): AuthHandlerMiddleware;
+  handler: (hold: Hold) => AuthHandlerMiddleware;
   /** The one-line reason, when the server refused everything offered. */
-  refused(): string;
+  refused: () => string;
 }
 
 interface Key {
   file: string;
   text: Buffer;
-  passphrase?: string;
+  encrypted: boolean;
 }
 
 const DEFAULT_IDENTITIES = ["id_ed25519", "id_ecdsa", "id_rsa"];
@@ -40,7 +40,8 @@ async function secretFor(envName: string | undefined, key: string, question: str
 const unavailable = (envName: string | undefined, what: string): string =>
   `${envName === undefined ? `no ${what}` : `$${envName} is not set`} and no terminal to ask on`;
 
-async function loadKeys(spec: ResolvedSpec, skipped: string[]): Promise<Key[]> {
+/** The key files to offer: the inventory's (which must exist), else ssh_config's, else OpenSSH's defaults. */
+async function loadKeys(spec: ResolvedSpec): Promise<{ keys: Key[]; files: string[] }> {
   const explicit = spec.identityFile !== undefined;
   const files = spec.identityFile !== undefined ? [spec.identityFile] : spec.configIdentities.length > 0 ? spec.configIdentities : DEFAULT_IDENTITIES.map((name) => join(homedir(), ".ssh", name));
   const fail = (message: string, cause?: unknown): never => {
@@ -54,39 +55,50 @@ async function loadKeys(spec: ResolvedSpec, skipped: string[]): Promise<Key[]> {
       return null;
     });
     if (text === null) continue;
-    // Parsing here turns a bad key, or a wrong passphrase, into a message naming the file.
+    // Parsing here turns a bad key into a message naming the file.
     const parsed = utils.parseKey(text);
-    if (!(parsed instanceof Error)) keys.push({ file, text });
-    else if (!/no passphrase given/.test(parsed.message)) fail(`cannot use identity file ${file}: ${parsed.message}`, parsed);
-    else {
-      const secret = await secretFor(spec.passphraseEnv, `key ${file}`, `Enter passphrase for key '${file}': `, (work) => work);
-      if (secret === null) skipped.push(`publickey ${file} (passphrase-protected; ${unavailable(spec.passphraseEnv, "passphrase_env")})`);
-      else if (utils.parseKey(text, secret.value) instanceof Error) fail(`wrong passphrase for identity file ${file} (from ${secret.from})`);
-      else keys.push({ file, text, passphrase: secret.value });
-    }
+    const encrypted = parsed instanceof Error && /no passphrase given/.test(parsed.message);
+    if (parsed instanceof Error && !encrypted) fail(`cannot use identity file ${file}: ${parsed.message}`, parsed);
+    keys.push({ file, text, encrypted });
   }
-  if (keys.length === 0 && skipped.length === 0) skipped.push(`no key at ${files.join(", ")}`);
-  return keys;
+  return { keys, files };
 }
 
-/** The one place credentials are gathered: the agent (SSH_AUTH_SOCK), key files (with passphrases), a password. */
+/**
+ * The one place credentials are gathered: "none" (to learn what the server accepts), the agent (SSH_AUTH_SOCK),
+ * key files (a passphrase asked for only when its key's turn comes), then a password (password_env or the terminal).
+ */
 export async function assembleAuth(spec: ResolvedSpec): Promise<SshAuth> {
-  const keyNotes: string[] = [];
-  const keys = await loadKeys(spec, keyNotes);
-  let passwordNote: string | null = null;
-  const tried: string[] = [];
-  let accepts: AuthenticationType[] | null = null;
-  const agent = process.env.SSH_AUTH_SOCK;
-  const steps: ((hold: Hold) => Promise<AnyAuthMethod | null>)[] = [];
-  const offers = (method: AuthenticationType): boolean => accepts === null || accepts.includes(method);
+  const { keys, files } = await loadKeys(spec);
   const username = spec.user;
-  // As OpenSSH does: "none" first, which tells what the server accepts.
-  steps.push(() => Promise.resolve({ type: "none", username }));
-  if (agent !== undefined && agent !== "") {
-    steps.push(() => Promise.resolve(offers("publickey") ? (tried.push("agent"), { type: "agent", username, agent }) : null));
-  }
+  const tried: string[] = [];
+  const keyNotes = keys.length === 0 ? [`no key at ${files.join(", ")}`] : [];
+  let passwordNote: string | null = null;
+  // Set when going on makes no sense (a wrong passphrase): the whole message.
+  let fatal: string | null = null;
+  let accepts: AuthenticationType[] | null = null;
+  const offers = (method: AuthenticationType): boolean => accepts === null || accepts.includes(method);
+  const offer = (what: string, method: AnyAuthMethod): AnyAuthMethod => {
+    tried.push(what);
+    return method;
+  };
+  const agent = process.env.SSH_AUTH_SOCK;
+  const steps: ((hold: Hold) => Promise<AnyAuthMethod | null>)[] = [() => Promise.resolve({ type: "none", username })];
+  if (agent !== undefined && agent !== "") steps.push(() => Promise.resolve(offers("publickey") ? offer("agent", { type: "agent", username, agent }) : null));
   for (const key of keys) {
-    steps.push(() => Promise.resolve(offers("publickey") ? (tried.push(`publickey ${key.file}`), { type: "publickey", username, key: key.text, ...(key.passphrase === undefined ? {} : { passphrase: key.passphrase }) }) : null));
+    steps.push(async (hold) => {
+      if (!offers("publickey")) return null;
+      if (!key.encrypted) return offer(`publickey ${key.file}`, { type: "publickey", username, key: key.text });
+      const secret = await secretFor(spec.passphraseEnv, `key ${key.file}`, `Enter passphrase for key '${key.file}': `, hold);
+      if (secret === null) {
+        keyNotes.push(`publickey ${key.file} (passphrase-protected; ${unavailable(spec.passphraseEnv, "passphrase_env")})`);
+        return null;
+      }
+      if (!(utils.parseKey(key.text, secret.value) instanceof Error)) return offer(`publickey ${key.file}`, { type: "publickey", username, key: key.text, passphrase: secret.value });
+      fatal = `${describeHost(spec)}: wrong passphrase for identity file ${key.file} (from ${secret.from})`;
+      steps.length = 0;
+      return null;
+    });
   }
   steps.push(async (hold) => {
     const method = (["password", "keyboard-interactive"] as const).find((m) => accepts?.includes(m));
@@ -97,9 +109,9 @@ export async function assembleAuth(spec: ResolvedSpec): Promise<SshAuth> {
       passwordNote = `the server wants a password, but ${unavailable(spec.passwordEnv, "password_env")}`;
       return null;
     }
-    tried.push(`${method} (from ${secret.from})`);
-    if (method === "password") return { type: method, username, password: secret.value };
-    return { type: method, username, prompt: (_name, _instructions, _lang, prompts, finish) => { finish(prompts.map(() => secret.value)); } };
+    const what = `${method} (from ${secret.from})`;
+    if (method === "password") return offer(what, { type: method, username, password: secret.value });
+    return offer(what, { type: method, username, prompt: (_name, _instructions, _lang, prompts, finish) => { finish(prompts.map(() => secret.value)); } });
   });
   return {
     handler: (hold) => (methodsLeft, _partial, next) => {
@@ -116,10 +128,11 @@ export async function assembleAuth(spec: ResolvedSpec): Promise<SshAuth> {
       void attempt().then((method) => { next(method as AnyAuthMethod); });
     },
     refused: () => {
+      if (fatal !== null) return fatal;
       const serverSide = accepts === null ? [] : [`the server accepts ${accepts.join(", ") || "nothing"}`];
       // Notes on keys matter only to a server that takes keys.
       const notes = [...(offers("publickey") ? keyNotes : []), ...(passwordNote === null ? [] : [passwordNote])];
-      return [`authentication failed for user ${username} (tried ${tried.join(", ") || "nothing"})`, ...serverSide, ...notes].join("; ");
+      return `${describeHost(spec)}: ${[`authentication failed for user ${username} (tried ${tried.join(", ") || "nothing"})`, ...serverSide, ...notes].join("; ")}`;
     },
   };
 }

@@ -24,7 +24,8 @@ describe("concurrent runs and interruption (sshd)", function () {
   it("an apply waits for the host's lock, then fails clearly after --lock-timeout; nothing is written", async () => {
     mkdirSync(backupRoot(0), { recursive: true });
     writeFileSync(join(backupRoot(0), "lock.owner"), "run other-run, pid 1, since 2026-11-22T00:00:00Z");
-    const holder = spawn("flock", [join(backupRoot(0), "lock"), "sleep", "120"], { stdio: "ignore" });
+    // Its own process group: killing it must also end the `sleep` that holds the lock.
+    const holder = spawn("flock", [join(backupRoot(0), "lock"), "sleep", "120"], { stdio: "ignore", detached: true });
     // The holder must own the lock before the run reaches its apply.
     const lockWait = Date.now();
     while (spawnSync("flock", ["-n", join(backupRoot(0), "lock"), "true"]).status === 0 && Date.now() - lockWait < 10_000) await new Promise((r) => setTimeout(r, 50));
@@ -38,7 +39,7 @@ describe("concurrent runs and interruption (sshd)", function () {
       expect(existsSync(levelFile(0))).to.equal(false);
       expect(readFileSync(levelFile(1), "utf8")).to.equal("level=2\n");
     } finally {
-      holder.kill();
+      process.kill(-(holder.pid ?? 0), "SIGKILL");
     }
   });
 

@@ -15,7 +15,8 @@ const playbooks = join(import.meta.dirname, "../../../playbooks");
 /** GET / on the nginx port with a Host header: status and body. */
 function get(port: number, host: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, path: "/", headers: { Host: host } }, (res) => {
+    // A fresh connection each time: a reload closes the idle keep-alive sockets of the old workers.
+    const req = request({ host: "127.0.0.1", port, path: "/", agent: false, headers: { Host: host } }, (res) => {
       let body = "";
       res.on("data", (d: Buffer) => (body += d.toString()));
       res.on("end", () => { resolve(`${res.statusCode ?? 0} ${body.trim()}`); });

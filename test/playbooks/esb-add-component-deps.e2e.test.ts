@@ -39,7 +39,7 @@ describe("playbook esb-add-component-deps (sshd)", function () {
     const before = snapshotTree(join(f.dir(), "hosts"));
     const r = await run("bk_tiny_esb_dep==1.0.0", "--check");
     expect(r.code, r.stderr).to.equal(0);
-    expect(r.report.hosts.find((h) => h.host === "bk-1")?.steps.map((s) => s.status)).to.deep.equal(["changed", "changed", "unknown"]);
+    expect(r.report.hosts.find((h) => h.host === "bk-1")?.steps.map((s) => s.status)).to.deep.equal(["changed", "changed", "changed"]);
     expect(snapshotTree(join(f.dir(), "hosts"))).to.deep.equal(before);
   });
 

@@ -60,7 +60,9 @@ export async function startSshd(dir: string, name: string, options: SshdOptions)
     ...(options.config ?? []),
     `Port ${options.port}`, `ListenAddress ${options.address}`, `HostKey ${hostKey}`, `AuthorizedKeysFile ${options.authorizedKeys}`,
     `PidFile ${join(dir, `${name}.pid`)}`, "PermitRootLogin yes", "PasswordAuthentication no", "KbdInteractiveAuthentication no",
-    "StrictModes no", "UsePAM no", "UseDNS no", "PrintMotd no", "LogLevel VERBOSE", "",
+    "StrictModes no", "UsePAM no", "UseDNS no", "PrintMotd no", "LogLevel VERBOSE",
+    // bash as a login shell over ssh sources ~/.bashrc unless SHLVL says it is nested: slow here, and not under test.
+    "SetEnv SHLVL=1", "",
   ].join("\n"));
   const argv = ["/usr/sbin/sshd", "-D", "-e", "-f", configFile];
   const child = options.netns === undefined ? spawn(argv[0] ?? "", argv.slice(1)) : spawn("ip", ["netns", "exec", options.netns, ...argv]);
@@ -145,12 +147,16 @@ const BIN = join(import.meta.dirname, "../../../bin/bkplay.js");
  */
 export function onTerminal(args: readonly string[], env: Record<string, string>, prompt: RegExp, answer: string): Promise<string> {
   const command = [process.execPath, BIN, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" ");
-  const child = spawn("script", ["-qec", command, "/dev/null"], { env: { ...process.env, NO_COLOR: "1", ...env } });
+  // `--echo never`: script would otherwise show what it types, whatever the program does with echo.
+  const child = spawn("script", ["--echo", "never", "-qec", command, "/dev/null"], { env: { ...process.env, NO_COLOR: "1", ...env } });
   let screen = "";
+  let answered = false;
   return new Promise((resolve, reject) => {
     child.stdout.on("data", (d: Buffer) => {
       screen += d.toString();
-      if (prompt.test(screen)) child.stdin.write(`${answer}\r`);
+      if (answered || !prompt.test(screen)) return;
+      answered = true;
+      child.stdin.write(`${answer}\r`);
     });
     child.on("error", reject);
     child.on("close", () => { resolve(screen); });

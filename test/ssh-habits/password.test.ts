@@ -66,7 +66,7 @@ describe("ssh habits: password authentication (real sshd that accepts passwords 
     writeFileSync(file, `ssh:\n  user: ${USER}\n  password: hunter2\nhosts:\n  app: { address: 127.0.0.1 }\n`);
     const run = await bkplay(["run", "x.yaml", "-i", file]);
     expect(run.code).to.equal(2);
-    expect(run.stderr).to.include(`${file}:3:3: password: secrets are never stored in an inventory; remove it and name an environment variable with ssh.password_env`);
+    expect(run.stderr).to.include(`${file}:3:3: password: secrets are never stored in an inventory; remove it and set ssh.password_env to the name of an environment variable holding it`);
     expect(existsSync(join(scratch(), "x.yaml"))).to.equal(false);
   });
 });
