@@ -1,11 +1,8 @@
 import { PY_HEADER, standInScript } from "./tree-entry.js";
 import type { TreeEntry } from "./tree-entry.js";
 
-const PAAS_SETTINGS = `${PY_HEADER}
-# 在 settings_production.py 中的配置项, 会覆盖 settings.py 中的配置
-from settings import *  # noqa
-
-# ===============================================================================
+/** paas and login share one database (open_paas); both settings files carry the same block. */
+const DATABASES = `# ===============================================================================
 # 数据库设置, 正式环境数据库设置
 # ===============================================================================
 DATABASES = {
@@ -18,7 +15,13 @@ DATABASES = {
         'PORT': '3306',
     }
 }
+`;
 
+const PAAS_SETTINGS = `${PY_HEADER}
+# 在 settings_production.py 中的配置项, 会覆盖 settings.py 中的配置
+from settings import *  # noqa
+
+${DATABASES}
 # domain
 PAAS_DOMAIN = 'paas.bk.com'
 # inner domain, use consul domain,  for api
@@ -54,20 +57,7 @@ MAX_UPLOAD_SIZE = 500
 const LOGIN_SETTINGS = `${PY_HEADER}
 from settings import *  # noqa
 
-# ===============================================================================
-# 数据库设置, 正式环境数据库设置
-# ===============================================================================
-DATABASES = {
-    'default': {
-        'ENGINE': 'django.db.backends.mysql',
-        'NAME': 'open_paas',
-        'USER': 'root',
-        'PASSWORD': 'Sandbox#Db9pass',
-        'HOST': '10.0.0.2',
-        'PORT': '3306',
-    }
-}
-
+${DATABASES}
 # cookie访问域
 BK_COOKIE_DOMAIN = '.bk.com'
 

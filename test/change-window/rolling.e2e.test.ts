@@ -63,6 +63,25 @@ describe("change windows: plan/apply, rolling batches, verify and rollback (sshd
     expect(apply.stdout).not.to.include(TOKEN);
   });
 
+  it("--allow-drift=replan applies the drifted host's new plan and reports it", async () => {
+    const planFile = join(f.dir(), "replan.plan.json");
+    expect((await bkplay(["plan", playbook, "-i", inv(), "-e", "level=2", ...common(), "-o", planFile])).code).to.equal(0);
+    writeFileSync(appFile(2), `${ORIGINAL}# hand edit\n`);
+    const apply = await bkplay(["apply", planFile, "--allow-drift", "replan", "--log-dir", logDir(), "--json"]);
+    expect(apply.code, apply.stderr).to.equal(0);
+    const host = reportOf(apply).hosts.find((h) => h.host === "bk-3");
+    expect(host?.status).to.equal("changed");
+    expect(host?.steps[0]?.messages.join(" ")).to.match(/re-planned: .*etc\/app\.py changed since the plan/);
+    expect(readFileSync(appFile(2), "utf8")).to.equal(`# app settings\nLEVEL = 2\nTOKEN_HINT = '${TOKEN}'\n# hand edit\n`);
+  });
+
+  it("--confirm-each-batch is refused in an unattended run, before any host is contacted", async () => {
+    const r = await bkplay(["run", playbook, "-i", inv(), "-e", "level=9", ...common(), "--serial", "2", "--confirm-each-batch"]);
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.match(/--confirm-each-batch needs a terminal/);
+    for (const [i] of f.fleet().hosts.entries()) expect(readFileSync(appFile(i), "utf8")).to.equal(ORIGINAL);
+  });
+
   it("--serial 2 with verify failing on batch 2: batch 2 restored, batch 1 stays, later batches never start", async () => {
     unhealthy.add("bk-3");
     const r = await bkplay(["run", playbook, "-i", inv(), "-e", "level=3", ...common(), "--serial", "2", "--json"]);
