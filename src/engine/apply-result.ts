@@ -20,7 +20,8 @@ function fileRecord(c: Change, backup: string | undefined): FileRecord | null {
 }
 
 /** Fold the apply script's records into the host's step results. */
-export function readApplyOutput(plan: Pick<HostPlan, "changes" | "owners">, host: HostResult, stdout: string, stderr: string, exitCode: number): void {
+export function readApplyOutput(plan: Pick<HostPlan, "changes" | "owners">, host: HostResult, out: { runDir: string; stdout: string; stderr: string; exitCode: number }): void {
+  const { stdout, stderr, exitCode } = out;
   const { records, complete } = parseRecords(stdout);
   const done = new Set<number>();
   const backups = new Map<number, string>();
@@ -32,8 +33,8 @@ export function readApplyOutput(plan: Pick<HostPlan, "changes" | "owners">, host
       done.add(r.index);
       const rec = change ? fileRecord(change, backups.get(r.index)) : null;
       if (rec) host.files.push(rec);
-    } else if (r.field === "B") {
-      const path = fromBase64(r.values[0]);
+    } else if (r.field === "B" && change && "path" in change) {
+      const path = `${out.runDir}/backup${change.path}`;
       backups.set(r.index, path);
       host.backups.push(path);
     } else if (r.field === "L") {

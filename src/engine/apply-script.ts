@@ -16,8 +16,10 @@ export interface ApplyOptions {
   handlerOf: readonly (string | undefined)[];
 }
 
-// Records: `D i` done, `B i <b64 backup path>`, `F i <b64 message>` failed, `Z i <sha>` drift,
-// `X i code` / `O i b64` / `E i b64` a command's result. The script stops at the first failure.
+// Records: `D i` done, `B i` backed up (to <run dir>/backup<path>), `F i <b64 message>` failed, `Z i <sha>`
+// drift, `X i code` / `O i b64` / `E i b64` a command's result. The script stops at the first failure.
+// Every fork costs on a busy host, so what the controller knows (dirnames, base64 of paths, manifest
+// lines) is computed here, and the shell keeps to builtins between the commands that do the work.
 const PRELUDE = String.raw`
 umask 022
 bk_tmps=''
@@ -26,18 +28,13 @@ trap 'rm -f -- $bk_tmps $bk_owner' EXIT
 trap 'exit 129' HUP INT TERM PIPE
 bk_b64() { printf '%s' "$1" | base64 -w0; }
 bk_fail() { printf '%s F %s\n' "$1" "$(bk_b64 "$2")"; exit 1; }
-bk_sha() { if [ -f "$1" ]; then sha256sum < "$1" | cut -c1-64; elif [ -e "$1" ]; then echo other; else echo none; fi; }
-bk_expect() { c=$(bk_sha "$2"); [ "$c" = "$3" ] || { printf '%s Z %s\n' "$1" "$c"; exit 3; }; }
+bk_sha() { if [ -f "$1" ]; then bk_h=$(sha256sum < "$1"); bk_h=${"$"}{bk_h%% *}; elif [ -e "$1" ]; then bk_h=other; else bk_h=none; fi; }
+bk_expect() { bk_sha "$2"; [ "$bk_h" = "$3" ] || { printf '%s Z %s\n' "$1" "$bk_h"; exit 3; }; }
 bk_backup() {
-  bk_bak=''
   [ -e "$2" ] || return 0
   bk_bak="$bk_dir/backup$2"
-  mkdir -p -- "$(dirname -- "$bk_bak")" && cp -pP -- "$2" "$bk_bak" || bk_fail "$1" "cannot back up $2 to $bk_bak"
-  printf '%s B %s\n' "$1" "$(bk_b64 "$bk_bak")"
-}
-bk_f() { bk_x=$(bk_b64 "$1"); [ -n "$bk_x" ] || bk_x=-; printf '%s' "$bk_x"; }
-bk_record() {
-  printf '%s %s %s %s %s\n' "$(bk_f "$1")" "$2" "$3" "$(bk_f "$bk_bak")" "$(bk_f "$4")" >> "$bk_dir/manifest"
+  mkdir -p -- "${"$"}{bk_bak%/*}" && cp -pP -- "$2" "$bk_bak" || bk_fail "$1" "cannot back up $2 to $bk_bak"
+  printf '%s B\n' "$1"
 }
 bk_attrs() {
   if [ -n "$3" ]; then chmod "$3" -- "$2" || bk_fail "$1" "chmod $3 $2 failed"; fi
@@ -53,12 +50,14 @@ bk_lock() {
   printf 'run %s, pid %s, since %s' "$bk_run" "$$" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > "$bk_owner"
 }
 bk_candidate() {
-  # Candidates left by a run killed outright (SIGKILL, power loss) go first; the lock keeps live ones safe.
-  rm -f -- "$(dirname -- "$2")/.$(basename -- "$2").bkplay-"*
-  bk_t="$(dirname -- "$2")/.$(basename -- "$2").bkplay-$bk_run"
+  # $3 is the candidate's name beside the target. Candidates left by a run killed outright (SIGKILL, power
+  # loss) go first; the lock keeps live ones safe.
+  for bk_x in "$3".bkplay-*; do [ -e "$bk_x" ] && rm -f -- "$bk_x"; done
+  bk_t="$3.bkplay-$bk_run"
   bk_tmps="$bk_tmps $bk_t"
   base64 -d > "$bk_t" || bk_fail "$1" "cannot write candidate $bk_t"
-  [ "$(bk_sha "$bk_t")" = "$3" ] || bk_fail "$1" "candidate for $2 is incomplete"
+  bk_sha "$bk_t"
+  [ "$bk_h" = "$4" ] || bk_fail "$1" "candidate for $2 is incomplete"
   if [ -e "$2" ]; then chmod --reference="$2" -- "$bk_t" && chown --reference="$2" -- "$bk_t" || bk_fail "$1" "cannot copy mode/owner of $2"; fi
 }
 bk_validate() {
@@ -71,7 +70,7 @@ bk_place() {
   printf '%s D\n' "$1"
 }
 bk_run() {
-  bk_o=$(mktemp) && bk_e=$(mktemp) || bk_fail "$1" "mktemp failed"
+  bk_o="$bk_dir/out.$1" bk_e="$bk_dir/err.$1"
   bk_tmps="$bk_tmps $bk_o $bk_e"
   printf '%s' "$3" | sh -c "$2" >"$bk_o" 2>"$bk_e" 9>&-
   c=$?
@@ -85,9 +84,20 @@ bk_run() {
 
 const b64 = (s: string): string => Buffer.from(s, "utf8").toString("base64") || "-";
 
-/** One manifest line per file: what `bkplay rollback` and a failed verify restore, and which handlers to re-run. */
-function record(path: string, before: string | null, after: string | null, notify: readonly string[] | undefined): string {
-  return `bk_record ${q(path)} ${before ?? "none"} ${after ?? "none"} ${q((notify ?? []).join(","))}`;
+/**
+ * One manifest line per file: what `bkplay rollback` and a failed verify restore, and which handlers to
+ * re-run. Fields: b64 path, sha before (`none`: created, `other`: removed), sha after, b64 backup, b64 notify.
+ */
+function record(dir: string, path: string, before: string | null, after: string | null, notify: readonly string[] | undefined): string {
+  const backup = before === null ? "-" : b64(`${dir}/backup${path}`);
+  const line = [b64(path), before ?? "none", after ?? "none", backup, b64((notify ?? []).join(","))].join(" ");
+  return `printf '%s\\n' '${line}' >> "$bk_dir/manifest"`;
+}
+
+/** The candidate's path beside its target: `<dir>/.<name>`. */
+function candidateBase(path: string): string {
+  const slash = path.lastIndexOf("/");
+  return `${path.slice(0, slash + 1)}.${path.slice(slash + 1)}`;
 }
 
 function heredoc(data: Buffer): string {
@@ -101,22 +111,22 @@ function attrArgs(c: { mode?: number; owner?: string; group?: string }): string 
   return `${mode} ${q(spec)}`;
 }
 
-function changeScript(i: number, c: Change, opts: ApplyOptions): string {
+function changeScript(i: number, c: Change, opts: ApplyOptions, dir: string): string {
   const p = "path" in c ? q(c.path) : "";
   switch (c.kind) {
     case "write-file": {
       const data = Buffer.from(c.content, "utf8");
-      const lines = [`bk_candidate ${i} ${p} ${sha256(c.content)} ${heredoc(data)}`];
+      const lines = [`bk_candidate ${i} ${p} ${q(candidateBase(c.path))} ${sha256(c.content)} ${heredoc(data)}`];
       if (c.mode !== undefined || c.owner !== undefined || c.group !== undefined) lines.push(`bk_attrs ${i} "$bk_t" ${attrArgs(c)}`);
       if (c.validate) lines.push(`bk_validate ${i} ${q(c.validate.replaceAll("%s", '"$bk_t"'))} ${p}`);
-      lines.push(`bk_place ${i} ${p}`, record(c.path, c.beforeSha256, sha256(c.content), opts.notifies[i]));
+      lines.push(`bk_place ${i} ${p}`, record(dir, c.path, c.beforeSha256, sha256(c.content), opts.notifies[i]));
       return lines.join("\n");
     }
     case "upload": {
       const data = opts.readLocal(c.local);
-      const lines = [`mkdir -p -- "$(dirname -- ${p})"`, `bk_candidate ${i} ${p} ${c.sha256} ${heredoc(data)}`];
+      const lines = [`mkdir -p -- ${q(c.path.slice(0, Math.max(1, c.path.lastIndexOf("/"))))}`, `bk_candidate ${i} ${p} ${q(candidateBase(c.path))} ${c.sha256} ${heredoc(data)}`];
       if (c.mode !== undefined || c.owner !== undefined || c.group !== undefined) lines.push(`bk_attrs ${i} "$bk_t" ${attrArgs(c)}`);
-      lines.push(`bk_place ${i} ${p}`, record(c.path, c.beforeSha256, c.sha256, opts.notifies[i]));
+      lines.push(`bk_place ${i} ${p}`, record(dir, c.path, c.beforeSha256, c.sha256, opts.notifies[i]));
       return lines.join("\n");
     }
     case "extract":
@@ -129,7 +139,7 @@ function changeScript(i: number, c: Change, opts: ApplyOptions): string {
     case "attrs":
       return `bk_attrs ${i} ${p} ${attrArgs(c)}\nprintf '%s D\\n' ${i}`;
     case "remove":
-      return `bk_backup ${i} ${p}\nrm -rf -- ${p} || bk_fail ${i} ${q(`rm ${c.path} failed`)}\n${record(c.path, "other", null, opts.notifies[i])}\nprintf '%s D\\n' ${i}`;
+      return `bk_backup ${i} ${p}\nrm -rf -- ${p} || bk_fail ${i} ${q(`rm ${c.path} failed`)}\n${record(dir, c.path, "other", null, opts.notifies[i])}\nprintf '%s D\\n' ${i}`;
     case "run": {
       const handler = opts.handlerOf[i];
       const note = handler === undefined ? "" : `printf '%s %s\\n' ${b64(handler)} ${b64(c.command)} >> "$bk_dir/handlers"\n`;
@@ -148,6 +158,6 @@ export function buildApplyScript(changes: readonly Change[], opts: ApplyOptions)
   const head = `bk_run=${q(opts.runId)}\nbk_root=${q(opts.backupRoot)}\nbk_dir=${q(dir)}\nbk_lock ${opts.lockTimeout}\nmkdir -p -m 700 -- "$bk_dir" || bk_fail 0 "cannot create $bk_dir"`;
   // Every file is checked against what was planned before the first write: a drifted host is left untouched.
   const expects = changes.flatMap((c, i) => (c.kind === "write-file" || c.kind === "upload" ? [`bk_expect ${i} ${q(c.path)} ${c.beforeSha256 ?? "none"}`] : []));
-  const body = [...expects, ...changes.map((c, i) => changeScript(i, c, opts))].join("\n");
+  const body = [...expects, ...changes.map((c, i) => changeScript(i, c, opts, dir))].join("\n");
   return `bk_apply() {\n${PRELUDE}\n${head}\n${body}\necho END\n}\nbk_apply </dev/null\n`;
 }

@@ -132,7 +132,7 @@ export class HostSession {
     const script = buildApplyScript(plan.changes, { runId: this.opts.runId, backupRoot: this.backupRoot, lockTimeout: this.opts.lockTimeout, readLocal: this.opts.readLocal, notifies: plan.notifies, handlerOf });
     const res = await transport.exec(shell.command, { stdin: shell.stdinPrefix + script });
     this.result.durations.applyMs = res.durationMs;
-    readApplyOutput(plan, this.result, res.stdout.toString("utf8"), res.stderr.toString("utf8"), res.exitCode);
+    readApplyOutput(plan, this.result, { runDir: `${this.backupRoot}/${this.opts.runId}`, stdout: res.stdout.toString("utf8"), stderr: res.stderr.toString("utf8"), exitCode: res.exitCode });
     // A command check mode could not predict has now run.
     for (const s of this.result.steps) if (s.status === "unknown") s.status = "changed";
     this.settle();

@@ -7,14 +7,15 @@ export function probeKey(p: Probe): string {
 }
 
 // Each record is one line: `<index> <field> <value>`; free-form values are base64 so any byte is safe.
+// Values are printed straight from the commands that make them (no $(…) subshells): forks cost on busy hosts.
 const PRELUDE = String.raw`
 bk_stat() {
   if [ -e "$2" ] || [ -L "$2" ]; then
     if [ -L "$2" ]; then l=1; else l=0; fi
-    printf '%s S %s %s\n' "$1" "$l" "$(stat -L -c '%F|%a|%U|%G|%s' -- "$2" 2>/dev/null | base64 -w0)"
-    printf '%s R %s\n' "$1" "$(readlink -f -- "$2" | base64 -w0)"
+    printf '%s S %s ' "$1" "$l"; stat -L -c '%F|%a|%U|%G|%s' -- "$2" 2>/dev/null | base64 -w0; echo
+    printf '%s R ' "$1"; readlink -f -- "$2" | base64 -w0; echo
     if [ -f "$2" ]; then
-      printf '%s H %s\n' "$1" "$(sha256sum < "$2" | cut -c1-64)"
+      printf '%s H ' "$1"; sha256sum < "$2"
       if [ "$3" = 1 ]; then printf '%s C ' "$1"; base64 -w0 < "$2"; echo; fi
     fi
   else

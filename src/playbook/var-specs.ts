@@ -22,8 +22,15 @@ export function checkVarSpecs(vars: Record<string, VarSpec>, source: YamlSource)
   return problems;
 }
 
-/** The JSON Schema part of a declaration (our own keys removed). */
+const schemas = new WeakMap<VarSpec, Record<string, unknown>>();
+
+/** The JSON Schema part of a declaration (our own keys removed); one object per declaration, so it compiles once. */
 export function schemaOf(spec: VarSpec): Record<string, unknown> {
-  const { default: _default, ...schema } = spec;
+  let schema = schemas.get(spec);
+  if (!schema) {
+    const { default: _default, ...rest } = spec;
+    schema = rest;
+    schemas.set(spec, schema);
+  }
   return schema;
 }

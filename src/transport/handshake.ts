@@ -1,4 +1,4 @@
-import { connect as connectTcp } from "node:net";
+import { connect as connectTcp, type Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import ssh2 from "ssh2";
 import type { Client as SshClient } from "ssh2";
@@ -34,10 +34,26 @@ function describeFailure(spec: ResolvedSpec, auth: SshAuth, error: SshError): st
 }
 
 /** A TCP connection to the spec's address, as the first leg of an SSH connection. */
+/**
+ * ssh2 writes each packet on its own; with Nagle off each would be a syscall of its own. Corking until the
+ * end of the tick sends what one tick wrote in one writev, with no added latency.
+ */
+function coalesceWrites(sock: Socket): void {
+  const write = sock.write.bind(sock) as (...args: unknown[]) => boolean;
+  sock.write = ((...args: unknown[]): boolean => {
+    if (sock.writableCorked === 0) {
+      sock.cork();
+      process.nextTick(() => sock.uncork());
+    }
+    return write(...args);
+  }) as typeof sock.write;
+}
+
 export function openTcp(spec: ResolvedSpec): Promise<Duplex> {
   const sock = connectTcp({ host: spec.address, port: spec.port });
   // ssh2 leaves Nagle on, which costs ~40 ms per exchange against OpenSSH.
   sock.setNoDelay(true);
+  coalesceWrites(sock);
   return Promise.resolve(sock);
 }
 
