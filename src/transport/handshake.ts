@@ -40,13 +40,13 @@ function describeFailure(spec: ResolvedSpec, auth: SshAuth, error: SshError): st
  */
 function coalesceWrites(sock: Socket): void {
   const write = sock.write.bind(sock) as (...args: unknown[]) => boolean;
-  sock.write = ((...args: unknown[]): boolean => {
+  sock.write = (...args: unknown[]): boolean => {
     if (sock.writableCorked === 0) {
       sock.cork();
       process.nextTick(() => sock.uncork());
     }
     return write(...args);
-  }) as typeof sock.write;
+  };
 }
 
 export function openTcp(spec: ResolvedSpec): Promise<Duplex> {
