@@ -103,7 +103,7 @@ export async function runPlaybook(works: readonly HostWork[], opts: RunOptions):
       return;
     }
     if (s.result.status === "refused" || interrupted(s)) return;
-    emit({ host: s.name, phase: "apply" });
+    if (s.plan?.changes.length) emit({ host: s.name, phase: "apply" });
     try {
       await s.apply();
     } catch (err) {

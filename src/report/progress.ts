@@ -62,7 +62,8 @@ export function startProgress(hosts: readonly string[], title: string, redact: (
     if (e.phase === "done") {
       w.task.title = redact(summary(e.result));
       w.resolve();
-    } else {
+    } else if (!plain) {
+      // The line-by-line renderer prints outputs without their host: there, each host's final line is enough.
       w.task.output = PHASE_TEXT[e.phase];
     }
   };
