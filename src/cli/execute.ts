@@ -6,7 +6,6 @@ import { exitCodeOf, type RunReport } from "../engine/results.js";
 import { runPlaybook, type RollingOptions, type RunOptions } from "../engine/run-playbook.js";
 import { InputError } from "../errors.js";
 import { printRun } from "../report/print-run.js";
-import { startProgress } from "../report/progress.js";
 import { makeRedactor, type Redactor } from "../report/redact.js";
 import type { HostKeyPolicy } from "../transport/types.js";
 import { now } from "./clock.js";
@@ -63,7 +62,8 @@ export async function execute(inputs: Inputs, flags: ExecFlags, mode: ExecMode):
   const rolling = rollingOptions(flags, mode);
   if (flags.hostKeyChecking === "off") process.stderr.write("WARNING: host key checking is OFF: any machine can impersonate your hosts on this run.\n");
   const checkInvariants = invariantChecker(playbook, inventory, built, given);
-  const progress = flags.json ? undefined : startProgress(built.works.filter((w) => w.steps.length > 0).map((w) => w.host.name), `${playbook.name}${mode.check ? " (check)" : ""}`, redact);
+  // listr2 is loaded only when it draws: a --json run never needs it.
+  const progress = flags.json ? undefined : (await import("../report/progress.js")).startProgress(built.works.filter((w) => w.steps.length > 0).map((w) => w.host.name), `${playbook.name}${mode.check ? " (check)" : ""}`, redact);
   const stop = interruptOnCtrlC();
   const report = await runPlaybook(built.works, {
     signal: stop.signal,

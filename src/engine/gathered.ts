@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { CommandFact, FileFact, Probe, TreeEntry } from "../steps/types.js";
 import { fromBase64, parseRecords, probeKey, type RawRecord } from "./probe-script.js";
 
@@ -34,12 +35,13 @@ export function readGathered(probes: readonly Probe[], stdout: string): { facts:
 function parseStat(path: string, field: (f: string) => RawRecord | undefined): FileFact {
   const s = field("S");
   if (!s) return { path, exists: false };
-  const [type = "", mode = "0", owner = "", group = "", size = "0"] = fromBase64(s.values[1]).trim().split("|");
+  const [type = "", mode = "0", owner = "", group = "", size = "0"] = s.values.slice(1).join(" ").split("|");
   const fact: FileFact = {
     path,
     exists: type !== "",
     type: TYPES[type] ?? "other",
     isLink: s.values[0] === "1",
+    // Absent when the path was already canonical.
     realPath: fromBase64(field("R")?.values[0]).trim() || path,
     mode: parseInt(mode, 8),
     owner,
@@ -49,7 +51,11 @@ function parseStat(path: string, field: (f: string) => RawRecord | undefined): F
   const sha = field("H")?.values[0];
   if (sha) fact.sha256 = sha;
   const content = field("C");
-  if (content) fact.content = fromBase64(content.values[0]);
+  if (content) {
+    const bytes = Buffer.from(content.values[0] ?? "", "base64");
+    fact.sha256 = createHash("sha256").update(bytes).digest("hex");
+    fact.content = bytes.toString("utf8");
+  }
   return fact;
 }
 

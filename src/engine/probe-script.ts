@@ -7,16 +7,23 @@ export function probeKey(p: Probe): string {
 }
 
 // Each record is one line: `<index> <field> <value>`; free-form values are base64 so any byte is safe.
-// Values are printed straight from the commands that make them (no $(…) subshells): forks cost on busy hosts.
+// Forks cost on a busy host, so a file read costs two processes: `stat` (printed as is: type, mode, owner, group and
+// size hold no newline) and `base64` of the content, whose sha256 the controller computes. `readlink -f` runs only
+// when the path may not be canonical: a component is a symlink (tested with the shell's own `[ -L ]`), or the path
+// has `.`, `..`, `//` or a trailing `/`.
 const PRELUDE = String.raw`
+bk_canonical() {
+  case "$1" in */./*|*/../*|*//*|*/.|*/..|*/|[!/]*) return 1 ;; esac
+  bk_p=$1
+  while [ -n "$bk_p" ]; do [ -L "$bk_p" ] && return 1; bk_p=${"$"}{bk_p%/*}; done
+}
 bk_stat() {
   if [ -e "$2" ] || [ -L "$2" ]; then
     if [ -L "$2" ]; then l=1; else l=0; fi
-    printf '%s S %s ' "$1" "$l"; stat -L -c '%F|%a|%U|%G|%s' -- "$2" 2>/dev/null | base64 -w0; echo
-    printf '%s R ' "$1"; readlink -f -- "$2" | base64 -w0; echo
+    printf '%s S %s ' "$1" "$l"; stat -L -c '%F|%a|%U|%G|%s' -- "$2" 2>/dev/null || echo
+    bk_canonical "$2" || { printf '%s R ' "$1"; readlink -f -- "$2" | base64 -w0; echo; }
     if [ -f "$2" ]; then
-      printf '%s H ' "$1"; sha256sum < "$2"
-      if [ "$3" = 1 ]; then printf '%s C ' "$1"; base64 -w0 < "$2"; echo; fi
+      if [ "$3" = 1 ]; then printf '%s C ' "$1"; base64 -w0 < "$2"; echo; else printf '%s H ' "$1"; sha256sum < "$2"; fi
     fi
   else
     printf '%s N\n' "$1"

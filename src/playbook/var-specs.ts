@@ -1,5 +1,5 @@
 import type { Problem } from "../errors.js";
-import { ajv } from "../schema/check.js";
+import { compile } from "../schema/check.js";
 import type { YamlSource } from "../source/yaml-file.js";
 import { isTemplate } from "./template.js";
 import type { VarSpec } from "./types.js";
@@ -10,7 +10,7 @@ export function checkVarSpecs(vars: Record<string, VarSpec>, source: YamlSource)
   for (const [name, spec] of Object.entries(vars)) {
     const path = ["vars", name];
     try {
-      const validate = ajv().compile(schemaOf(spec));
+      const validate = compile(schemaOf(spec));
       const d = spec.default;
       if (d !== undefined && !(typeof d === "string" && isTemplate(d)) && !validate(d)) {
         problems.push({ message: `default of '${name}' ${validate.errors?.[0]?.message ?? "is invalid"}`, location: source.locate([...path, "default"]), path: [...path, "default"].join(".") });

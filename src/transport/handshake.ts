@@ -33,7 +33,6 @@ function describeFailure(spec: ResolvedSpec, auth: SshAuth, error: SshError): st
   return `${host}: ${error.message.replace(/\s+/g, " ")}`;
 }
 
-/** A TCP connection to the spec's address, as the first leg of an SSH connection. */
 /**
  * ssh2 writes each packet on its own; with Nagle off each would be a syscall of its own. Corking until the
  * end of the tick sends what one tick wrote in one writev, with no added latency.
@@ -49,12 +48,30 @@ function coalesceWrites(sock: Socket): void {
   };
 }
 
+/** A TCP connection to the spec's address, as the first leg of an SSH connection. */
 export function openTcp(spec: ResolvedSpec): Promise<Duplex> {
   const sock = connectTcp({ host: spec.address, port: spec.port });
   // ssh2 leaves Nagle on, which costs ~40 ms per exchange against OpenSSH.
   sock.setNoDelay(true);
   coalesceWrites(sock);
   return Promise.resolve(sock);
+}
+
+type GlobalRequestHandler = (protocol: unknown, name: string, wantReply: boolean, data: unknown) => void;
+
+/**
+ * After authentication OpenSSH announces all its host keys (hostkeys-00@openssh.com, for UpdateHostKeys), and ssh2
+ * answers by asking the server to prove each one: a signature per key on the server and a verification per key here,
+ * on every connection. bkplay never records rotated keys (as OpenSSH with UpdateHostKeys=no), so the notice, which
+ * wants no reply, is dropped. ssh2 offers no option for this; its message handlers are reached by name.
+ */
+function ignoreHostKeyNotices(client: SshClient): void {
+  const handlers = (client as unknown as { _protocol?: { _handlers?: Record<string, GlobalRequestHandler | undefined> } })._protocol?._handlers;
+  const original = handlers?.GLOBAL_REQUEST;
+  if (handlers === undefined || original === undefined) return;
+  handlers.GLOBAL_REQUEST = (protocol, name, wantReply, data) => {
+    if (name !== "hostkeys-00@openssh.com" || wantReply) original(protocol, name, wantReply, data);
+  };
 }
 
 /**
@@ -98,6 +115,7 @@ export async function handshake(spec: ResolvedSpec, open: (spec: ResolvedSpec) =
     };
     try {
       client.connect({ username: spec.user, sock, readyTimeout: 0, keepaliveInterval: 15000, hostVerifier, authHandler: auth.handler(timer.hold) });
+      ignoreHostKeyNotices(client);
     } catch (error) {
       fail(error as SshError);
     }

@@ -1,6 +1,6 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { appendKnownHost, checkHostKey, fingerprint, keyTypeOf, readKnownHosts } from "./known-hosts.js";
+import { appendKnownHost, checkHostKey, fingerprint, keyTypeOf, readKnownHosts, type HostKeyVerdict } from "./known-hosts.js";
 import type { ConnectSpec } from "./types.js";
 
 /** Where host keys are checked and recorded when the inventory names no file. */
@@ -13,6 +13,23 @@ export function describeHost(spec: ConnectSpec): string {
   return `${spec.name} (${spec.address}:${spec.port})`;
 }
 
+const recording = new Map<string, Promise<unknown>>();
+
+/**
+ * accept-new: records the key, one connection at a time per file, unless another connection recorded this host
+ * meanwhile (then that entry judges the key).
+ */
+function trustOnFirstUse(file: string, spec: ConnectSpec, key: Buffer): Promise<HostKeyVerdict> {
+  const next = (recording.get(file) ?? Promise.resolve()).then(async (): Promise<HostKeyVerdict> => {
+    const verdict = checkHostKey(await readKnownHosts(file), spec.address, spec.port, key);
+    if (verdict.kind !== "unknown") return verdict;
+    await appendKnownHost(file, spec.address, spec.port, key);
+    return { kind: "trusted" };
+  });
+  recording.set(file, next.catch(() => undefined));
+  return next;
+}
+
 /**
  * Applies the host key policy to an offered key. Resolves with null when the key is accepted,
  * else with the one-line reason for refusing it. `off` accepts all but revoked keys (OpenSSH does the same).
@@ -20,7 +37,8 @@ export function describeHost(spec: ConnectSpec): string {
 export async function verifyHostKey(spec: ConnectSpec, key: Buffer): Promise<string | null> {
   const file = knownHostsFileOf(spec);
   const offered = `${keyTypeOf(key)} ${fingerprint(key)}`;
-  const verdict = checkHostKey(await readKnownHosts(file), spec.address, spec.port, key);
+  let verdict = checkHostKey(await readKnownHosts(file), spec.address, spec.port, key);
+  if (verdict.kind === "unknown" && spec.hostKeyPolicy === "accept-new") verdict = await trustOnFirstUse(file, spec, key);
   switch (verdict.kind) {
     case "trusted":
       return null;
@@ -31,10 +49,6 @@ export async function verifyHostKey(spec: ConnectSpec, key: Buffer): Promise<str
       return `${describeHost(spec)}: HOST KEY MISMATCH: offered ${offered}, known ${verdict.known.join(", ")} in ${file} — possible man-in-the-middle; refusing`;
     case "unknown":
       if (spec.hostKeyPolicy === "off") return null;
-      if (spec.hostKeyPolicy === "strict") {
-        return `${describeHost(spec)}: host key not in ${file} (${offered}); add it or use --host-key-checking accept-new`;
-      }
-      await appendKnownHost(file, spec.address, spec.port, key);
-      return null;
+      return `${describeHost(spec)}: host key not in ${file} (${offered}); add it or use --host-key-checking accept-new`;
   }
 }

@@ -1,5 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { appendFile, mkdir, readFile } from "node:fs/promises";
+import { readParsed } from "./file-cache.js";
 import { dirname } from "node:path";
 
 /** One key line of an OpenSSH known_hosts file. */
@@ -52,6 +53,7 @@ function matchesHashed(field: string, name: string): boolean {
 }
 
 function matchesPattern(pattern: string, name: string): boolean {
+  if (!/[*?]/.test(pattern)) return pattern.toLowerCase() === name.toLowerCase();
   const source = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
   return new RegExp(`^${source}$`, "i").test(name);
 }
@@ -92,10 +94,10 @@ export function checkHostKey(entries: KnownHostEntry[], address: string, port: n
   return { kind: "mismatch", known: known.map((e) => fingerprint(e.key)) };
 }
 
-/** Reads a known_hosts file; a missing file knows no hosts. */
+/** Reads a known_hosts file (parsed once while it does not change); a missing file knows no hosts. */
 export async function readKnownHosts(file: string): Promise<KnownHostEntry[]> {
   try {
-    return parseKnownHosts(await readFile(file, "utf8"));
+    return await readParsed(file, (bytes) => parseKnownHosts(bytes.toString("utf8")));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw error;

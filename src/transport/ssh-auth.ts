@@ -1,10 +1,10 @@
-import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import ssh2 from "ssh2";
-import type { AnyAuthMethod, AuthenticationType, AuthHandlerMiddleware } from "ssh2";
+import type { AnyAuthMethod, AuthenticationType, AuthHandlerMiddleware, ParsedKey } from "ssh2";
 import { ConnectError } from "../errors.js";
 import { describeHost } from "./host-key-check.js";
+import { readParsed } from "./file-cache.js";
 import { askSecret } from "./prompt.js";
 import type { ResolvedSpec } from "./ssh-config.js";
 
@@ -24,7 +24,8 @@ export interface SshAuth {
 interface Key {
   file: string;
   text: Buffer;
-  encrypted: boolean;
+  /** Parsed once per process for every connection; null while a passphrase is needed. */
+  parsed: ParsedKey | null;
 }
 
 const DEFAULT_IDENTITIES = ["id_ed25519", "id_ecdsa", "id_rsa"];
@@ -49,17 +50,17 @@ async function loadKeys(spec: ResolvedSpec): Promise<{ keys: Key[]; files: strin
   };
   const keys: Key[] = [];
   for (const file of files) {
-    const text = await readFile(file).catch((error: unknown) => {
+    const key = await readParsed(file, (text) => ({ text, parsed: utils.parseKey(text) })).catch((error: unknown) => {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") fail(`cannot read identity file: ${(error as Error).message}`, error);
       if (explicit) fail(`identity file ${file} does not exist`);
       return null;
     });
-    if (text === null) continue;
+    if (key === null) continue;
     // Parsing here turns a bad key into a message naming the file.
-    const parsed = utils.parseKey(text);
+    const { text, parsed } = key;
     const encrypted = parsed instanceof Error && /no passphrase given/.test(parsed.message);
     if (parsed instanceof Error && !encrypted) fail(`cannot use identity file ${file}: ${parsed.message}`, parsed);
-    keys.push({ file, text, encrypted });
+    keys.push({ file, text, parsed: parsed instanceof Error ? null : parsed });
   }
   return { keys, files };
 }
@@ -88,7 +89,7 @@ export async function assembleAuth(spec: ResolvedSpec): Promise<SshAuth> {
   for (const key of keys) {
     steps.push(async (hold) => {
       if (!offers("publickey")) return null;
-      if (!key.encrypted) return offer(`publickey ${key.file}`, { type: "publickey", username, key: key.text });
+      if (key.parsed !== null) return offer(`publickey ${key.file}`, { type: "publickey", username, key: key.parsed });
       const secret = await secretFor(spec.passphraseEnv, `key ${key.file}`, `Enter passphrase for key '${key.file}': `, hold);
       if (secret === null) {
         keyNotes.push(`publickey ${key.file} (passphrase-protected; ${unavailable(spec.passphraseEnv, "passphrase_env")})`);
