@@ -8,6 +8,8 @@ export interface ApplyOptions {
   backupRoot: string;
   /** Seconds to wait for another run's apply on this host to finish. */
   lockTimeout: number;
+  /** When the apply started (UTC, to the second), recorded with the lock. */
+  startedAt: string;
   /** Resolve a local upload source to its bytes (files are read, directories packed). */
   readLocal: (path: string) => Buffer;
   /** Per change: the handlers its steps notify (recorded for rollback). */
@@ -33,7 +35,7 @@ bk_expect() { bk_sha "$2"; [ "$bk_h" = "$3" ] || { printf '%s Z %s\n' "$1" "$bk_
 bk_backup() {
   [ -e "$2" ] || return 0
   bk_bak="$bk_dir/backup$2"
-  mkdir -p -- "${"$"}{bk_bak%/*}" && cp -pP -- "$2" "$bk_bak" || bk_fail "$1" "cannot back up $2 to $bk_bak"
+  cp -pP -- "$2" "$bk_bak" || bk_fail "$1" "cannot back up $2 to $bk_bak"
   printf '%s B\n' "$1"
 }
 bk_attrs() {
@@ -47,7 +49,7 @@ bk_lock() {
   flock -w "$1" 9 || bk_fail 0 "another bkplay run is applying on this host ($(cat "$bk_root/lock.owner" 2>/dev/null)); waited $1 s (--lock-timeout)"
   if [ -s "$bk_root/lock.owner" ]; then printf '0 L %s\n' "$(bk_b64 "$(cat "$bk_root/lock.owner")")"; fi
   bk_owner="$bk_root/lock.owner"
-  printf 'run %s, pid %s, since %s' "$bk_run" "$$" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > "$bk_owner"
+  printf 'run %s, pid %s, since %s' "$bk_run" "$$" "$2" > "$bk_owner"
 }
 bk_candidate() {
   # $3 is the candidate's name beside the target. Candidates left by a run killed outright (SIGKILL, power
@@ -58,7 +60,7 @@ bk_candidate() {
   base64 -d > "$bk_t" || bk_fail "$1" "cannot write candidate $bk_t"
   bk_sha "$bk_t"
   [ "$bk_h" = "$4" ] || bk_fail "$1" "candidate for $2 is incomplete"
-  if [ -e "$2" ]; then chmod --reference="$2" -- "$bk_t" && chown --reference="$2" -- "$bk_t" || bk_fail "$1" "cannot copy mode/owner of $2"; fi
+  if [ -e "$2" ]; then cp --attributes-only --preserve=mode,ownership -- "$2" "$bk_t" || bk_fail "$1" "cannot copy mode/owner of $2"; fi
 }
 bk_validate() {
   bk_out=$(bk_t="$bk_t" sh -c "$2" </dev/null 2>&1 9>&-) || bk_fail "$1" "validate failed, $3 left untouched: $bk_out"
@@ -69,14 +71,17 @@ bk_place() {
   bk_tmps=''
   printf '%s D\n' "$1"
 }
+bk_tail() {
+  printf '%s %s ' "$1" "$2"; [ ! -s "$3" ] || tail -c 65536 "$3" | base64 -w0; echo
+}
 bk_run() {
   bk_o="$bk_dir/out.$1" bk_e="$bk_dir/err.$1"
   bk_tmps="$bk_tmps $bk_o $bk_e"
-  printf '%s' "$3" | sh -c "$2" >"$bk_o" 2>"$bk_e" 9>&-
+  if [ -n "$3" ]; then printf '%s' "$3" | sh -c "$2" >"$bk_o" 2>"$bk_e" 9>&-; else sh -c "$2" >"$bk_o" 2>"$bk_e" 9>&- </dev/null; fi
   c=$?
   printf '%s X %s\n' "$1" "$c"
-  printf '%s O ' "$1"; tail -c 65536 "$bk_o" | base64 -w0; echo
-  printf '%s E ' "$1"; tail -c 65536 "$bk_e" | base64 -w0; echo
+  bk_tail "$1" O "$bk_o"
+  bk_tail "$1" E "$bk_e"
   [ "$c" = 0 ] || bk_fail "$1" "exit $c"
   printf '%s D\n' "$1"
 }
@@ -155,7 +160,12 @@ function changeScript(i: number, c: Change, opts: ApplyOptions, dir: string): st
 export function buildApplyScript(changes: readonly Change[], opts: ApplyOptions): string {
   const dir = `${opts.backupRoot}/${opts.runId}`;
   // One apply at a time per host: an exclusive flock, released by the kernel when this script ends.
-  const head = `bk_run=${q(opts.runId)}\nbk_root=${q(opts.backupRoot)}\nbk_dir=${q(dir)}\nbk_lock ${opts.lockTimeout}\nmkdir -p -m 700 -- "$bk_dir" || bk_fail 0 "cannot create $bk_dir"`;
+  // The run's directory and every backup's directory in one mkdir (backups may hold secrets: 700).
+  const backupDirs = [...new Set(changes.flatMap((c) => (c.kind === "write-file" || c.kind === "upload" || c.kind === "remove" ? [q(`${dir}/backup${c.path.slice(0, c.path.lastIndexOf("/"))}`)] : [])))];
+  const head = [
+    `bk_run=${q(opts.runId)}\nbk_root=${q(opts.backupRoot)}\nbk_dir=${q(dir)}\nbk_lock ${opts.lockTimeout} ${opts.startedAt}`,
+    `mkdir -p -m 700 -- "$bk_dir" ${backupDirs.join(" ")} || bk_fail 0 "cannot create $bk_dir"`,
+  ].join("\n");
   // Every file is checked against what was planned before the first write: a drifted host is left untouched.
   const expects = changes.flatMap((c, i) => (c.kind === "write-file" || c.kind === "upload" ? [`bk_expect ${i} ${q(c.path)} ${c.beforeSha256 ?? "none"}`] : []));
   const body = [...expects, ...changes.map((c, i) => changeScript(i, c, opts, dir))].join("\n");

@@ -32,6 +32,7 @@ export function buildWork(playbook: Playbook, inventory: Inventory, hosts: reado
   const vars = new Map<string, Record<string, unknown>>();
   const ctx = localContext(playbook.dir);
   const works: HostWork[] = [];
+  const members = new Map(playbook.plays.map((p) => [p, new Set(matchHosts(inventory, p.hosts).map((h) => h.name))]));
   for (const host of hosts) {
     const { values, problems: varProblems } = resolveHostVars(playbook, given, inventory, host);
     problems.push(...varProblems);
@@ -58,7 +59,7 @@ export function buildWork(playbook: Playbook, inventory: Inventory, hosts: reado
         return [];
       }
     };
-    const steps = playbook.plays.filter((p) => matchHosts(inventory, p.hosts).some((h) => h.name === host.name)).flatMap((p) => p.steps.flatMap(render));
+    const steps = playbook.plays.filter((p) => members.get(p)?.has(host.name)).flatMap((p) => p.steps.flatMap(render));
     works.push({ host, steps, handlers: playbook.handlers.flatMap(render), verify: playbook.verify.flatMap(render), extraProbes: [], ctx });
   }
   if (problems.length > 0) throw new InputError(dedupeByHost(problems));

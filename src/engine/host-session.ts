@@ -129,7 +129,7 @@ export class HostSession {
     const transport = this.need();
     const shell = remoteShell(this.work.host);
     const handlerOf = plan.owners.map((o) => (plan.steps[o]?.handler ? plan.steps[o].name : undefined));
-    const script = buildApplyScript(plan.changes, { runId: this.opts.runId, backupRoot: this.backupRoot, lockTimeout: this.opts.lockTimeout, readLocal: this.opts.readLocal, notifies: plan.notifies, handlerOf });
+    const script = buildApplyScript(plan.changes, { runId: this.opts.runId, backupRoot: this.backupRoot, lockTimeout: this.opts.lockTimeout, startedAt: new Date().toISOString().replace(/\.\d+Z$/, "Z"), readLocal: this.opts.readLocal, notifies: plan.notifies, handlerOf });
     const res = await transport.exec(shell.command, { stdin: shell.stdinPrefix + script });
     this.result.durations.applyMs = res.durationMs;
     readApplyOutput(plan, this.result, { runDir: `${this.backupRoot}/${this.opts.runId}`, stdout: res.stdout.toString("utf8"), stderr: res.stderr.toString("utf8"), exitCode: res.exitCode });

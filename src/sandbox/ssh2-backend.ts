@@ -3,7 +3,7 @@ import { once } from "node:events";
 import { open } from "node:fs/promises";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
+import { packageRoot } from "../paths.js";
 import type { RunningHost, SandboxServerHost } from "./server-host.js";
 import { serveSsh2Hosts } from "./ssh2-server.js";
 
@@ -18,7 +18,8 @@ export async function startSsh2Hosts(
     const fleet = await serveSsh2Hosts(hosts, clientPublicKeyFile);
     return { hosts: fleet.hosts, stop: () => fleet.close() };
   }
-  const entry = fileURLToPath(new URL("./ssh2-daemon.js", import.meta.url));
+  // A file of its own even when this code runs from the bundled CLI.
+  const entry = join(packageRoot, "dist", "src", "sandbox", "ssh2-daemon.js");
   const log = await open(join(fleetDir, "ssh2-daemon.log"), "a");
   const child = spawn(process.execPath, [entry, JSON.stringify({ hosts, clientPublicKeyFile })], {
     stdio: ["ignore", "pipe", log.fd],

@@ -6,8 +6,8 @@ import { schemasDir, shippedPlaybooksDir } from "../paths.js";
 import { loadPlaybook } from "../playbook/load.js";
 import { schemaOf } from "../playbook/var-specs.js";
 import { stepTypes } from "../steps/index.js";
-import { makeAjv } from "./check.js";
-import { schemaHash, validatorsDir } from "./precompiled.js";
+import { makeAjv } from "../schema/check.js";
+import { schemaHash, validatorsDir } from "../schema/precompiled.js";
 
 // ajv's standalone module is CommonJS: its `exports.default` is the function.
 const standaloneCode = standalone.default;
