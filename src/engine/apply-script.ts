@@ -32,6 +32,7 @@ bk_b64() { printf '%s' "$1" | base64 -w0; }
 bk_fail() { printf '%s F %s\n' "$1" "$(bk_b64 "$2")"; exit 1; }
 bk_sha() { if [ -f "$1" ]; then bk_h=$(sha256sum < "$1"); bk_h=${"$"}{bk_h%% *}; elif [ -e "$1" ]; then bk_h=other; else bk_h=none; fi; }
 bk_expect() { bk_sha "$2"; [ "$bk_h" = "$3" ] || { printf '%s Z %s\n' "$1" "$bk_h"; exit 3; }; }
+bk_sums() { sha256sum -c --status 2>/dev/null; }
 bk_backup() {
   [ -e "$2" ] || return 0
   bk_bak="$bk_dir/backup$2"
@@ -52,23 +53,18 @@ bk_lock() {
   printf 'run %s, pid %s, since %s' "$bk_run" "$$" "$2" > "$bk_owner"
 }
 bk_candidate() {
-  # $3 is the candidate's name beside the target. Candidates left by a run killed outright (SIGKILL, power
-  # loss) go first; the lock keeps live ones safe.
-  for bk_x in "$3".bkplay-*; do [ -e "$bk_x" ] && rm -f -- "$bk_x"; done
-  bk_t="$3.bkplay-$bk_run"
-  bk_tmps="$bk_tmps $bk_t"
-  base64 -d > "$bk_t" || bk_fail "$1" "cannot write candidate $bk_t"
-  bk_sha "$bk_t"
-  [ "$bk_h" = "$4" ] || bk_fail "$1" "candidate for $2 is incomplete"
-  if [ -e "$2" ]; then cp --attributes-only --preserve=mode,ownership -- "$2" "$bk_t" || bk_fail "$1" "cannot copy mode/owner of $2"; fi
+  # $3 is the candidate, named beside the target ($4 its stem). Candidates left by a run killed outright
+  # (SIGKILL, power loss) go first; the lock keeps live ones safe.
+  for bk_x in "$4".bkplay-*; do [ -e "$bk_x" ] && rm -f -- "$bk_x"; done
+  bk_tmps="$bk_tmps $3"
+  base64 -d > "$3" || bk_fail "$1" "cannot write candidate $3"
+  if [ -e "$2" ]; then cp --attributes-only --preserve=mode,ownership -- "$2" "$3" || bk_fail "$1" "cannot copy mode/owner of $2"; fi
 }
 bk_validate() {
-  bk_out=$(bk_t="$bk_t" sh -c "$2" </dev/null 2>&1 9>&-) || bk_fail "$1" "validate failed, $3 left untouched: $bk_out"
+  bk_out=$(bk_t="$4" sh -c "$2" </dev/null 2>&1 9>&-) || bk_fail "$1" "validate failed, $3 left untouched: $bk_out"
 }
 bk_place() {
-  bk_backup "$1" "$2"
-  mv -f -- "$bk_t" "$2" || bk_fail "$1" "cannot rename candidate into $2"
-  bk_tmps=''
+  mv -f -- "$3" "$2" || bk_fail "$1" "cannot rename candidate into $2"
   printf '%s D\n' "$1"
 }
 bk_tail() {
@@ -116,24 +112,61 @@ function attrArgs(c: { mode?: number; owner?: string; group?: string }): string 
   return `${mode} ${q(spec)}`;
 }
 
-function changeScript(i: number, c: Change, opts: ApplyOptions, dir: string): string {
+type FileChange = Extract<Change, { kind: "write-file" | "upload" }>;
+
+const isFileChange = (c: Change): c is FileChange => c.kind === "write-file" || c.kind === "upload";
+
+/** The candidate's path beside its target, as bk_candidate names it. */
+const candidateOf = (path: string, runId: string): string => `${candidateBase(path)}.bkplay-${runId}`;
+
+/**
+ * Checks many files against their sha256 with one `sha256sum -c`; only when that fails, `each` runs per file to say
+ * which one. Names sha256sum cannot take on a line (a newline or backslash) are checked one by one.
+ */
+function checkSums(files: readonly { path: string; sha: string; each: string }[]): string[] {
+  const batchable = files.filter((f) => !/[\n\\]/.test(f.path));
+  const single = files.filter((f) => !batchable.includes(f)).map((f) => f.each);
+  if (batchable.length < 2) return [...batchable.map((f) => f.each), ...single];
+  const sums = batchable.map((f) => `${f.sha}  ${f.path}`).join("\n");
+  return [`bk_sums <<'BKPLAY_SUMS' || { ${batchable.map((f) => f.each).join("; ")}; }\n${sums}\nBKPLAY_SUMS`, ...single];
+}
+
+/**
+ * A run of consecutive file writes: every candidate written, the originals backed up in one copy, then each validated
+ * and renamed into place in order. Nothing runs between them, so no live file changes before every candidate is
+ * ready. A candidate is whole when base64 succeeded: the script runs only if it arrived whole (see buildApplyScript),
+ * SSH guards its bytes, and a failed write (a full disk) fails base64.
+ */
+function fileWrites(items: readonly { i: number; c: FileChange }[], opts: ApplyOptions, dir: string): string {
+  const lines: string[] = [];
+  for (const { i, c } of items) {
+    const data = c.kind === "write-file" ? Buffer.from(c.content, "utf8") : opts.readLocal(c.local);
+    const cand = candidateOf(c.path, opts.runId);
+    if (c.kind === "upload") lines.push(`mkdir -p -- ${q(c.path.slice(0, Math.max(1, c.path.lastIndexOf("/"))))}`);
+    lines.push(`bk_candidate ${i} ${q(c.path)} ${q(cand)} ${q(candidateBase(c.path))} ${heredoc(data)}`);
+    if (c.mode !== undefined || c.owner !== undefined || c.group !== undefined) lines.push(`bk_attrs ${i} ${q(cand)} ${attrArgs(c)}`);
+  }
+  // Run from / so that --parents recreates each absolute path under the backup directory.
+  const existing = items.filter(({ c }) => c.beforeSha256 !== null && c.path.startsWith("/"));
+  if (existing.length > 0) {
+    const first = existing[0]?.i ?? 0;
+    lines.push(
+      `(cd / && cp -pP --parents -- ${existing.map(({ c }) => q(c.path.slice(1))).join(" ")} "$bk_dir/backup") || bk_fail ${first} "cannot back up to $bk_dir/backup"`,
+      `printf '%s B\\n' ${existing.map(({ i }) => i).join(" ")}`,
+    );
+  }
+  for (const { i, c } of items) {
+    const cand = q(candidateOf(c.path, opts.runId));
+    if (c.beforeSha256 !== null && !c.path.startsWith("/")) lines.push(`bk_backup ${i} ${q(c.path)}`);
+    if (c.kind === "write-file" && c.validate) lines.push(`bk_validate ${i} ${q(c.validate.replaceAll("%s", '"$bk_t"'))} ${q(c.path)} ${cand}`);
+    lines.push(`bk_place ${i} ${q(c.path)} ${cand}`, record(dir, c.path, c.beforeSha256, c.kind === "write-file" ? sha256(c.content) : c.sha256, opts.notifies[i]));
+  }
+  return lines.join("\n");
+}
+
+function changeScript(i: number, c: Exclude<Change, FileChange>, opts: ApplyOptions, dir: string): string {
   const p = "path" in c ? q(c.path) : "";
   switch (c.kind) {
-    case "write-file": {
-      const data = Buffer.from(c.content, "utf8");
-      const lines = [`bk_candidate ${i} ${p} ${q(candidateBase(c.path))} ${sha256(c.content)} ${heredoc(data)}`];
-      if (c.mode !== undefined || c.owner !== undefined || c.group !== undefined) lines.push(`bk_attrs ${i} "$bk_t" ${attrArgs(c)}`);
-      if (c.validate) lines.push(`bk_validate ${i} ${q(c.validate.replaceAll("%s", '"$bk_t"'))} ${p}`);
-      lines.push(`bk_place ${i} ${p}`, record(dir, c.path, c.beforeSha256, sha256(c.content), opts.notifies[i]));
-      return lines.join("\n");
-    }
-    case "upload": {
-      const data = opts.readLocal(c.local);
-      const lines = [`mkdir -p -- ${q(c.path.slice(0, Math.max(1, c.path.lastIndexOf("/"))))}`, `bk_candidate ${i} ${p} ${q(candidateBase(c.path))} ${c.sha256} ${heredoc(data)}`];
-      if (c.mode !== undefined || c.owner !== undefined || c.group !== undefined) lines.push(`bk_attrs ${i} "$bk_t" ${attrArgs(c)}`);
-      lines.push(`bk_place ${i} ${p}`, record(dir, c.path, c.beforeSha256, c.sha256, opts.notifies[i]));
-      return lines.join("\n");
-    }
     case "extract":
       return [
         `mkdir -p -- ${q(c.dest)} && tar -xzf ${q(c.archive)} -C ${q(c.dest)} || bk_fail ${i} ${q(`cannot extract ${c.archive}`)}`,
@@ -159,15 +192,32 @@ function changeScript(i: number, c: Change, opts: ApplyOptions, dir: string): st
  */
 export function buildApplyScript(changes: readonly Change[], opts: ApplyOptions): string {
   const dir = `${opts.backupRoot}/${opts.runId}`;
-  // One apply at a time per host: an exclusive flock, released by the kernel when this script ends.
-  // The run's directory and every backup's directory in one mkdir (backups may hold secrets: 700).
-  const backupDirs = [...new Set(changes.flatMap((c) => (c.kind === "write-file" || c.kind === "upload" || c.kind === "remove" ? [q(`${dir}/backup${c.path.slice(0, c.path.lastIndexOf("/"))}`)] : [])))];
+  const indexed = changes.map((c, i) => ({ i, c }));
+  // Backups of absolute paths are copied with --parents into backup/; others need their directory made here.
+  const own = indexed.filter(({ c }) => c.kind === "remove" || (isFileChange(c) && c.beforeSha256 !== null && !c.path.startsWith("/")));
+  const backupDirs = [
+    ...(indexed.some(({ c }) => isFileChange(c) && c.beforeSha256 !== null) ? [q(`${dir}/backup`)] : []),
+    ...new Set(own.map(({ c }) => q(`${dir}/backup${"path" in c ? c.path.slice(0, c.path.lastIndexOf("/")) : ""}`))),
+  ];
+  // One apply at a time per host: an exclusive flock, released by the kernel when this script ends. Backups may
+  // hold secrets: the run's directories are 700.
   const head = [
     `bk_run=${q(opts.runId)}\nbk_root=${q(opts.backupRoot)}\nbk_dir=${q(dir)}\nbk_lock ${opts.lockTimeout} ${opts.startedAt}`,
     `mkdir -p -m 700 -- "$bk_dir" ${backupDirs.join(" ")} || bk_fail 0 "cannot create $bk_dir"`,
   ].join("\n");
   // Every file is checked against what was planned before the first write: a drifted host is left untouched.
-  const expects = changes.flatMap((c, i) => (c.kind === "write-file" || c.kind === "upload" ? [`bk_expect ${i} ${q(c.path)} ${c.beforeSha256 ?? "none"}`] : []));
-  const body = [...expects, ...changes.map((c, i) => changeScript(i, c, opts, dir))].join("\n");
-  return `bk_apply() {\n${PRELUDE}\n${head}\n${body}\necho END\n}\nbk_apply </dev/null\n`;
+  const expected = indexed.flatMap(({ i, c }) => (isFileChange(c) ? [{ path: c.path, sha: c.beforeSha256, each: `bk_expect ${i} ${q(c.path)} ${c.beforeSha256 ?? "none"}` }] : []));
+  const expects = [...expected.filter((e) => e.sha === null).map((e) => e.each), ...checkSums(expected.flatMap((e) => (e.sha === null ? [] : [{ ...e, sha: e.sha }])))];
+  const body: string[] = [];
+  for (let k = 0; k < indexed.length; ) {
+    const run: { i: number; c: FileChange }[] = [];
+    for (let item = indexed[k]; item !== undefined && isFileChange(item.c); item = indexed[++k]) run.push({ i: item.i, c: item.c });
+    if (run.length > 0) {
+      body.push(fileWrites(run, opts, dir));
+      continue;
+    }
+    const item = indexed[k++];
+    if (item !== undefined && !isFileChange(item.c)) body.push(changeScript(item.i, item.c, opts, dir));
+  }
+  return `bk_apply() {\n${PRELUDE}\n${head}\n${[...expects, ...body].join("\n")}\necho END\n}\nbk_apply </dev/null\n`;
 }

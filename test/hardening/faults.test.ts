@@ -144,6 +144,19 @@ describe("faults mid-change on a 30-host fleet (sshd)", function () {
     expect(existsSync(target(gone))).to.equal(false);
     expect(readFileSync(target(edited), "utf8")).to.equal("original\nedited meanwhile\n");
   });
+
+  it("of several files, the last modified between probe and apply: the host is refused (exit 3) naming it, and no file is touched", async () => {
+    const h = host(9);
+    const [first, last] = ["drift-a.conf", "drift-b.conf"].map((name) => join(h.root, "faults", name));
+    for (const file of [first, last]) writeFileSync(file ?? "", "original\n");
+    const report = await runInProcess(join(fixtures, "edit-two.yaml"), inv({ [h.name]: { file: first, other: last } }), [], h.name, {
+      afterProbe: () => { appendFileSync(last ?? "", "edited meanwhile\n"); },
+    });
+    expect(exitCodeOf(report)).to.equal(3);
+    expect(hostReport(report, h.name)?.error).to.match(/drift-b\.conf changed since it was planned.*nothing was changed on this host/);
+    expect([first, last].map((file) => readFileSync(file ?? "", "utf8"))).to.deep.equal(["original\n", "original\nedited meanwhile\n"]);
+    expect(leftoverCandidates(join(h.root, "faults"))).to.deep.equal([]);
+  });
 });
 
 /** `chattr +i` where the filesystem supports it, else a read-only bind mount; returns the undo. */
