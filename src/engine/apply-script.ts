@@ -44,13 +44,17 @@ bk_attrs() {
   if [ -n "$4" ]; then chown "$4" -- "$2" || bk_fail "$1" "chown $4 $2 failed"; fi
 }
 bk_lock() {
-  mkdir -p -m 700 -- "$bk_root" || bk_fail 0 "cannot create $bk_root"
+  # $1 timeout, $2 start time, then the run's directories, made with the root in one mkdir (before the lock:
+  # they are this run's own, and stay empty if the lock is not had).
+  bk_wait=$1 bk_since=$2
+  shift 2
+  mkdir -p -m 700 -- "$bk_root" "$@" || bk_fail 0 "cannot create $bk_dir"
   command -v flock >/dev/null 2>&1 || return 0
   exec 9>>"$bk_root/lock" || bk_fail 0 "cannot open the lock $bk_root/lock"
-  flock -w "$1" 9 || bk_fail 0 "another bkplay run is applying on this host ($(cat "$bk_root/lock.owner" 2>/dev/null)); waited $1 s (--lock-timeout)"
+  flock -w "$bk_wait" 9 || bk_fail 0 "another bkplay run is applying on this host ($(cat "$bk_root/lock.owner" 2>/dev/null)); waited $bk_wait s (--lock-timeout)"
   if [ -s "$bk_root/lock.owner" ]; then printf '0 L %s\n' "$(bk_b64 "$(cat "$bk_root/lock.owner")")"; fi
   bk_owner="$bk_root/lock.owner"
-  printf 'run %s, pid %s, since %s' "$bk_run" "$$" "$2" > "$bk_owner"
+  printf 'run %s, pid %s, since %s' "$bk_run" "$$" "$bk_since" > "$bk_owner"
 }
 bk_candidate() {
   # $3 is the candidate, named beside the target ($4 its stem). Candidates left by a run killed outright
@@ -201,10 +205,7 @@ export function buildApplyScript(changes: readonly Change[], opts: ApplyOptions)
   ];
   // One apply at a time per host: an exclusive flock, released by the kernel when this script ends. Backups may
   // hold secrets: the run's directories are 700.
-  const head = [
-    `bk_run=${q(opts.runId)}\nbk_root=${q(opts.backupRoot)}\nbk_dir=${q(dir)}\nbk_lock ${opts.lockTimeout} ${opts.startedAt}`,
-    `mkdir -p -m 700 -- "$bk_dir" ${backupDirs.join(" ")} || bk_fail 0 "cannot create $bk_dir"`,
-  ].join("\n");
+  const head = `bk_run=${q(opts.runId)}\nbk_root=${q(opts.backupRoot)}\nbk_dir=${q(dir)}\nbk_lock ${opts.lockTimeout} ${opts.startedAt} "$bk_dir" ${backupDirs.join(" ")}`;
   // Every file is checked against what was planned before the first write: a drifted host is left untouched.
   const expected = indexed.flatMap(({ i, c }) => (isFileChange(c) ? [{ path: c.path, sha: c.beforeSha256, each: `bk_expect ${i} ${q(c.path)} ${c.beforeSha256 ?? "none"}` }] : []));
   const expects = [...expected.filter((e) => e.sha === null).map((e) => e.each), ...checkSums(expected.flatMap((e) => (e.sha === null ? [] : [{ ...e, sha: e.sha }])))];
