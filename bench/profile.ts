@@ -1,8 +1,18 @@
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { SourceMap } from "node:module";
+import { fileURLToPath } from "node:url";
+
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+  columnNumber: number;
+}
 
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: CallFrame;
 }
 
 interface CpuProfile {
@@ -20,13 +30,34 @@ export interface ProfileSummary {
   topFunctions: { name: string; where: string; ms: number; pct: number }[];
 }
 
+const maps = new Map<string, SourceMap | null>();
+
+/**
+ * A frame of the bundled CLI (dist/cli) as its original file (through the bundle's source map, which esbuild chained
+ * to tsc's), so that time is charged to the package or the bkplay directory it comes from.
+ */
+function originalFrame(frame: CallFrame): CallFrame {
+  if (!/\/dist\/cli\/[^/]+\.js$/.test(frame.url)) return frame;
+  const file = fileURLToPath(frame.url);
+  if (!maps.has(file)) {
+    try {
+      maps.set(file, new SourceMap(JSON.parse(readFileSync(`${file}.map`, "utf8")) as ConstructorParameters<typeof SourceMap>[0]));
+    } catch {
+      maps.set(file, null);
+    }
+  }
+  const entry = maps.get(file)?.findEntry(frame.lineNumber, frame.columnNumber);
+  if (entry === undefined || !("originalSource" in entry)) return frame;
+  return { ...frame, url: entry.originalSource.replace(/^(\.\.\/)+/, "/"), lineNumber: entry.originalLine };
+}
+
 /** Where a frame's code comes from, coarse enough to say which package a run spends its CPU in. */
 export function packageOf(url: string, functionName: string): string {
   if (url === "") return functionName.startsWith("(") ? functionName : "(native)";
   const modules = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (modules?.[1] !== undefined) return modules[1];
   if (url.startsWith("node:")) return "node: internals";
-  const own = /\/dist\/(src\/[^/]+)/.exec(url);
+  const own = /\/(?:dist\/)?(src\/[^/]+)/.exec(url);
   if (own?.[1] !== undefined) return `bkplay ${own[1]}`;
   return url;
 }
@@ -41,8 +72,9 @@ export async function summarizeProfile(file: string, top = 12): Promise<ProfileS
   const packages = new Map<string, number>();
   const functions = new Map<string, { name: string; where: string; us: number }>();
   for (const [id, us] of selfUs) {
-    const frame = byId.get(id)?.callFrame;
-    if (frame === undefined) continue;
+    const raw = byId.get(id)?.callFrame;
+    if (raw === undefined) continue;
+    const frame = originalFrame(raw);
     const pkg = packageOf(frame.url, frame.functionName);
     packages.set(pkg, (packages.get(pkg) ?? 0) + us);
     const short = frame.url.includes("/node_modules/") ? frame.url.replace(/^.*\/node_modules\//, "") : frame.url.replace(/^.*\/dist\//, "dist/");

@@ -1,7 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { appendFile, mkdir, readFile } from "node:fs/promises";
-import { readParsed } from "./file-cache.js";
 import { dirname } from "node:path";
+import { readParsed } from "./file-cache.js";
 
 /** One key line of an OpenSSH known_hosts file. */
 export interface KnownHostEntry {
