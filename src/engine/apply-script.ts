@@ -212,12 +212,8 @@ export function buildApplyScript(changes: readonly Change[], opts: ApplyOptions)
   const body: string[] = [];
   for (let k = 0; k < indexed.length; ) {
     const run: { i: number; c: FileChange }[] = [];
-    // A path written twice (two uploads to one place) starts a new run: its candidates share one name.
-    for (let item = indexed[k]; item !== undefined; item = indexed[++k]) {
-      const c = item.c;
-      if (!isFileChange(c) || run.some((r) => r.c.path === c.path)) break;
-      run.push({ i: item.i, c });
-    }
+    // Two writes to one path never get here: the second was planned against the first, so its drift check fails.
+    for (let item = indexed[k]; item !== undefined && isFileChange(item.c); item = indexed[++k]) run.push({ i: item.i, c: item.c });
     if (run.length > 0) {
       body.push(fileWrites(run, opts, dir));
       continue;
