@@ -1,6 +1,7 @@
-import { Listr, PRESET_TIMER, type DefaultRenderer, type ListrTaskWrapper, type SimpleRenderer } from "listr2";
+import { Listr, ListrLogger, PRESET_TIMER, ProcessOutput, Spinner, type DefaultRenderer, type ListrDefaultRendererLogLevels, type ListrTaskWrapper, type SimpleRenderer } from "listr2";
 import type { RunEvent } from "../engine/run-playbook.js";
 import type { HostResult } from "../engine/results.js";
+import { showPromptsOn } from "../transport/prompt.js";
 
 const PHASE_TEXT = { connect: "connecting", probe: "reading state", apply: "applying", verify: "verifying", rollback: "rolling back" } as const;
 /** Above this many hosts, one live counter replaces the line per host. */
@@ -12,6 +13,20 @@ export interface Progress {
 }
 
 type Task = ListrTaskWrapper<unknown, typeof DefaultRenderer, typeof SimpleRenderer>;
+
+/** listr2's spinner, which also drives the redraws, able to stand still while the terminal asks for a secret. */
+class PausableSpinner extends Spinner {
+  private tick: (() => void) | undefined;
+
+  override start(cb?: () => void, interval?: number): void {
+    this.tick = cb;
+    super.start(cb, interval);
+  }
+
+  resume(): void {
+    if (this.tick) super.start(this.tick);
+  }
+}
 
 function summary(result: HostResult): string {
   return `${result.host}: ${result.status}${result.error ? ` — ${result.error.split("\n")[0] ?? ""}` : ""}`;
@@ -34,13 +49,15 @@ export function startProgress(hosts: readonly string[], title: string, redact: (
         title: host,
         task: (_: unknown, task: Task) => new Promise<void>((resolve) => { waiters.set(host, { task, resolve }); const e = pending.get(host); if (e) apply(e); }),
       }));
+  const spinner = new PausableSpinner();
+  const output = new ProcessOutput();
   const listr = new Listr(tasks, {
     concurrent: true,
     exitOnError: false,
     renderer: "default",
     fallbackRenderer: "simple",
     fallbackRendererCondition: plain,
-    rendererOptions: { timer: PRESET_TIMER },
+    rendererOptions: { timer: PRESET_TIMER, spinner, logger: new ListrLogger<ListrDefaultRendererLogLevels>({ useIcons: true, processOutput: output }) },
     fallbackRendererOptions: { timer: PRESET_TIMER },
   });
   const running = listr.run();
@@ -67,9 +84,30 @@ export function startProgress(hosts: readonly string[], title: string, redact: (
       w.task.output = PHASE_TEXT[e.phase];
     }
   };
+  // While a password or passphrase is asked the display stands still (events wait), so the question stays readable.
+  let held: RunEvent[] | null = null;
+  const giveBack = plain
+    ? () => undefined
+    : showPromptsOn({
+        suspend: () => {
+          held = [];
+          spinner.stop();
+        },
+        write: (text) => output.stderr.write(text),
+        resume: () => {
+          const events = held ?? [];
+          held = null;
+          events.forEach(apply);
+          spinner.resume();
+        },
+      });
   return {
-    onEvent: apply,
+    onEvent: (e) => {
+      if (held) held.push(e);
+      else apply(e);
+    },
     async finish() {
+      giveBack();
       for (const w of waiters.values()) w.resolve();
       releaseCounter();
       await running;

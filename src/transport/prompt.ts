@@ -3,6 +3,24 @@ import type { ReadStream } from "node:tty";
 let turn: Promise<unknown> = Promise.resolve();
 const answers = new Map<string, Promise<string | null>>();
 
+/** A live display on the terminal (the progress): it stops drawing while a secret is asked, and shows the question. */
+export interface PromptDisplay {
+  suspend(): void;
+  /** Writes on the terminal past the display's own hold on the output. */
+  write(text: string): void;
+  resume(): void;
+}
+
+let display: PromptDisplay | null = null;
+
+/** Lends the terminal's prompts to a live display until the returned function is called. */
+export function showPromptsOn(d: PromptDisplay): () => void {
+  display = d;
+  return () => {
+    if (display === d) display = null;
+  };
+}
+
 /** True when the operator can be asked: stdin and stderr are a terminal. */
 export function canAsk(): boolean {
   return process.stdin.isTTY && process.stderr.isTTY;
@@ -24,6 +42,12 @@ export function askSecret(key: string, question: string): Promise<string | null>
 
 function readHidden(question: string): Promise<string> {
   const input = process.stdin as ReadStream;
+  const on = display;
+  const write = (text: string): void => {
+    if (on) on.write(text);
+    else process.stderr.write(text);
+  };
+  on?.suspend();
   return new Promise((resolve) => {
     let typed: string[] = [];
     const onData = (chunk: Buffer): void => {
@@ -46,9 +70,11 @@ function readHidden(question: string): Promise<string> {
       input.off("data", onData);
       input.setRawMode(false);
       input.pause();
-      process.stderr.write("\n");
+      // Under a live display the question's line is cleared, so the display redraws where it left off.
+      write(on ? "\r\u001b[2K" : "\n");
+      on?.resume();
     };
-    process.stderr.write(question);
+    write(question);
     input.setRawMode(true);
     input.on("data", onData);
     input.resume();

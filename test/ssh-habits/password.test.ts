@@ -61,6 +61,18 @@ describe("ssh habits: password authentication (real sshd that accepts passwords 
     expect(files.map((f) => readFileSync(f.replace(dir, `/home/${USER}`), "utf8"))).to.deep.equal([`${MARK_LINE}\n`, `${MARK_LINE}\n`]);
   });
 
+  it("on a terminal, the progress display stops while the password is asked, then goes on", async () => {
+    const dir = scratch();
+    const shared = writeInventory(join(dir, "tty.yaml"), { user: USER, known_hosts: join(dir, "known_hosts"), password_env: "BK_SSH_PASS" }, {
+      "tty-3": { address: "127.0.0.1", port: sshd.port, mark_file: `/home/${USER}/tty-3.conf` },
+    });
+    // CI unset: the live display draws only where no CI variable says otherwise.
+    const screen = await onTerminal(["run", MARK_PLAYBOOK, "-i", shared, ...asUser], { HOME: join(dir, "home"), SSH_AUTH_SOCK: "", CI: "" }, /password: $/, PASSWORD);
+    expect(screen.match(/bkh-pass@127\.0\.0\.1's password: /g)).to.have.length(1);
+    expect(screen).to.match(/RECAP mark[^\n]*\n\s*tty-3 +changed/);
+    expect(readFileSync(`/home/${USER}/tty-3.conf`, "utf8")).to.equal(`${MARK_LINE}\n`);
+  });
+
   it("refuses an inventory that holds a password in clear, saying where the password goes instead", async () => {
     const file = join(scratch(), "clear.yaml");
     writeFileSync(file, `ssh:\n  user: ${USER}\n  password: hunter2\nhosts:\n  app: { address: 127.0.0.1 }\n`);
