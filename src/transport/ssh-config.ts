@@ -1,9 +1,9 @@
-import { readFile } from "node:fs/promises";
 import { homedir, userInfo } from "node:os";
 import { join } from "node:path";
 import SSHConfig from "ssh-config";
 import { ConnectError } from "../errors.js";
 import { describeHost } from "./host-key-check.js";
+import { readWithIncludes } from "./ssh-config-include.js";
 import type { ConfigurableField, ConnectSpec, HostKeyPolicy } from "./types.js";
 
 /** A spec after the ssh_config file had its say, with the key files that file lists (tried when the inventory names none). */
@@ -21,11 +21,11 @@ function load(explicit: string | undefined): Promise<SSHConfig | null> {
   const file = explicit ?? join(homedir(), ".ssh", "config");
   let config = files.get(file);
   if (config === undefined) {
-    config = readFile(file, "utf8").then(
+    config = readWithIncludes(file).then(
       (text) => SSHConfig.parse(text),
       (error: unknown) => {
         const code = (error as NodeJS.ErrnoException).code;
-        if (explicit === undefined && code === "ENOENT") return null;
+        if (explicit === undefined && code === "ENOENT" && (error as NodeJS.ErrnoException).path === file) return null;
         throw new Error(`cannot read ssh config ${file}: ${code ?? (error as Error).message}`, { cause: error });
       },
     );

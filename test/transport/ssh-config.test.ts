@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConnectError } from "../../src/errors.js";
@@ -41,6 +41,34 @@ describe("ssh_config resolution", () => {
 
   it("maps StrictHostKeyChecking no to off for hosts only the catch-all matches", async () => {
     expect(await resolveSpec(spec({ name: "db", address: "db" }))).to.deep.include({ address: "db", user: "fallback", hostKeyPolicy: "off", port: 22 });
+  });
+
+  it("follows Include in place, in glob order, relative to ~/.ssh or absolute, nested, ignoring dot files and a pattern that matches nothing", async () => {
+    const home = join(dir, "home");
+    const parts = join(home, ".ssh", "config.d");
+    mkdirSync(join(parts, "deeper"), { recursive: true });
+    writeFileSync(join(parts, "10-bk"), `Host bk-*\n  HostName 10.1.0.%h\n  Include ${join(parts, "deeper", "*.conf")}\n`);
+    writeFileSync(join(parts, "20-late"), "Host bk-*\n  HostName never.example\n  User late\n");
+    writeFileSync(join(parts, ".hidden"), "Host bk-*\n  ConnectTimeout 7\n");
+    writeFileSync(join(parts, "deeper", "user.conf"), "  User ops\n  Port 2201\n");
+    const main = join(dir, "with-include");
+    writeFileSync(main, "Include config.d/* no-such-file-here\nHost *\n  User fallback\n");
+    const saved = process.env.HOME;
+    process.env.HOME = home;
+    try {
+      expect(await resolveSpec(spec({ name: "bk-1", address: "bk-1", sshConfig: main }))).to.deep.include({ address: "10.1.0.bk-1", user: "ops", port: 2201, connectTimeoutMs: 10_000 });
+    } finally {
+      process.env.HOME = saved;
+    }
+  });
+
+  it("refuses an Include inside a Host block that brings Host blocks of its own, naming both files", async () => {
+    const inner = join(dir, "has-hosts");
+    writeFileSync(inner, "Host other\n  User x\n");
+    const main = join(dir, "include-in-block");
+    writeFileSync(main, `Host paas-*\n  Include ${inner}\n`);
+    const error = await resolveSpec(spec({ sshConfig: main })).catch((e: unknown) => e);
+    expect((error as Error).message).to.equal(`paas-1 (paas-1:22): cannot read ssh config ${main}: ${main}: an Include inside a Host or Match block names ${inner}, which has Host or Match lines of its own; move that Include to the top level`);
   });
 
   it("refuses a --ssh-config file that cannot be read, naming the host", async () => {
