@@ -41,6 +41,24 @@ async function secretFor(envName: string | undefined, key: string, question: str
 const unavailable = (envName: string | undefined, what: string): string =>
   `${envName === undefined ? `no ${what}` : `$${envName} is not set`} and no terminal to ask on`;
 
+const decryptedKeys = new WeakMap<Buffer, Map<string, ParsedKey | Error>>();
+
+/**
+ * A passphrase-protected key, decrypted once per run for all its connections: the bcrypt KDF of an OpenSSH key
+ * costs ~0.5 s of CPU, which per host would be half a second per host (and twice: ssh2 would parse it again).
+ * Keyed by the file's bytes as read (a changed file is read anew) and the passphrase.
+ */
+function decrypt(text: Buffer, passphrase: string): ParsedKey | Error {
+  const byPassphrase = decryptedKeys.get(text) ?? new Map<string, ParsedKey | Error>();
+  decryptedKeys.set(text, byPassphrase);
+  let parsed = byPassphrase.get(passphrase);
+  if (parsed === undefined) {
+    parsed = utils.parseKey(text, passphrase);
+    byPassphrase.set(passphrase, parsed);
+  }
+  return parsed;
+}
+
 /** The key files to offer: the inventory's (which must exist), else ssh_config's, else OpenSSH's defaults. */
 async function loadKeys(spec: ResolvedSpec): Promise<{ keys: Key[]; files: string[] }> {
   const explicit = spec.identityFile !== undefined;
@@ -95,7 +113,8 @@ export async function assembleAuth(spec: ResolvedSpec): Promise<SshAuth> {
         keyNotes.push(`publickey ${key.file} (passphrase-protected; ${unavailable(spec.passphraseEnv, "passphrase_env")})`);
         return null;
       }
-      if (!(utils.parseKey(key.text, secret.value) instanceof Error)) return offer(`publickey ${key.file}`, { type: "publickey", username, key: key.text, passphrase: secret.value });
+      const decrypted = decrypt(key.text, secret.value);
+      if (!(decrypted instanceof Error)) return offer(`publickey ${key.file}`, { type: "publickey", username, key: decrypted });
       fatal = `${describeHost(spec)}: wrong passphrase for identity file ${key.file} (from ${secret.from})`;
       steps.length = 0;
       return null;

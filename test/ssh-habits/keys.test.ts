@@ -50,12 +50,17 @@ describe("ssh habits: agent and passphrase-protected keys (real sshd, real ssh-a
     expect(sshd.log()).to.include(`Accepted publickey for root from 127.0.0.1 port`).and.to.include(await fingerprintOf(agentKey));
   });
 
-  it("unlocks a passphrase-protected key from passphrase_env (after an agent that is not there)", async () => {
+  it("unlocks a passphrase-protected key from passphrase_env (after an agent that is not there), once for all its hosts", async () => {
     const before = sshd.log().length;
-    const run = await runMark(scratch(), inventory("via-passphrase", { identity_file: protectedKey, passphrase_env: "BK_KEY_PASS" }), { SSH_AUTH_SOCK: join(scratch(), "no-agent.sock"), BK_KEY_PASS: "correct horse" });
+    const dir = scratch();
+    const names = ["via-passphrase-1", "via-passphrase-2", "via-passphrase-3"];
+    const hosts = Object.fromEntries(names.map((name) => [name, { address: sshd.address, port: sshd.port, mark_file: join(dir, `${name}.conf`) }]));
+    const file = writeInventory(join(dir, "via-passphrase.yaml"), { known_hosts: knownHosts, identity_file: protectedKey, passphrase_env: "BK_KEY_PASS" }, hosts);
+    const run = await runMark(dir, file, { SSH_AUTH_SOCK: join(dir, "no-agent.sock"), BK_KEY_PASS: "correct horse" });
     expect(run.errors).to.deep.equal({});
-    expect(readFileSync(join(scratch(), "via-passphrase.conf"), "utf8")).to.equal(`${MARK_LINE}\n`);
-    expect(sshd.log().slice(before)).to.include(await fingerprintOf(protectedKey));
+    expect(names.map((name) => readFileSync(join(dir, `${name}.conf`), "utf8"))).to.deep.equal(names.map(() => `${MARK_LINE}\n`));
+    const fingerprint = await fingerprintOf(protectedKey);
+    expect(sshd.log().slice(before).split("\n").filter((l) => l.includes("Accepted publickey") && l.includes(fingerprint))).to.have.length(names.length);
   });
 
   it("refuses a wrong passphrase on one line naming the key file and where the passphrase came from", async () => {
