@@ -41,7 +41,7 @@ function parseStat(path: string, field: (f: string) => RawRecord | undefined): F
     exists: type !== "",
     type: TYPES[type] ?? "other",
     isLink: s.values[0] === "1",
-    // Absent when the path was already canonical.
+    // The probe prints no R record for a path that is already canonical.
     realPath: fromBase64(field("R")?.values[0]).trim() || path,
     mode: parseInt(mode, 8),
     owner,

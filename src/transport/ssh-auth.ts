@@ -3,8 +3,8 @@ import { join } from "node:path";
 import ssh2 from "ssh2";
 import type { AnyAuthMethod, AuthenticationType, AuthHandlerMiddleware, ParsedKey } from "ssh2";
 import { ConnectError } from "../errors.js";
-import { describeHost } from "./host-key-check.js";
 import { readParsed } from "./file-cache.js";
+import { describeHost } from "./host-key-check.js";
 import { askSecret } from "./prompt.js";
 import type { ResolvedSpec } from "./ssh-config.js";
 
@@ -45,8 +45,8 @@ const decryptedKeys = new WeakMap<Buffer, Map<string, ParsedKey | Error>>();
 
 /**
  * A passphrase-protected key, decrypted once per run for all its connections: the bcrypt KDF of an OpenSSH key
- * costs ~0.5 s of CPU, which per host would be half a second per host (and twice: ssh2 would parse it again).
- * Keyed by the file's bytes as read (a changed file is read anew) and the passphrase.
+ * costs ~0.5 s of CPU, and ssh2 is handed the result rather than the file (it would decrypt it again). Keyed by
+ * the file's bytes as read (a changed file is read anew) and the passphrase.
  */
 function decrypt(text: Buffer, passphrase: string): ParsedKey | Error {
   const byPassphrase = decryptedKeys.get(text) ?? new Map<string, ParsedKey | Error>();
