@@ -156,9 +156,11 @@ async function applyInBatches(
       for (const s of batch) {
         if (s.result.status !== "ok" && s.result.status !== "changed") continue;
         s.result.status = "not-started";
+        // The recap says why, next to each host left alone.
+        s.result.error ??= `not started: ${stop}`;
         for (const st of s.result.steps) if (st.status === "changed" || st.status === "unknown") st.status = "not-run";
       }
-      reports.push({ hosts: names, status: "not-started", durationMs: 0 });
+      reports.push({ hosts: names, status: "not-started", durationMs: 0, reason: stop });
       continue;
     }
     const t0 = Date.now();

@@ -33,14 +33,25 @@ export function canAsk(): boolean {
 export function askSecret(key: string, question: string): Promise<string | null> {
   let answer = answers.get(key);
   if (answer === undefined) {
-    answer = canAsk() ? turn.then(() => readHidden(question)) : Promise.resolve(null);
-    turn = answer.catch(() => undefined);
+    answer = canAsk() ? inTurn(() => readLine(question, false)) : Promise.resolve(null);
     answers.set(key, answer);
   }
   return answer;
 }
 
-function readHidden(question: string): Promise<string> {
+/** Asks a question on the terminal and reads the line typed (shown as typed), in turn with the other questions. */
+export function askLine(question: string): Promise<string> {
+  return inTurn(() => readLine(question, true));
+}
+
+function inTurn<T>(ask: () => Promise<T>): Promise<T> {
+  const answer = turn.then(ask);
+  turn = answer.catch(() => undefined);
+  return answer;
+}
+
+/** One line from the terminal in raw mode (so a live display can be held still around it), echoed or not. */
+function readLine(question: string, echo: boolean): Promise<string> {
   const input = process.stdin as ReadStream;
   const on = display;
   const write = (text: string): void => {
@@ -63,7 +74,9 @@ function readHidden(question: string): Promise<string> {
           process.kill(process.pid, "SIGINT");
           return;
         }
-        typed = char === "\u007f" || char === "\b" ? typed.slice(0, -1) : [...typed, char];
+        const erase = char === "\u007f" || char === "\b";
+        if (echo && (!erase || typed.length > 0)) write(erase ? "\b \b" : char);
+        typed = erase ? typed.slice(0, -1) : [...typed, char];
       }
     };
     const finish = (): void => {

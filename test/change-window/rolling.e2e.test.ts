@@ -4,7 +4,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { AuditEntry } from "../../src/audit/audit-log.js";
-import { bkplay, reportOf } from "../support/cli.js";
+import { bkplay, onTerminal, reportOf } from "../support/cli.js";
 import { useFleet, writeInventory } from "../support/fleet.js";
 
 const playbook = join(import.meta.dirname, "../../../test/fixtures/playbooks/rolling.yaml");
@@ -80,6 +80,21 @@ describe("change windows: plan/apply, rolling batches, verify and rollback (sshd
     expect(r.code).to.equal(2);
     expect(r.stderr).to.match(/--confirm-each-batch needs a terminal/);
     for (const [i] of f.fleet().hosts.entries()) expect(readFileSync(appFile(i), "utf8")).to.equal(ORIGINAL);
+  });
+
+  it("--confirm-each-batch asks on the terminal over the live display; a yes applies the next batch, a no stops there", async () => {
+    // CI unset: the live display draws only where no CI variable says otherwise.
+    const ask = (level: number, answer: string): Promise<string> =>
+      onTerminal(["run", playbook, "-i", inv(), "-e", `level=${level}`, ...common(), "--serial", "3", "--confirm-each-batch"], { CI: "" }, /continue\? \[y\/N\] $/, answer);
+    const yes = await ask(4, "y");
+    expect(yes.match(/batch 2 \(3 hosts: [\w, -]+\) — continue\? \[y\/N\] /g)).to.have.length(1);
+    for (const [i] of f.fleet().hosts.entries()) expect(readFileSync(appFile(i), "utf8"), `bk-${i + 1}`).to.include("LEVEL = 4");
+    const no = await ask(5, "n");
+    const second = /batch 2 \(3 hosts: ([\w, -]+)\)/.exec(no)?.[1]?.split(", ") ?? [];
+    expect(second).to.have.length(3);
+    for (const name of second) expect(no).to.match(new RegExp(`${name} +not-started .* not started: stopped by the operator`));
+    const levels = f.fleet().hosts.map((h, i) => [h.name, /LEVEL = (\d)/.exec(readFileSync(appFile(i), "utf8"))?.[1]]);
+    expect(levels).to.deep.equal(f.fleet().hosts.map((h) => [h.name, second.includes(h.name) ? "4" : "5"]));
   });
 
   it("--serial 2 with verify failing on batch 2: batch 2 restored, batch 1 stays, later batches never start", async () => {

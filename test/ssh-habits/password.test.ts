@@ -2,8 +2,8 @@ import { expect } from "chai";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { reservePorts } from "../../src/sandbox/ports.js";
-import { bkplay } from "../support/cli.js";
-import { MARK_LINE, MARK_PLAYBOOK, onTerminal, runMark, startSshd, useScratch, useUser, writeInventory, type Sshd } from "./lab.js";
+import { bkplay, onTerminal } from "../support/cli.js";
+import { MARK_LINE, MARK_PLAYBOOK, runMark, startSshd, useScratch, useUser, writeInventory, type Sshd } from "./lab.js";
 
 const USER = "bkh-pass";
 const PASSWORD = "Pw-7f3 'quoted' $HOME";

@@ -35,3 +35,25 @@ export function reportOf(r: CliResult): RunReport {
     throw new Error(`no JSON report (exit ${r.code}):\nstdout: ${r.stdout.slice(0, 2000)}\nstderr: ${r.stderr.slice(0, 2000)}`);
   }
 }
+
+/**
+ * Runs the real CLI on a pseudo-terminal (util-linux `script`) and types `answer` once `prompt` shows, as an operator
+ * would; resolves with everything the terminal showed.
+ */
+export function onTerminal(args: readonly string[], env: Record<string, string>, prompt: RegExp, answer: string): Promise<string> {
+  const command = [process.execPath, BIN, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" ");
+  // `--echo never`: script would otherwise show what it types, whatever the program does with echo.
+  const child = spawn("script", ["--echo", "never", "-qec", command, "/dev/null"], { env: { ...process.env, NO_COLOR: "1", ...env } });
+  let screen = "";
+  let answered = false;
+  return new Promise((resolve, reject) => {
+    child.stdout.on("data", (d: Buffer) => {
+      screen += d.toString();
+      if (answered || !prompt.test(screen)) return;
+      answered = true;
+      child.stdin.write(`${answer}\r`);
+    });
+    child.on("error", reject);
+    child.on("close", () => { resolve(screen); });
+  });
+}
