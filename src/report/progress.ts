@@ -54,6 +54,8 @@ export function startProgress(hosts: readonly string[], title: string, redact: (
   const listr = new Listr(tasks, {
     concurrent: true,
     exitOnError: false,
+    // Ctrl-C is the run's own (hosts in flight finish, then the report): listr2 would fail every task and exit.
+    registerSignalListeners: false,
     renderer: "default",
     fallbackRenderer: "simple",
     fallbackRendererCondition: plain,

@@ -39,8 +39,11 @@ export function askSecret(key: string, question: string): Promise<string | null>
   return answer;
 }
 
-/** Asks a question on the terminal and reads the line typed (shown as typed), in turn with the other questions. */
-export function askLine(question: string): Promise<string> {
+/**
+ * Asks a question on the terminal and reads the line typed (shown as typed), in turn with the other questions.
+ * Resolves null when the operator pressed Ctrl-C instead (which then interrupts the run as usual).
+ */
+export function askLine(question: string): Promise<string | null> {
   return inTurn(() => readLine(question, true));
 }
 
@@ -50,8 +53,8 @@ function inTurn<T>(ask: () => Promise<T>): Promise<T> {
   return answer;
 }
 
-/** One line from the terminal in raw mode (so a live display can be held still around it), echoed or not. */
-function readLine(question: string, echo: boolean): Promise<string> {
+/** One line from the terminal in raw mode (so a live display can be held still around it), echoed or not; null on Ctrl-C. */
+function readLine(question: string, echo: boolean): Promise<string | null> {
   const input = process.stdin as ReadStream;
   const on = display;
   const write = (text: string): void => {
@@ -70,6 +73,7 @@ function readLine(question: string, echo: boolean): Promise<string> {
         }
         if (char === "\u0003") {
           finish();
+          resolve(null);
           // Raw mode swallowed Ctrl-C; deliver it as the terminal would have.
           process.kill(process.pid, "SIGINT");
           return;

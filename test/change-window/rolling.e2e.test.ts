@@ -82,7 +82,7 @@ describe("change windows: plan/apply, rolling batches, verify and rollback (sshd
     for (const [i] of f.fleet().hosts.entries()) expect(readFileSync(appFile(i), "utf8")).to.equal(ORIGINAL);
   });
 
-  it("--confirm-each-batch asks on the terminal over the live display; a yes applies the next batch, a no stops there", async () => {
+  it("--confirm-each-batch asks on the terminal over the live display; a yes applies the next batch, a no or Ctrl-C stops there", async () => {
     // CI unset: the live display draws only where no CI variable says otherwise.
     const ask = (level: number, answer: string): Promise<string> =>
       onTerminal(["run", playbook, "-i", inv(), "-e", `level=${level}`, ...common(), "--serial", "3", "--confirm-each-batch"], { CI: "" }, /continue\? \[y\/N\] $/, answer);
@@ -95,6 +95,9 @@ describe("change windows: plan/apply, rolling batches, verify and rollback (sshd
     for (const name of second) expect(no).to.match(new RegExp(`${name} +not-started .* not started: stopped by the operator`));
     const levels = f.fleet().hosts.map((h, i) => [h.name, /LEVEL = (\d)/.exec(readFileSync(appFile(i), "utf8"))?.[1]]);
     expect(levels).to.deep.equal(f.fleet().hosts.map((h) => [h.name, second.includes(h.name) ? "4" : "5"]));
+    // Ctrl-C at the question interrupts the run there, as anywhere else.
+    const interrupted = await ask(6, "\u0003");
+    for (const name of second) expect(interrupted).to.match(new RegExp(`${name} +not-started .* not started: interrupted \\(Ctrl-C\\)`));
   });
 
   it("--serial 2 with verify failing on batch 2: batch 2 restored, batch 1 stays, later batches never start", async () => {
