@@ -6,6 +6,13 @@ import type { SshSettings } from "./types.js";
 
 const CONNECTIONS: Record<string, SshSettings["connection"]> = { local: "local", ssh: "ssh", smart: "ssh", paramiko: "ssh" };
 
+/** Where the variable `key` was written: its location, and its key path in a YAML file. */
+export type Locator = (key: string) => { location: SourceLocation; path?: string };
+
+export function yamlLocator(source: YamlSource, path: readonly string[]): Locator {
+  return (key) => ({ location: source.locate([...path, key]), path: [...path, key].join(".") });
+}
+
 /**
  * Translate Ansible variables into our settings: the connection variables we understand become ssh settings,
  * `ansible_become(_user)` are kept as the vars `become(_user)`, a password in clear is refused, other `ansible_*`
@@ -13,8 +20,7 @@ const CONNECTIONS: Record<string, SshSettings["connection"]> = { local: "local",
  */
 export function ansibleLayer(
   vars: Record<string, unknown>,
-  path: readonly string[],
-  source: YamlSource,
+  where: Locator,
   problems: Problem[],
   isHost: boolean,
 ): { layer: Layer; address?: { value: string; at: SourceLocation } } {
@@ -22,9 +28,9 @@ export function ansibleLayer(
   const ssh: SshSettings = {};
   let address: { value: string; at: SourceLocation } | undefined;
   for (const [key, value] of Object.entries(vars)) {
-    const at = [...path, key];
+    const at = where(key);
     const fail = (message: string): void => {
-      problems.push({ message: `${key} ${message}`, location: source.locate(at), path: at.join(".") });
+      problems.push({ message: `${key} ${message}`, ...at });
     };
     const text = (): string | undefined => {
       if (typeof value === "string" && value !== "") return value;
@@ -35,7 +41,7 @@ export function ansibleLayer(
       case "ansible_host": {
         const host = text();
         if (!isHost) fail("only makes sense on a host, not in group vars");
-        else if (host !== undefined) address = { value: host, at: source.locate(at) };
+        else if (host !== undefined) address = { value: host, at: at.location };
         break;
       }
       case "ansible_port": {
@@ -64,7 +70,7 @@ export function ansibleLayer(
         break;
       default: {
         const secret = ansibleClearSecret(key);
-        if (secret !== null) problems.push({ message: secret, location: source.locate(at), path: at.join(".") });
+        if (secret !== null) problems.push({ message: secret, ...at });
         // Other connection tuning (ansible_python_interpreter, ansible_ssh_common_args, ...) has no meaning here.
         else if (!key.startsWith("ansible_")) plain[key] = value;
       }

@@ -1,6 +1,7 @@
 import type { YamlSource } from "../source/yaml-file.js";
 import type { InventoryDraft } from "./draft.js";
-import { ansibleLayer } from "./ansible-vars.js";
+import { ancestorsOf, rankGroups } from "./ansible-groups.js";
+import { ansibleLayer, yamlLocator } from "./ansible-vars.js";
 import { checkInventorySchema, nameSchema } from "./validate.js";
 
 type Vars = Record<string, unknown>;
@@ -39,13 +40,13 @@ export function readAnsible(source: YamlSource, draft: InventoryDraft): (group: 
   const parents = new Map<string, Set<string>>();
   const direct: [group: string, host: string][] = [];
   const walk = (name: string, group: Group, path: string[], parent?: string): void => {
-    const layer = ansibleLayer(group.vars ?? {}, [...path, "vars"], source, draft.problems, false).layer;
+    const layer = ansibleLayer(group.vars ?? {}, yamlLocator(source, [...path, "vars"]), draft.problems, false).layer;
     if (name === "all") draft.top.push(layer);
     else draft.declareGroup(name, layer);
     if (parent !== undefined && parent !== "all") parents.set(name, (parents.get(name) ?? new Set()).add(parent));
     for (const [host, vars] of Object.entries(group.hosts ?? {})) {
       const at = [...path, "hosts", host];
-      const { layer: hostLayer, address } = ansibleLayer(vars ?? {}, at, source, draft.problems, true);
+      const { layer: hostLayer, address } = ansibleLayer(vars ?? {}, yamlLocator(source, at), draft.problems, true);
       draft.declareHost(host, source.locateKey(at), hostLayer, address);
       if (name !== "all") direct.push([name, host]);
     }
@@ -53,18 +54,5 @@ export function readAnsible(source: YamlSource, draft: InventoryDraft): (group: 
   };
   for (const [name, group] of Object.entries(source.data as Record<string, Group | null>)) walk(name, group ?? {}, [name], "all");
   for (const [group, host] of direct) for (const g of [group, ...ancestorsOf(group, parents)]) draft.join(g, host);
-  const order = draft.groupNames();
-  // A child group has strictly more ancestors than each of its parents, so ranking by that count puts children last.
-  return (g) => ancestorsOf(g, parents).size * order.length + order.indexOf(g);
-}
-
-function ancestorsOf(group: string, parents: ReadonlyMap<string, ReadonlySet<string>>): Set<string> {
-  const seen = new Set<string>();
-  const queue = [...(parents.get(group) ?? [])];
-  for (let g = queue.shift(); g !== undefined; g = queue.shift()) {
-    if (g === group || seen.has(g)) continue;
-    seen.add(g);
-    queue.push(...(parents.get(g) ?? []));
-  }
-  return seen;
+  return rankGroups(draft, parents);
 }

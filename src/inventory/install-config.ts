@@ -1,16 +1,19 @@
+import type { SourceLocation } from "../errors.js";
 import type { InventoryDraft } from "./draft.js";
 
 const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
-const HOSTNAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
 /** `kafka(config)`: the parenthesised part says which instance of a module; the group is the module. */
-const MODULE = /^([A-Za-z0-9_.-]+)(?:\([A-Za-z0-9_.-]*\))?$/;
+const MODULE = /^([A-Za-z0-9_.-]+)(?:\(([A-Za-z0-9_.-]*)\))?$/;
 const SHAPE = "expected 'IP module,module,...'";
 
 /**
  * Fill `draft` from a BlueKing install.config: `IP module,module,...` per line, `[section]` headers and `#` comments
- * ignored. A repeated IP is the same host (its modules add up). Host name and address are the IP.
+ * ignored. A repeated IP is the same host (its modules add up). Host name and address are the IP. Each module is a
+ * group; the instance names written in parentheses (`bkdata(databus)`, `monitorv3(monitor),monitorv3(grafana)`) are
+ * the host variable `bk_instances`, module → names in file order (`{ bkdata: ["databus"] }`; `{}` when none).
  */
 export function readInstallConfig(file: string, text: string, draft: InventoryDraft): void {
+  const instances = new Map<string, { at: SourceLocation; byModule: Record<string, string[]> }>();
   for (const [index, raw] of text.split(/\r?\n/).entries()) {
     const line = raw.replace(/#.*$/, "");
     if (line.trim() === "" || /^\s*\[[^\]]*\]\s*$/.test(line)) continue;
@@ -19,8 +22,8 @@ export function readInstallConfig(file: string, text: string, draft: InventoryDr
     };
     const [, indent = "", ip = "", gap = "", list = ""] = /^(\s*)(\S+)(?:(\s+)(.*?))?\s*$/.exec(line) ?? [];
     const at = { file, line: index + 1, col: indent.length + 1 };
-    if (!isAddress(ip)) {
-      fail(at.col, `'${ip}' is not an IPv4 address or host name (${SHAPE})`);
+    if (!IPV4.test(ip)) {
+      fail(at.col, `'${ip}' is not an IPv4 address (${SHAPE})`);
       continue;
     }
     if (list === "") {
@@ -30,28 +33,32 @@ export function readInstallConfig(file: string, text: string, draft: InventoryDr
     const modules = readModules(list, at.col + ip.length + gap.length, fail);
     if (modules.length === 0) continue;
     draft.declareHost(ip, at, undefined, { value: ip, at });
-    for (const module of modules) draft.join(module, ip);
+    const host = instances.get(ip) ?? { at, byModule: {} };
+    instances.set(ip, host);
+    for (const [module, instance] of modules) {
+      draft.join(module, ip);
+      if (instance === undefined) continue;
+      const names = (host.byModule[module] ??= []);
+      if (!names.includes(instance)) names.push(instance);
+    }
   }
+  for (const [ip, host] of instances) draft.declareHost(ip, host.at, { vars: { bk_instances: host.byModule } });
 }
 
-function isAddress(token: string): boolean {
-  return /^[\d.]+$/.test(token) ? IPV4.test(token) : HOSTNAME.test(token);
-}
-
-/** Group names in `list` (which starts at column `col`), or [] after reporting the first bad one. */
-function readModules(list: string, col: number, fail: (col: number, message: string) => void): string[] {
-  const groups: string[] = [];
+/** Modules in `list` (which starts at column `col`) with their instance if any, or [] after reporting the first bad one. */
+function readModules(list: string, col: number, fail: (col: number, message: string) => void): [module: string, instance?: string][] {
+  const modules: [module: string, instance?: string][] = [];
   let offset = 0;
   for (const part of list.split(",")) {
     const name = part.trim();
     const at = col + offset + (part.length - part.trimStart().length);
-    const module = MODULE.exec(name)?.[1];
+    const [, module, instance] = MODULE.exec(name) ?? [];
     if (module === undefined) {
       fail(at, name === "" ? `empty module name (${SHAPE})` : `'${name}' is not a module name (${SHAPE})`);
       return [];
     }
-    groups.push(module);
+    modules.push(instance ? [module, instance] : [module]);
     offset += part.length + 1;
   }
-  return groups;
+  return modules;
 }

@@ -2,7 +2,10 @@
  * Loading an inventory, whatever its format (detected from the content):
  *  - native bkplay YAML (schemas/inventory.schema.json): `vars`, `ssh`, `hosts`, `groups`;
  *  - Ansible YAML: a mapping with a top-level `all` group;
- *  - BlueKing install.config: lines of `IP module,module,...`.
+ *  - Ansible INI: `[group]`, `[group:vars]`, `[group:children]` sections, `host key=value ...` lines (ansible-ini.ts);
+ *  - BlueKing install.config: lines of `IP module,module,...` (install-config.ts).
+ * A `.yaml`/`.yml`/`.json` file, or one whose first line is a YAML key, `---` or `{`, is YAML; otherwise the lines
+ * decide between INI and install.config (detect.ts), and INI errors on install.config-like lines say why.
  *
  * Precedence, for vars and ssh settings alike (shallow: a key replaces the whole value):
  *   host entry > group > top level (`vars`/`ssh`, or Ansible's `all`) > defaults.
@@ -17,7 +20,9 @@ import { readFileSync } from "node:fs";
 import { extname } from "node:path";
 import { InputError } from "../errors.js";
 import { decodeUtf8, parseYamlText } from "../source/yaml-file.js";
+import { readAnsibleIni } from "./ansible-ini.js";
 import { readAnsible } from "./ansible.js";
+import { detectTextFormat } from "./detect.js";
 import { InventoryDraft } from "./draft.js";
 import { readInstallConfig } from "./install-config.js";
 import { readNative } from "./native.js";
@@ -31,11 +36,11 @@ export function loadInventory(file: string): Inventory {
     throw new InputError({ message: `cannot read inventory ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}` }, { cause: err });
   }
   const text = decodeUtf8(file, buf);
-  if (!/^\.(ya?ml|json)$/i.test(extname(file)) && !looksLikeYaml(text)) return readConfig(file, text);
+  if (!/^\.(ya?ml|json)$/i.test(extname(file)) && !looksLikeYaml(text)) return readText(file, text);
   const source = parseYamlText(file, text);
   const data = source.data;
   if (isMapping(data) && "all" in data) {
-    const draft = new InventoryDraft(file, "ansible");
+    const draft = new InventoryDraft(file, "ansible-yaml");
     const rank = readAnsible(source, draft);
     return draft.finish(source.locateKey(["all"]), rank);
   }
@@ -44,13 +49,18 @@ export function loadInventory(file: string): Inventory {
   return draft.finish(isMapping(data) && "groups" in data ? source.locateKey(["groups"]) : { file, line: 1, col: 1 });
 }
 
-function readConfig(file: string, text: string): Inventory {
-  const draft = new InventoryDraft(file, "install.config");
-  readInstallConfig(file, text, draft);
-  return draft.finish({ file, line: 1, col: 1 });
+function readText(file: string, text: string): Inventory {
+  const detection = detectTextFormat(text);
+  const draft = new InventoryDraft(file, detection.format);
+  if (detection.format === "install.config") {
+    readInstallConfig(file, text, draft);
+    return draft.finish({ file, line: 1, col: 1 });
+  }
+  const rank = readAnsibleIni(file, text, draft, detection);
+  return draft.finish({ file, line: 1, col: 1 }, rank);
 }
 
-/** A YAML inventory starts with a key (`all:`, `groups:`...), `---` or `{`; install.config with `[section]` or an IP. */
+/** A YAML inventory starts with a key (`all:`, `groups:`...), `---` or `{`; INI and install.config with `[section]`, a host or an IP. */
 function looksLikeYaml(text: string): boolean {
   const first = text.split(/\r?\n/).find((l) => !/^\s*(#.*)?$/.test(l)) ?? "";
   return /^\s*(---|\{|[^\s#]\S*:(\s|$))/.test(first);

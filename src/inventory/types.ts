@@ -40,7 +40,7 @@ export interface Host {
   source: SourceLocation;
 }
 
-export type InventoryFormat = "native" | "ansible" | "install.config";
+export type InventoryFormat = "native" | "ansible-yaml" | "ansible-ini" | "install.config";
 
 export interface Inventory {
   file: string;

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { homedir } from "node:os";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadInventory } from "../../src/inventory/load.js";
 import type { Host, Inventory } from "../../src/inventory/types.js";
@@ -25,25 +26,48 @@ function shape(inventory: Inventory): unknown {
 }
 
 describe("loadInventory", () => {
-  it("reads the same 5-host install from native, Ansible and install.config files", () => {
+  it("reads the same 5-host install from native, Ansible YAML, Ansible INI and install.config files", () => {
     const native = load("bk5.yaml");
     const ansible = load("bk5-ansible.yaml");
+    const ini = load("bk5.ini");
     const config = load("bk5.install.config");
-    expect([native.format, ansible.format, config.format]).to.deep.equal(["native", "ansible", "install.config"]);
+    expect([native.format, ansible.format, ini.format, config.format]).to.deep.equal(["native", "ansible-yaml", "ansible-ini", "install.config"]);
     expect(shape(ansible)).to.deep.equal(shape(native));
+    expect(shape(ini)).to.deep.equal(shape(native));
     expect(shape(config)).to.deep.equal(shape(native));
+    expect(ini.hosts.map((h) => h.name)).to.deep.equal(["bk-1", "bk-2", "bk-3", "bk-4", "bk-5"]);
+    expect(byName(ini, "bk-1").vars).to.deep.equal({ paas_root: "/data/bkce" });
     expect(native.hosts.map((h) => h.name)).to.deep.equal(["bk-1", "bk-2", "bk-3", "bk-4", "bk-5"]);
     expect(byName(native, "bk-1").vars).to.deep.equal({ paas_root: "/data/bkce" });
     expect(byName(ansible, "bk-1").vars).to.deep.equal({ paas_root: "/data/bkce" });
   });
 
-  it("keeps install.config modules as groups, without the instance suffix, merging repeated IPs", () => {
+  it("keeps install.config modules as groups, their instance suffixes in bk_instances, merging repeated IPs", () => {
     const config = load("bk5.install.config");
     expect(config.groups.kafka).to.deep.equal(["10.0.0.13"]);
     expect(config.groups.zk).to.deep.equal(["10.0.0.13"]);
     expect(config.groups.consul).to.deep.equal(["10.0.0.11", "10.0.0.12", "10.0.0.14"]);
     expect(byName(config, "10.0.0.15").groups).to.deep.equal(["mysql", "redis", "rabbitmq"]);
     expect(byName(config, "10.0.0.14").source).to.include({ line: 8, col: 1 });
+    expect(byName(config, "10.0.0.13").vars).to.deep.equal({ bk_instances: { kafka: ["config"], zk: ["config"] } });
+    expect(byName(config, "10.0.0.15").vars).to.deep.equal({ bk_instances: {} });
+  });
+
+  it("collects several instances of one module, in file order, once each, across repeated IPs", () => {
+    const dir = mkdtempSync(join(tmpdir(), "bkplay-config-"));
+    try {
+      const file = join(dir, "install.config");
+      writeFileSync(file, "10.0.0.1 bkdata(databus),kafka(config)\n10.0.0.1 monitorv3(monitor),monitorv3(grafana),bkdata(databus),kafka()\n10.0.0.2 bkdata(dataapi)");
+      const config = loadInventory(file);
+      expect(byName(config, "10.0.0.1")).to.deep.include({
+        groups: ["bkdata", "kafka", "monitorv3"],
+        vars: { bk_instances: { bkdata: ["databus"], kafka: ["config"], monitorv3: ["monitor", "grafana"] } },
+      });
+      expect(config.groups.bkdata).to.deep.equal(["10.0.0.1", "10.0.0.2"]);
+      expect(byName(config, "10.0.0.2").vars).to.deep.equal({ bk_instances: { bkdata: ["dataapi"] } });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("puts a host listed in several groups in each, once, with groups in declaration order", () => {
