@@ -1,6 +1,8 @@
 import { appendAudit, auditEntry, defaultLogDir } from "../audit/audit-log.js";
 import { parseSerial } from "../engine/batches.js";
-import { localContext } from "../engine/build-work.js";
+import { buildWork, localContext } from "../engine/build-work.js";
+import { readFleetVars } from "../engine/fleet-reads.js";
+import { connect } from "../transport/connect.js";
 import { invariantChecker } from "../engine/invariants.js";
 import { exitCodeOf, type RunReport } from "../engine/results.js";
 import { runPlaybook, type RollingOptions, type RunOptions } from "../engine/run-playbook.js";
@@ -27,6 +29,7 @@ export interface ExecFlags {
   window?: string;
   tz?: string;
   confirmEachBatch?: boolean;
+  partial?: boolean;
   logDir?: string;
   limit?: string;
 }
@@ -56,7 +59,8 @@ export function secretsOf(inputs: Inputs): Record<string, string> {
 export const givenValues = (inputs: Inputs): Record<string, unknown> => Object.fromEntries(Object.entries(inputs.given).map(([k, g]) => [k, g.value]));
 
 /** Everything from flags to report: guard the window, run (in batches), print, append to the audit log, set the exit code. */
-export async function execute(inputs: Inputs, flags: ExecFlags, mode: ExecMode): Promise<{ report: RunReport; redact: Redactor }> {
+export async function execute(loaded: Inputs, flags: ExecFlags, mode: ExecMode): Promise<{ report: RunReport; redact: Redactor }> {
+  const inputs = await withFleetReads(loaded, flags, mode);
   const { playbook, inventory, built, given } = inputs;
   const redact = makeRedactor(built.secrets);
   const rolling = rollingOptions(flags, mode);
@@ -80,6 +84,7 @@ export async function execute(inputs: Inputs, flags: ExecFlags, mode: ExecMode):
     ...(rolling ? { rolling } : {}),
     ...(mode.reviewed ? { reviewed: mode.reviewed } : {}),
     ...(mode.replanOnDrift ? { replanOnDrift: true } : {}),
+    ...(flags.partial ? { partial: true } : {}),
     ...(mode.onPlanned ? { onPlanned: mode.onPlanned } : {}),
     ...(progress ? { onEvent: (e) => progress.onEvent(e) } : {}),
   });
@@ -92,6 +97,25 @@ export async function execute(inputs: Inputs, flags: ExecFlags, mode: ExecMode):
   appendAudit(flags.logDir ?? defaultLogDir(), auditEntry(report, { command: mode.command, playbookFile: playbook.file, inventory: inventory.file, ...(flags.limit ? { limit: flags.limit } : {}), vars: givenValues(inputs), backupRoot: flags.backupDir, exitCode, redact }));
   process.exitCode = exitCode;
   return { report, redact };
+}
+
+/** Variables read on hosts (`read:`) are read first, then every host's steps are rendered with them. */
+async function withFleetReads(inputs: Inputs, flags: ExecFlags, mode: ExecMode): Promise<Inputs> {
+  const { playbook, inventory, given } = inputs;
+  const read = await readFleetVars(playbook, inventory, given, {
+    forks: flags.forks,
+    runId: mode.runId,
+    playbook: playbook.name,
+    backupRoot: flags.backupDir,
+    lockTimeout: flags.lockTimeout,
+    readLocal: localContext(playbook.dir).readLocal,
+    connect,
+    ...(flags.hostKeyChecking ? { hostKeyPolicy: flags.hostKeyChecking } : {}),
+    ...(flags.sshConfig ? { sshConfig: flags.sshConfig } : {}),
+  });
+  if (Object.keys(read).length === 0) return inputs;
+  const all = { ...read, ...given };
+  return { ...inputs, given: all, built: buildWork(playbook, inventory, inputs.built.works.map((w) => w.host), all) };
 }
 
 /** First Ctrl-C: start nothing new, let hosts in flight finish, then report. Second: leave at once. */

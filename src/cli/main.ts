@@ -53,6 +53,7 @@ function withExecOptions(cmd: Command): Command {
     .option("--window <HH:MM-HH:MM>", "change window: refuse to start outside it; no new batch when less time is left than the slowest batch took")
     .option("--tz <zone>", "time zone of --window (default: this machine's), e.g. Asia/Shanghai")
     .option("--confirm-each-batch", "ask for a yes on the terminal before each batch after the first")
+    .option("--partial", "apply the hosts that planned cleanly even when others could not be planned (default: then no host is changed)")
     .option("--log-dir <dir>", "audit log directory (default ~/.bkplay/runs)")
     .option("--json", "print a machine-readable report instead of progress and recap");
 }

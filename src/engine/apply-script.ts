@@ -1,9 +1,14 @@
 import type { Change } from "../steps/types.js";
 import { shellQuote as q } from "../steps/shell-quote.js";
 import { sha256 } from "./host-facts.js";
+import { pendingKey } from "./pending-handlers.js";
 
 export interface ApplyOptions {
   runId: string;
+  /** The playbook's name, for the handlers owed on this host. */
+  playbook: string;
+  /** The host's fixed state directory: the apply lock and the handlers owed live here, whatever the backup root. */
+  stateDir: string;
   /** Remote directory holding the lock and, per run, its backups and record: `<backupRoot>/<runId>/…`. */
   backupRoot: string;
   /** Seconds to wait for another run's apply on this host to finish. */
@@ -48,12 +53,12 @@ bk_lock() {
   # they are this run's own, and stay empty if the lock is not had).
   bk_wait=$1 bk_since=$2
   shift 2
-  mkdir -p -m 700 -- "$bk_root" "$@" || bk_fail 0 "cannot create $bk_dir"
+  mkdir -p -m 700 -- "$bk_root" "$bk_state" "$@" || bk_fail 0 "cannot create $bk_dir"
   command -v flock >/dev/null 2>&1 || return 0
-  exec 9>>"$bk_root/lock" || bk_fail 0 "cannot open the lock $bk_root/lock"
-  flock -w "$bk_wait" 9 || bk_fail 0 "another bkplay run is applying on this host ($(cat "$bk_root/lock.owner" 2>/dev/null)); waited $bk_wait s (--lock-timeout)"
-  if [ -s "$bk_root/lock.owner" ]; then printf '0 L %s\n' "$(bk_b64 "$(cat "$bk_root/lock.owner")")"; fi
-  bk_owner="$bk_root/lock.owner"
+  exec 9>>"$bk_state/lock" || bk_fail 0 "cannot open the lock $bk_state/lock"
+  flock -w "$bk_wait" 9 || bk_fail 0 "another bkplay run is applying on this host ($(cat "$bk_state/lock.owner" 2>/dev/null)); waited $bk_wait s (--lock-timeout)"
+  if [ -s "$bk_state/lock.owner" ]; then printf '0 L %s\n' "$(bk_b64 "$(cat "$bk_state/lock.owner")")"; fi
+  bk_owner="$bk_state/lock.owner"
   printf 'run %s, pid %s, since %s' "$bk_run" "$$" "$bk_since" > "$bk_owner"
 }
 bk_candidate() {
@@ -71,6 +76,15 @@ bk_place() {
   mv -f -- "$3" "$2" || bk_fail "$1" "cannot rename candidate into $2"
   printf '%s D\n' "$1"
 }
+bk_owe() {
+  # A change that notifies handlers is in place: they are owed until they succeed (this run or a later one).
+  for bk_x in "$@"; do printf '%s %s\n' "$bk_run" "$bk_x" >> "$bk_state/pending"; done
+}
+bk_paid() {
+  [ -f "$bk_state/pending" ] || return 0
+  grep -vF -- " $1" "$bk_state/pending" > "$bk_state/pending.new"
+  mv -f -- "$bk_state/pending.new" "$bk_state/pending"
+}
 bk_tail() {
   printf '%s %s ' "$1" "$2"; [ ! -s "$3" ] || tail -c 65536 "$3" | base64 -w0; echo
 }
@@ -83,9 +97,16 @@ bk_run() {
   bk_tail "$1" O "$bk_o"
   bk_tail "$1" E "$bk_e"
   [ "$c" = 0 ] || bk_fail "$1" "exit $c"
+  [ -z "$4" ] || bk_paid "$4"
   printf '%s D\n' "$1"
 }
 `;
+
+/** The handlers a change notifies become owed once it is in place (see pending-handlers.ts). */
+function owe(opts: ApplyOptions, i: number): string[] {
+  const names = opts.notifies[i] ?? [];
+  return names.length === 0 || opts.handlerOf[i] !== undefined ? [] : [`bk_owe ${names.map((n) => q(pendingKey(opts.playbook, n))).join(" ")}`];
+}
 
 const b64 = (s: string): string => Buffer.from(s, "utf8").toString("base64") || "-";
 
@@ -163,7 +184,7 @@ function fileWrites(items: readonly { i: number; c: FileChange }[], opts: ApplyO
     const cand = q(candidateOf(c.path, opts.runId));
     if (c.beforeSha256 !== null && !c.path.startsWith("/")) lines.push(`bk_backup ${i} ${q(c.path)}`);
     if (c.kind === "write-file" && c.validate) lines.push(`bk_validate ${i} ${q(c.validate.replaceAll("%s", '"$bk_t"'))} ${q(c.path)} ${cand}`);
-    lines.push(`bk_place ${i} ${q(c.path)} ${cand}`, record(dir, c.path, c.beforeSha256, c.kind === "write-file" ? sha256(c.content) : c.sha256, opts.notifies[i]));
+    lines.push(`bk_place ${i} ${q(c.path)} ${cand}`, record(dir, c.path, c.beforeSha256, c.kind === "write-file" ? sha256(c.content) : c.sha256, opts.notifies[i]), ...owe(opts, i));
   }
   return lines.join("\n");
 }
@@ -181,11 +202,12 @@ function changeScript(i: number, c: Exclude<Change, FileChange>, opts: ApplyOpti
     case "attrs":
       return `bk_attrs ${i} ${p} ${attrArgs(c)}\nprintf '%s D\\n' ${i}`;
     case "remove":
-      return `bk_backup ${i} ${p}\nrm -rf -- ${p} || bk_fail ${i} ${q(`rm ${c.path} failed`)}\n${record(dir, c.path, "other", null, opts.notifies[i])}\nprintf '%s D\\n' ${i}`;
+      return [`bk_backup ${i} ${p}`, `rm -rf -- ${p} || bk_fail ${i} ${q(`rm ${c.path} failed`)}`, record(dir, c.path, "other", null, opts.notifies[i]), ...owe(opts, i), `printf '%s D\\n' ${i}`].join("\n");
     case "run": {
       const handler = opts.handlerOf[i];
       const note = handler === undefined ? "" : `printf '%s %s\\n' ${b64(handler)} ${b64(c.command)} >> "$bk_dir/handlers"\n`;
-      return `${note}bk_run ${i} ${q(c.command)} ${q(c.stdin ?? "")}`;
+      const paid = handler === undefined ? "" : ` ${q(pendingKey(opts.playbook, handler))}`;
+      return [`${note}bk_run ${i} ${q(c.command)} ${q(c.stdin ?? "")}${paid}`, ...owe(opts, i)].join("\n");
     }
   }
 }
@@ -205,7 +227,7 @@ export function buildApplyScript(changes: readonly Change[], opts: ApplyOptions)
   ];
   // One apply at a time per host: an exclusive flock, released by the kernel when this script ends. Backups may
   // hold secrets: the run's directories are 700.
-  const head = `bk_run=${q(opts.runId)}\nbk_root=${q(opts.backupRoot)}\nbk_dir=${q(dir)}\nbk_lock ${opts.lockTimeout} ${opts.startedAt} "$bk_dir" ${backupDirs.join(" ")}`;
+  const head = `bk_run=${q(opts.runId)}\nbk_root=${q(opts.backupRoot)}\nbk_state=${q(opts.stateDir)}\nbk_dir=${q(dir)}\nbk_lock ${opts.lockTimeout} ${opts.startedAt} "$bk_dir" ${backupDirs.join(" ")}`;
   // Every file is checked against what was planned before the first write: a drifted host is left untouched.
   const expected = indexed.flatMap(({ i, c }) => (isFileChange(c) ? [{ path: c.path, sha: c.beforeSha256, each: `bk_expect ${i} ${q(c.path)} ${c.beforeSha256 ?? "none"}` }] : []));
   const expects = [...expected.filter((e) => e.sha === null).map((e) => e.each), ...checkSums(expected.flatMap((e) => (e.sha === null ? [] : [{ ...e, sha: e.sha }])))];

@@ -2,17 +2,19 @@ import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { InputError, type Problem } from "../errors.js";
+import { bkView, hostMarkers, pinnedGeneration } from "../generations/host-layout.js";
+import { GENERATIONS, type Generation } from "../generations/layouts.js";
 import { matchHosts } from "../inventory/limit.js";
 import type { Host, Inventory } from "../inventory/types.js";
 import { inventoryContext } from "../playbook/context.js";
-import { renderDeep, TemplateError } from "../playbook/template.js";
+import { renderDeep, renderParams, TemplateError } from "../playbook/template.js";
 import type { Playbook, StepDef } from "../playbook/types.js";
 import { resolveHostVars, secretValues, type GivenVar } from "../playbook/vars.js";
 import { compile } from "../schema/check.js";
 import { stepTypes } from "../steps/index.js";
 import type { StepContext } from "../steps/types.js";
 import { packLocal } from "./pack-local.js";
-import type { HostWork, RenderedStep } from "./work.js";
+import type { HostWork, RenderedStep, Variant } from "./work.js";
 
 export interface BuiltWork {
   works: HostWork[];
@@ -30,40 +32,73 @@ export function buildWork(playbook: Playbook, inventory: Inventory, hosts: reado
   const problems: Problem[] = [];
   const secrets = new Set<string>();
   const vars = new Map<string, Record<string, unknown>>();
-  const ctx = localContext(playbook.dir);
+  const base = localContext(playbook.dir);
   const works: HostWork[] = [];
   const members = new Map(playbook.plays.map((p) => [p, new Set(matchHosts(inventory, p.hosts).map((h) => h.name))]));
+  const needs = needsGeneration(playbook);
   for (const host of hosts) {
-    const { values, problems: varProblems } = resolveHostVars(playbook, given, inventory, host);
-    problems.push(...varProblems);
-    if (varProblems.length > 0) continue;
-    secretValues(playbook, values).forEach((s) => secrets.add(s));
-    vars.set(host.name, values);
-    const context = { ...values, ...inventoryContext(inventory, host) };
-    const render = (def: StepDef): RenderedStep[] => {
-      if (def.type === "assert") return [];
-      const type = stepTypes.get(def.type);
-      if (!type) return [];
-      try {
-        if (def.when !== undefined && isFalsy(renderDeep(def.when, context, [...def.path, "when"]))) return [];
-        const params = renderDeep(def.params, context, [...def.path, def.type]) as Record<string, unknown>;
-        const validate = compile(type.schema);
-        if (!validate(params)) {
-          problems.push({ message: `host ${host.name}: rendered ${def.type} parameters: ${validate.errors?.map((e) => `${e.instancePath.slice(1) || "params"} ${e.message ?? ""}`).join(", ") ?? "invalid"}`, location: def.location, path: def.path.join(".") });
-          return [];
-        }
-        return [{ def, type, params }];
-      } catch (err) {
-        if (!(err instanceof TemplateError)) throw err;
-        problems.push({ message: `host ${host.name}: ${err.message}`, location: def.location, path: err.path.join(".") });
-        return [];
-      }
-    };
-    const steps = playbook.plays.filter((p) => members.get(p)?.has(host.name)).flatMap((p) => p.steps.flatMap(render));
-    works.push({ host, steps, handlers: playbook.handlers.flatMap(render), verify: playbook.verify.flatMap(render), extraProbes: [], ctx });
+    const pinned = pinnedGeneration(host);
+    if (host.vars.bk_generation !== undefined && pinned === undefined) {
+      problems.push({ message: `host ${host.name}: bk_generation ${JSON.stringify(host.vars.bk_generation)} is not one of ${GENERATIONS.join(", ")}` });
+      continue;
+    }
+    const generations: (Generation | null)[] = pinned ? [pinned] : needs ? [...GENERATIONS] : [null];
+    const variants: (Variant & { values: Record<string, unknown> })[] = [];
+    for (const g of generations) {
+      const extra = g === null ? {} : { bk: bkView(host, g) };
+      const { values, problems: varProblems } = resolveHostVars(playbook, given, inventory, host, extra);
+      const variant = { generation: g, steps: [], handlers: [], verify: [], ctx: g === null ? base : { ...base, bk: bkView(host, g) }, problems: varProblems, values, context: {} };
+      variants.push(varProblems.length > 0 ? variant : { ...variant, ...renderVariant(playbook, host, members, { ...values, ...inventoryContext(inventory, host), ...extra }) });
+    }
+    const usable = variants.filter((v) => v.problems.length === 0);
+    const first = usable[0];
+    if (!first) {
+      // Wrong on every generation this host could be: bad input, before any host is contacted.
+      problems.push(...variants.flatMap((v) => v.problems));
+      continue;
+    }
+    for (const v of usable) secretValues(playbook, v.values).forEach((x) => secrets.add(x));
+    vars.set(host.name, first.values);
+    const { problems: _deferred, values: _values, ...chosen } = first;
+    const work: HostWork = { host, ...chosen, extraProbes: [] };
+    if (variants.length > 1) work.candidates = { markers: hostMarkers(host), variants: variants.map(({ values: _v, ...v }) => v) };
+    works.push(work);
   }
   if (problems.length > 0) throw new InputError(dedupeByHost(problems));
   return { works, secrets: [...secrets], vars };
+}
+
+/** A playbook depends on the generation when a step type reads it or a template names `bk.`. */
+function needsGeneration(playbook: Playbook): boolean {
+  const defs = [...playbook.plays.flatMap((p) => p.steps), ...playbook.handlers, ...playbook.verify];
+  if (defs.some((d) => stepTypes.get(d.type)?.needsGeneration === true)) return true;
+  return /\bbk\./.test(JSON.stringify([defs.map((d) => [d.params, d.when]), playbook.vars]));
+}
+
+/** Render one host's steps, handlers and checks in one template context; problems are returned. */
+function renderVariant(playbook: Playbook, host: Host, members: Map<Playbook["plays"][number], Set<string>>, context: Record<string, unknown>): Pick<Variant, "steps" | "handlers" | "verify" | "problems" | "context"> {
+  const problems: Problem[] = [];
+  const render = (def: StepDef): RenderedStep[] => {
+    if (def.type === "assert") return [];
+    const type = stepTypes.get(def.type);
+    if (!type) return [];
+    try {
+      if (def.when !== undefined && isFalsy(renderDeep(def.when, context, [...def.path, "when"]))) return [];
+      const params = renderParams(def.params, context, [...def.path, def.type], type.literalParams);
+      const validate = compile(type.schema);
+      if (!validate(params)) {
+        problems.push({ message: `host ${host.name}: rendered ${def.type} parameters: ${validate.errors?.map((e) => `${e.instancePath.slice(1) || "params"} ${e.message ?? ""}`).join(", ") ?? "invalid"}`, location: def.location, path: def.path.join(".") });
+        return [];
+      }
+      return [{ def, type, params }];
+    } catch (err) {
+      if (!(err instanceof TemplateError)) throw err;
+      problems.push({ message: `host ${host.name}: ${err.message}`, location: def.location, path: err.path.join(".") });
+      return [];
+    }
+  };
+  const steps = playbook.plays.filter((p) => members.get(p)?.has(host.name)).flatMap((p) => p.steps.flatMap(render));
+  return { steps, handlers: playbook.handlers.flatMap(render), verify: playbook.verify.flatMap(render), problems, context };
 }
 
 function isFalsy(v: unknown): boolean {

@@ -3,10 +3,13 @@ import type { Host } from "../inventory/types.js";
 import type { ConnectSpec, HostKeyPolicy, Transport } from "../transport/types.js";
 import { buildApplyScript } from "./apply-script.js";
 import { readApplyOutput } from "./apply-result.js";
-import { readGathered } from "./gathered.js";
+import { readGathered, type Gathered } from "./gathered.js";
+import { HostFacts } from "./host-facts.js";
+import { pendingFile, readPending } from "./pending-handlers.js";
+import { detectGeneration, detectionProblem } from "../generations/markers.js";
 import { planHost, type HostPlan } from "./plan-host.js";
 import { buildProbeScript, fromBase64, probeKey } from "./probe-script.js";
-import { remoteShell, sudoRefusal } from "./remote-shell.js";
+import { becomeUserOf, remoteShell, sudoRefusal } from "./remote-shell.js";
 import { buildRestoreScript } from "./restore-script.js";
 import type { HostResult, StepResult } from "./results.js";
 import { verifyHost } from "./verify.js";
@@ -27,6 +30,8 @@ export type PlannedHost = Pick<HostPlan, "changes" | "owners" | "notifies"> & { 
 
 export interface SessionOptions {
   runId: string;
+  /** The playbook's name: handlers owed on a host are owed by this playbook. */
+  playbook: string;
   backupRoot: string;
   lockTimeout: number;
   hostKeyPolicy?: HostKeyPolicy;
@@ -56,6 +61,12 @@ export function connectSpecOf(host: Host, policy?: HostKeyPolicy, sshConfig?: st
   return spec;
 }
 
+/**
+ * The lock and the handlers owed, unless the inventory sets `bkplay_state_dir`: one place per host and remote
+ * user (a user other than root cannot share root's lock, and cannot change root's files either).
+ */
+export const defaultStateDir = (user: string): string => (user === "root" ? "/var/tmp/bkplay/state" : `/var/tmp/bkplay-state-${user}`);
+
 const newResult = (host: Host): HostResult => ({ host: host.name, address: host.address, status: "ok", steps: [], backups: [], files: [], notes: [], durations: { connectMs: 0, probeMs: 0, applyMs: 0 } });
 
 /** One host across the phases of a run, over one connection. */
@@ -68,11 +79,15 @@ export class HostSession {
 
   /** Where this host keeps its runs' backups and records: the inventory's `bkplay_backup_dir`, else --backup-dir. */
   readonly backupRoot: string;
+  /** One fixed place per host, whatever the backup directory: the apply lock and the handlers owed. */
+  readonly stateDir: string;
 
   constructor(readonly work: HostWork, private readonly opts: SessionOptions) {
     this.result = newResult(work.host);
     const own = work.host.vars.bkplay_backup_dir;
     this.backupRoot = typeof own === "string" && own !== "" ? own : opts.backupRoot;
+    const state = work.host.vars.bkplay_state_dir;
+    this.stateDir = typeof state === "string" && state !== "" ? state : defaultStateDir(becomeUserOf(work.host) ?? work.host.user);
   }
 
   get name(): string {
@@ -100,14 +115,22 @@ export class HostSession {
   /** Read every probe in one exec, then plan locally. */
   async probeAndPlan(): Promise<void> {
     const transport = this.need();
-    const probes = dedupe(probesOf(this.work));
+    const owed = pendingFile(this.stateDir);
+    const probes = dedupe([...probesOf(this.work), { kind: "file", path: owed }]);
     const shell = remoteShell(this.work.host);
     const res = await transport.exec(shell.command, { stdin: shell.stdinPrefix + buildProbeScript(probes) });
     this.result.durations.probeMs = res.durationMs;
     const { facts, complete } = readGathered(probes, res.stdout.toString("utf8"));
     const stderr = res.stderr.toString("utf8");
     if (!complete || res.exitCode !== 0) throw new Error(sudoRefusal(this.work.host, stderr) ?? `probe failed (exit ${res.exitCode}): ${stderr.trim().slice(-300)}`);
-    const plan = planHost(this.work, facts);
+    const why = this.chooseGeneration(facts);
+    if (why !== null) {
+      this.result.status = "failed";
+      this.result.error = why;
+      return;
+    }
+    const pending = readPending(new HostFacts(facts).file(owed).content, this.opts.playbook);
+    const plan = planHost(this.work, facts, pending);
     this.plan = plan;
     this.facts = plan.facts;
     this.result.steps = plan.steps;
@@ -117,6 +140,25 @@ export class HostSession {
       this.result.status = "failed";
       this.result.error = plan.steps.find((s) => s.status === "failed")?.error ?? "a step failed";
     }
+  }
+
+  /** The variant of the generation the markers show (or the inventory pins); a reason when there is none. */
+  private chooseGeneration(gathered: Gathered): string | null {
+    const { candidates } = this.work;
+    if (this.work.generation !== null) this.result.generation = { name: this.work.generation, from: candidates ? "markers" : "inventory" };
+    if (!candidates) return null;
+    const facts = new HostFacts(gathered);
+    const found = detectGeneration(candidates.markers, (p) => facts.stat(p).exists);
+    if (found.kind !== "found") return detectionProblem(found);
+    const variant = candidates.variants.find((v) => v.generation === found.generation);
+    if (!variant) return `no work rendered for ${found.generation}`;
+    const { problems, ...chosen } = variant;
+    // In place: cross-host reads look the work up to render their paths for this generation.
+    Object.assign(this.work, chosen);
+    delete this.work.candidates;
+    this.result.generation = { name: found.generation, from: found.markers.join(", ") };
+    if (problems.length === 0) return null;
+    return `as a ${found.generation} host: ${problems.map((p) => p.message.replace(/^host \S+: /, "")).join("; ")}`;
   }
 
   /** Execute the planned changes and notified handlers in one exec. */
@@ -129,7 +171,7 @@ export class HostSession {
     const transport = this.need();
     const shell = remoteShell(this.work.host);
     const handlerOf = plan.owners.map((o) => (plan.steps[o]?.handler ? plan.steps[o].name : undefined));
-    const script = buildApplyScript(plan.changes, { runId: this.opts.runId, backupRoot: this.backupRoot, lockTimeout: this.opts.lockTimeout, startedAt: new Date().toISOString().replace(/\.\d+Z$/, "Z"), readLocal: this.opts.readLocal, notifies: plan.notifies, handlerOf });
+    const script = buildApplyScript(plan.changes, { runId: this.opts.runId, playbook: this.opts.playbook, stateDir: this.stateDir, backupRoot: this.backupRoot, lockTimeout: this.opts.lockTimeout, startedAt: new Date().toISOString().replace(/\.\d+Z$/, "Z"), readLocal: this.opts.readLocal, notifies: plan.notifies, handlerOf });
     const res = await transport.exec(shell.command, { stdin: shell.stdinPrefix + script });
     this.result.durations.applyMs = res.durationMs;
     readApplyOutput(plan, this.result, { runDir: `${this.backupRoot}/${this.opts.runId}`, stdout: res.stdout.toString("utf8"), stderr: res.stderr.toString("utf8"), exitCode: res.exitCode });

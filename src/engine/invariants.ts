@@ -1,20 +1,13 @@
-import { parse } from "yaml";
 import { matchHosts } from "../inventory/limit.js";
 import type { Host, Inventory } from "../inventory/types.js";
-import { inventoryContext } from "../playbook/context.js";
 import { renderDeep } from "../playbook/template.js";
 import type { Playbook, StepDef } from "../playbook/types.js";
-import { resolveHostVars, type GivenVar } from "../playbook/vars.js";
-import { localContext, type BuiltWork } from "./build-work.js";
+import type { GivenVar } from "../playbook/vars.js";
+import { buildWork, type BuiltWork } from "./build-work.js";
+import { extract, type Read } from "./read-value.js";
 import type { HostWork } from "./work.js";
 import type { HostPlan } from "./plan-host.js";
 
-interface Read {
-  hosts: string;
-  file: string;
-  yaml?: string;
-  python?: string;
-}
 interface Condition {
   value: unknown;
   op: ">" | ">=" | "<" | "<=" | "==" | "!=";
@@ -54,20 +47,26 @@ export function invariantChecker(playbook: Playbook, inventory: Inventory, built
     let work = built.works.find((w) => w.host.name === host.name);
     if (!work) {
       // A host outside this run (e.g. --limit) is still read: the condition covers the whole fleet.
-      built.vars.set(host.name, resolveHostVars(playbook, given, inventory, host).values);
-      work = { host, steps: [], handlers: [], verify: [], extraProbes: [], ctx: built.works[0]?.ctx ?? localContext(playbook.dir) };
+      const own = buildWork(playbook, inventory, [host], given);
+      const only = own.works[0];
+      if (!only) throw new Error(`no work for ${host.name}`);
+      // Read only: its steps are not this run's.
+      const none = { steps: [], handlers: [], verify: [] };
+      work = { ...only, ...none, ...(only.candidates ? { candidates: { ...only.candidates, variants: only.candidates.variants.map((v) => ({ ...v, ...none })) } } : {}) };
+      built.vars.set(host.name, own.vars.get(host.name) ?? {});
       built.works.push(work);
     }
     return work;
   };
-  const contextOf = (host: string): Record<string, unknown> => {
-    const h = inventory.hosts.find((x) => x.name === host);
-    return { ...(built.vars.get(host) ?? {}), ...inventoryContext(inventory, h) };
-  };
-  const readPath = (r: Read, host: string): string => String(renderDeep(r.file, contextOf(host)));
+  // A host's context is its generation's once the probe found it (the session swaps the work's variant in).
+  const contextOf = (host: string): Record<string, unknown> => built.works.find((w) => w.host.name === host)?.context ?? {};
+  const readPaths = (r: Read, context: Record<string, unknown>): string[] => [r.file].flat().map((f) => String(renderDeep(f, context)));
   for (const a of asserts) {
     for (const r of Object.values((a.params as unknown as AssertParams).read ?? {})) {
-      for (const h of matchHosts(inventory, r.hosts)) workOf(h).extraProbes.push({ kind: "file", path: readPath(r, h.name) });
+      for (const h of matchHosts(inventory, r.hosts)) {
+        const work = workOf(h);
+        for (const v of work.candidates?.variants ?? [work]) work.extraProbes.push(...readPaths(r, v.context).map((path) => ({ kind: "file" as const, path })));
+      }
     }
   }
   return (plans) =>
@@ -81,8 +80,12 @@ export function invariantChecker(playbook: Playbook, inventory: Inventory, built
           return matchHosts(inventory, r.hosts).flatMap((h) => {
             const plan = plans.get(h.name);
             if (!plan) return [];
-            const path = readPath(r, h.name);
-            return [{ value: extract(plan.facts.file(path).content ?? "", r), where: `${h.name}:${path}` }];
+            // The last file that sets the value is the one that counts (settings_production.py over default.py).
+            const found = readPaths(r, contextOf(h.name)).flatMap((path) => {
+              const value = extract(plan.facts.file(path).content ?? "", r);
+              return value === undefined ? [] : [{ value, where: `${h.name}:${path}` }];
+            });
+            return [found.at(-1) ?? { value: undefined, where: `${h.name}:${readPaths(r, contextOf(h.name)).join(", ")}` }];
           });
         }
         return [{ value: renderDeep(v, contextOf(evalHost)), where: "" }];
@@ -101,20 +104,6 @@ export function invariantChecker(playbook: Playbook, inventory: Inventory, built
         return [`${msg}: ${failures.slice(0, 3).join("; ")}${failures.length > 3 ? ` (and ${failures.length - 3} more)` : ""}`];
       });
     });
-}
-
-function extract(content: string, r: Read): unknown {
-  if (r.yaml !== undefined) {
-    let node: unknown = parse(content) as unknown;
-    for (const k of r.yaml.split(".")) node = typeof node === "object" && node !== null ? (node as Record<string, unknown>)[k] : undefined;
-    return node;
-  }
-  if (r.python !== undefined) {
-    const matches = [...content.matchAll(new RegExp(`^${r.python}\\s*=\\s*(.+?)\\s*(?:#.*)?$`, "gm"))];
-    const raw = matches.at(-1)?.[1];
-    return raw === undefined ? undefined : raw.replace(/^(['"])(.*)\1$/, "$2");
-  }
-  return content;
 }
 
 function comparable(v: unknown): number | string {

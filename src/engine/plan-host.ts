@@ -1,7 +1,9 @@
 import { StepError } from "../errors.js";
 import type { Change, Probe } from "../steps/types.js";
 import type { Gathered } from "./gathered.js";
+import { handlerProblem } from "./handler-check.js";
 import { HostFacts } from "./host-facts.js";
+import type { Pending } from "./pending-handlers.js";
 import type { FileDiff, StepResult, StepStatus } from "./results.js";
 import type { HostWork, RenderedStep } from "./work.js";
 
@@ -17,8 +19,12 @@ export interface HostPlan {
   facts: HostFacts;
 }
 
-/** Pure: turn one host's gathered facts into step results and the change list apply will run. */
-export function planHost(work: HostWork, gathered: Gathered): HostPlan {
+/**
+ * Pure: turn one host's gathered facts into step results and the change list apply will run. Handlers owed
+ * by an earlier run (`pending`) are run as if notified; a handler that could not run fails the host here,
+ * before anything is written.
+ */
+export function planHost(work: HostWork, gathered: Gathered, pending: readonly Pending[] = []): HostPlan {
   const facts = new HostFacts(gathered);
   const steps: StepResult[] = [];
   const changes: Change[] = [];
@@ -41,12 +47,19 @@ export function planHost(work: HostWork, gathered: Gathered): HostPlan {
       result.messages.push("depends on the outcome of a command that check mode cannot predict");
       return;
     }
+    const cannot = handler ? handlerProblem(s, facts) : null;
+    if (cannot !== null) {
+      result.status = "failed";
+      result.error = cannot;
+      failed = true;
+      return;
+    }
     try {
       const diffsBefore = new Map<string, string>();
       const planned = s.type.plan(s.params, facts, work.ctx);
       const by = notified.get(s.def.name);
       // A handler runs because steps changed something: say which, rather than the command's own guard.
-      const plan = handler && by ? { ...planned, unknown: false, changes: planned.changes.map((c) => (c.kind === "run" ? { ...c, reason: `notified by ${by.join(", ")}` } : c)) } : planned;
+      const plan = handler && by ? { ...planned, unknown: false, changes: planned.changes.map((c) => (c.kind === "run" ? { ...c, reason: whyNotified(by) } : c)) } : planned;
       for (const c of plan.changes) {
         if (c.kind === "write-file" && !diffsBefore.has(c.path)) diffsBefore.set(c.path, facts.contentAt(c.path));
         facts.record(c);
@@ -68,8 +81,17 @@ export function planHost(work: HostWork, gathered: Gathered): HostPlan {
   };
 
   for (const s of work.steps) planOne(s, false);
+  for (const p of pending) if (work.handlers.some((h) => h.def.name === p.handler)) notified.set(p.handler, [...(notified.get(p.handler) ?? []), `${PENDING}${p.runId}`]);
   for (const h of work.handlers) if (notified.has(h.def.name)) planOne(h, true);
   return { steps, changes, owners, notifies, failed, facts };
+}
+
+const PENDING = "\0pending from run ";
+
+function whyNotified(by: readonly string[]): string {
+  const steps = by.filter((b) => !b.startsWith(PENDING));
+  const owed = by.filter((b) => b.startsWith(PENDING)).map((b) => b.slice(1));
+  return [...(steps.length > 0 ? [`notified by ${steps.join(", ")}`] : []), ...owed].join("; ");
 }
 
 /** A command's stdin is where secrets travel (option files, passwords): reports show its `display`, never the stdin. */

@@ -56,6 +56,8 @@ export interface HostResult {
   files: FileRecord[];
   /** Things the operator should know that are not failures (e.g. an earlier run was interrupted here). */
   notes: string[];
+  /** The host's BlueKing generation, when the playbook needed it, and how it was known (marker files or the inventory). */
+  generation?: { name: string; from: string };
   /** Batch number (1-based) when the run was rolling (`--serial`). */
   batch?: number;
   error?: string;

@@ -42,6 +42,8 @@ export interface RunOptions {
   reviewed?: { hosts: ReadonlySet<string>; compare: (host: string, fresh: PlannedHost) => string | null };
   /** On drift from a reviewed plan: apply the fresh plan (its diff is reported) instead of refusing. */
   replanOnDrift?: boolean;
+  /** Apply the hosts that planned cleanly although others could not be planned (default: none is applied). */
+  partial?: boolean;
   onEvent?: (event: RunEvent) => void;
   /** Ctrl-C: hosts and batches not yet started are left alone; hosts in flight finish atomically. */
   signal?: AbortSignal;
@@ -60,14 +62,12 @@ export async function runPlaybook(works: readonly HostWork[], opts: RunOptions):
   const started = Date.now();
   const report: RunReport = { runId: opts.runId, playbook: opts.playbook.name, playbookSha256: opts.playbook.sha256, check: opts.check, startedAt: new Date(started).toISOString(), durationMs: 0, hosts: [], refused: [], batches: [] };
   const emit = (e: RunEvent): void => opts.onEvent?.(e);
-  const sessionOpts = { runId: opts.runId, backupRoot: opts.backupRoot, lockTimeout: opts.lockTimeout ?? 60, readLocal: opts.readLocal, connect: opts.connect ?? connectTransport, ...(opts.hostKeyPolicy ? { hostKeyPolicy: opts.hostKeyPolicy } : {}), ...(opts.sshConfig ? { sshConfig: opts.sshConfig } : {}) };
+  const sessionOpts = { runId: opts.runId, playbook: opts.playbook.name, backupRoot: opts.backupRoot, lockTimeout: opts.lockTimeout ?? 60, readLocal: opts.readLocal, connect: opts.connect ?? connectTransport, ...(opts.hostKeyPolicy ? { hostKeyPolicy: opts.hostKeyPolicy } : {}), ...(opts.sshConfig ? { sshConfig: opts.sshConfig } : {}) };
   const sessions = works.map((w) => new HostSession(w, sessionOpts));
 
   const interrupted = (s: HostSession): boolean => {
     if (!opts.signal?.aborted) return false;
-    if (s.result.status === "ok" || s.result.status === "changed") s.result.status = "not-started";
-    s.result.error ??= "interrupted before this host started (Ctrl-C)";
-    for (const st of s.result.steps) if (st.status === "changed" || st.status === "unknown") st.status = "not-run";
+    leaveAlone(s, "interrupted before this host started (Ctrl-C)");
     return true;
   };
   const prepare = async (s: HostSession): Promise<void> => {
@@ -117,24 +117,37 @@ export async function runPlaybook(works: readonly HostWork[], opts: RunOptions):
     return s.result;
   };
 
-  const simple = !opts.checkInvariants && !opts.rolling && !opts.reviewed && works.every((w) => w.verify.length === 0);
-  if (simple) {
-    report.hosts = await mapPool(sessions, opts.forks, async (s) => {
-      await prepare(s);
-      await apply(s);
-      return done(s);
-    });
-  } else {
-    await mapPool(sessions, opts.forks, prepare);
-    if (opts.checkInvariants) {
-      report.refused = opts.checkInvariants(new Map(sessions.flatMap((s) => (s.plan && s.facts ? [[s.name, { ...s.plan, failed: false, facts: s.facts }] as const] : []))));
-    }
-    if (report.refused.length === 0) report.batches = await applyInBatches(sessions, opts, apply, emit);
-    else for (const s of sessions) if (s.result.status === "ok") s.result.status = "not-started";
-    report.hosts = await Promise.all(sessions.map(done));
+  // The fleet plans before anyone applies: a host that cannot be planned stops every host (unless --partial).
+  await mapPool(sessions, opts.forks, prepare);
+  if (opts.checkInvariants) {
+    report.refused = opts.checkInvariants(new Map(sessions.flatMap((s) => (s.plan && s.facts ? [[s.name, { ...s.plan, failed: false, facts: s.facts }] as const] : []))));
   }
+  const unplanned = sessions.filter((s) => s.hasWork && UNPLANNED.has(s.result.status));
+  if (unplanned.length > 0 && !opts.partial) report.refused.push(gateMessage(unplanned, opts.check));
+  if (report.refused.length === 0) report.batches = await applyInBatches(sessions, opts, apply, emit);
+  else for (const s of sessions) if (opts.check) s.settle();
+  else leaveAlone(s, "not applied: the run was refused before any change (see above)");
+  report.hosts = await Promise.all(sessions.map(done));
   report.durationMs = Date.now() - started;
   return report;
+}
+
+/** Statuses a host has when its plan could not be made (or was refused against a reviewed plan). */
+const UNPLANNED = new Set(["failed", "unreachable", "refused"]);
+
+function gateMessage(unplanned: readonly HostSession[], check: boolean): string {
+  const names = unplanned.map((s) => s.name);
+  const shown = `${names.slice(0, 5).join(", ")}${names.length > 5 ? ` and ${names.length - 5} more` : ""}`;
+  const what = check ? "an apply would change nothing on any host" : "nothing was changed on any host";
+  return `${names.length} host${names.length > 1 ? "s" : ""} could not be planned (${shown}; each one's reason is below): ${what}. Fix them, or pass --partial to apply the hosts that planned cleanly`;
+}
+
+/** A host that planned but is not applied: nothing it planned counts as done. */
+function leaveAlone(s: HostSession, why: string): void {
+  if (s.result.status !== "ok" && s.result.status !== "changed") return;
+  s.result.status = "not-started";
+  s.result.error ??= why;
+  for (const st of s.result.steps) if (st.status === "changed" || st.status === "unknown") st.status = "not-run";
 }
 
 async function applyInBatches(
@@ -153,13 +166,8 @@ async function applyInBatches(
     if (stop === null && opts.signal?.aborted) stop = "interrupted (Ctrl-C)";
     if (stop === null && !opts.check) stop = (await opts.rolling?.beforeBatch?.(i, names, slowest)) ?? null;
     if (stop !== null) {
-      for (const s of batch) {
-        if (s.result.status !== "ok" && s.result.status !== "changed") continue;
-        s.result.status = "not-started";
-        // The recap says why, next to each host left alone.
-        s.result.error ??= `not started: ${stop}`;
-        for (const st of s.result.steps) if (st.status === "changed" || st.status === "unknown") st.status = "not-run";
-      }
+      // The recap says why, next to each host left alone.
+      for (const s of batch) leaveAlone(s, `not started: ${stop}`);
       reports.push({ hosts: names, status: "not-started", durationMs: 0, reason: stop });
       continue;
     }

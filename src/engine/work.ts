@@ -1,3 +1,7 @@
+import type { Problem } from "../errors.js";
+import type { Generation } from "../generations/layouts.js";
+import { handlerProbes } from "./handler-check.js";
+import type { MarkerPaths } from "../generations/markers.js";
 import type { Host } from "../inventory/types.js";
 import type { StepDef } from "../playbook/types.js";
 import type { Probe, StepContext, StepType } from "../steps/types.js";
@@ -9,18 +13,33 @@ export interface RenderedStep {
   params: Record<string, unknown>;
 }
 
-/** Everything one host must do, rendered before any connection is made. */
-export interface HostWork {
-  host: Host;
+/** A host's steps as rendered for one generation (or for none, when the playbook does not depend on it). */
+export interface Variant {
+  generation: Generation | null;
   steps: RenderedStep[];
   handlers: RenderedStep[];
   /** Health checks run after the host's batch is applied (`verify:`). */
   verify: RenderedStep[];
-  /** Reads other hosts' conditions need from this host (cross-host `assert`). */
-  extraProbes: Probe[];
   ctx: StepContext;
+  /** What this host's templates see (variables, inventory, `bk`): cross-host reads render their paths in it. */
+  context: Record<string, unknown>;
+  /** Rendering problems that matter only if the host turns out to be of this generation. */
+  problems: Problem[];
 }
 
+/** Everything one host must do, rendered before any connection is made. */
+export interface HostWork extends Omit<Variant, "problems"> {
+  host: Host;
+  /** Reads other hosts' conditions need from this host (cross-host `assert`). */
+  extraProbes: Probe[];
+  /** Not yet known: the probe reads these markers and the variant of the generation found is used. */
+  candidates?: { markers: MarkerPaths[]; variants: Variant[] };
+}
+
+/** Everything to read on the host: every candidate generation's steps and handlers (with what they run), its markers. */
 export function probesOf(work: HostWork): Probe[] {
-  return [...work.steps, ...work.handlers].flatMap((s) => s.type.probes(s.params, work.ctx)).concat(work.extraProbes);
+  const variants: Omit<Variant, "problems">[] = work.candidates?.variants ?? [work];
+  const own = variants.flatMap((v) => [...[...v.steps, ...v.handlers].flatMap((s) => s.type.probes(s.params, v.ctx)), ...handlerProbes(v.handlers)]);
+  const markers = (work.candidates?.markers ?? []).flatMap((m) => m.paths.map((path): Probe => ({ kind: "stat", path })));
+  return [...own, ...markers, ...work.extraProbes];
 }

@@ -6,6 +6,8 @@ export interface VarSpec {
   description?: string;
   default?: unknown;
   secret?: boolean;
+  /** The value is read from hosts' files before the run (unless given): see engine/fleet-reads.ts. */
+  read?: { hosts: string; file: string | string[]; python?: string; yaml?: string; match?: string };
   [keyword: string]: unknown;
 }
 

@@ -9,6 +9,10 @@ export function checkVarSpecs(vars: Record<string, VarSpec>, source: YamlSource)
   const problems: Problem[] = [];
   for (const [name, spec] of Object.entries(vars)) {
     const path = ["vars", name];
+    const validRead = spec.read === undefined ? undefined : compile(READ_SCHEMA);
+    if (validRead && !validRead(spec.read)) {
+      problems.push({ message: `read of '${name}' ${validRead.errors?.map((e) => `${e.instancePath.slice(1) || "read"} ${e.message ?? ""}`).join(", ") ?? "is invalid"}`, location: source.locate([...path, "read"]), path: [...path, "read"].join(".") });
+    }
     try {
       const validate = compile(schemaOf(spec));
       const d = spec.default;
@@ -22,13 +26,28 @@ export function checkVarSpecs(vars: Record<string, VarSpec>, source: YamlSource)
   return problems;
 }
 
+/** `read:` — where the value is read on the hosts (see engine/fleet-reads.ts). */
+const READ_SCHEMA = {
+  type: "object",
+  additionalProperties: false,
+  required: ["hosts", "file"],
+  oneOf: [{ required: ["python"] }, { required: ["yaml"] }],
+  properties: {
+    hosts: { type: "string", minLength: 1 },
+    file: { oneOf: [{ type: "string", minLength: 1 }, { type: "array", minItems: 1, items: { type: "string", minLength: 1 } }] },
+    python: { type: "string", pattern: "^[A-Za-z_][A-Za-z0-9_]*$" },
+    yaml: { type: "string", minLength: 1 },
+    match: { type: "string", minLength: 1 },
+  },
+};
+
 const schemas = new WeakMap<VarSpec, Record<string, unknown>>();
 
 /** The JSON Schema part of a declaration (our own keys removed); one object per declaration, so it compiles once. */
 export function schemaOf(spec: VarSpec): Record<string, unknown> {
   let schema = schemas.get(spec);
   if (!schema) {
-    const { default: _default, ...rest } = spec;
+    const { default: _default, read: _read, ...rest } = spec;
     schema = rest;
     schemas.set(spec, schema);
   }

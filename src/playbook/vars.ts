@@ -52,6 +52,9 @@ export function checkGivenNames(playbook: Playbook, given: Record<string, GivenV
     });
 }
 
+/** Stands for a value read from hosts before the run (`read:`) while templates are checked; a valid host name. */
+export const READ_PENDING = "read.pending.invalid";
+
 /**
  * The variables one host sees. Precedence: -e > vars file > inventory (host > group > top level) > the
  * playbook's default (a template over other variables and the inventory). Values are coerced to their
@@ -62,11 +65,12 @@ export function resolveHostVars(
   given: Record<string, GivenVar>,
   inventory: Inventory,
   host: Host | undefined,
+  /** More of what templates see (the host's `bk` view). */
+  extra: Record<string, unknown> = {},
 ): { values: Record<string, unknown>; problems: Problem[] } {
   const problems: Problem[] = [];
   const values: Record<string, unknown> = { ...(host?.vars ?? {}) };
-  const base = inventoryContext(inventory, host);
-  const context: Record<string, unknown> = { ...base };
+  const context: Record<string, unknown> = { ...inventoryContext(inventory, host), ...extra };
   const resolving: string[] = [];
   /** Invalid variables and the defaults computed from them (whose own problems would only echo the first). */
   const invalid = new Set<string>();
@@ -87,6 +91,7 @@ export function resolveHostVars(
       let at = g?.location;
       if (g) [value, origin] = [g.value, g.origin];
       else if (host && name in host.vars) [value, origin] = [host.vars[name], `inventory var '${name}' of ${host.name}`];
+      else if (spec.read !== undefined) [value, origin] = [READ_PENDING, `read:`];
       else if ("default" in spec) [value, origin, at] = [renderDeep(spec.default, context), `default of '${name}'`, declared];
       else {
         invalid.add(name);
@@ -94,8 +99,8 @@ export function resolveHostVars(
         value = undefined;
         origin = "";
       }
-      value = coerce(spec, value);
-      if (value !== undefined) {
+      value = value === READ_PENDING ? value : coerce(spec, value);
+      if (value !== undefined && value !== READ_PENDING) {
         const validate = compile(schemaOf(spec));
         if (!validate(value) && !invalid.has(name)) {
           invalid.add(name);

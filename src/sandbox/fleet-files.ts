@@ -35,6 +35,7 @@ export function sandboxVars(h: SandboxHost): Record<string, string> {
   return {
     paas_root: h.root,
     bkplay_backup_dir: join(dirname(dirname(h.root)), "var", "tmp", "bkplay"),
+    bkplay_state_dir: join(dirname(dirname(h.root)), "var", "lib", "bkplay"),
     nginx_reload: `${h.root}/bin/nginx -s reload`,
   };
 }

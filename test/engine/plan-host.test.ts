@@ -16,7 +16,7 @@ function step(name: string, type: string, params: Record<string, unknown>): Rend
 }
 
 function plan(steps: RenderedStep[], facts: [Parameters<typeof probeKey>[0], unknown][]): string[] {
-  const work: HostWork = { host, steps, handlers: [], verify: [], extraProbes: [], ctx: localContext("/") };
+  const work: HostWork = { host, generation: null, steps, handlers: [], verify: [], extraProbes: [], ctx: localContext("/"), context: {} };
   const gathered: Gathered = new Map(facts.map(([p, f]) => [probeKey(p), f as never]));
   return planHost(work, gathered).steps.map((s) => `${s.name}:${s.status}`);
 }

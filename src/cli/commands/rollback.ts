@@ -39,7 +39,7 @@ export async function rollbackCommand(runId: string, flags: RollbackFlags): Prom
   });
   const ctx = localContext(".");
   const outcomes = await mapPool(targets, flags.forks, async (host) => {
-    const session = new HostSession({ host, steps: [], handlers: [], verify: [], extraProbes: [], ctx }, { runId: run.runId, backupRoot: run.backupRoot, lockTimeout: 60, readLocal: ctx.readLocal, connect, ...(flags.hostKeyChecking ? { hostKeyPolicy: flags.hostKeyChecking } : {}), ...(flags.sshConfig ? { sshConfig: flags.sshConfig } : {}) });
+    const session = new HostSession({ host, generation: null, steps: [], handlers: [], verify: [], extraProbes: [], ctx, context: {} }, { runId: run.runId, playbook: run.playbook.name, backupRoot: run.backupRoot, lockTimeout: 60, readLocal: ctx.readLocal, connect, ...(flags.hostKeyChecking ? { hostKeyPolicy: flags.hostKeyChecking } : {}), ...(flags.sshConfig ? { sshConfig: flags.sshConfig } : {}) });
     try {
       if (!(await session.connect())) return { host: host.name, error: session.result.error ?? "unreachable" };
       return { host: host.name, outcome: await session.restore(run.runId, Boolean(flags.force)) };

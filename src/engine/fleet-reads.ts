@@ -1,0 +1,70 @@
+import { RefusedError } from "../errors.js";
+import { matchHosts } from "../inventory/limit.js";
+import type { Inventory } from "../inventory/types.js";
+import { renderDeep } from "../playbook/template.js";
+import type { Playbook } from "../playbook/types.js";
+import type { GivenVar } from "../playbook/vars.js";
+import { buildWork } from "./build-work.js";
+import { HostSession, type SessionOptions } from "./host-session.js";
+import { mapPool } from "./pool.js";
+import { extract, type Read } from "./read-value.js";
+import type { HostWork } from "./work.js";
+
+const pathsOf = (r: Read, context: Record<string, unknown>): string[] => [r.file].flat().map((f) => String(renderDeep(f, context)));
+
+/**
+ * Variables declared with `read:` and not given: read on their hosts (every host the pattern names, whatever
+ * --limit says) in one round trip each, before any host is planned. Every host must hold the same value;
+ * a host that cannot be read, a value missing or disagreeing refuses the run before any change.
+ */
+export async function readFleetVars(playbook: Playbook, inventory: Inventory, given: Record<string, GivenVar>, opts: SessionOptions & { forks: number }): Promise<Record<string, GivenVar>> {
+  const reads = Object.entries(playbook.vars).flatMap(([name, spec]) => (spec.read && !(name in given) ? [{ name, read: spec.read as Read }] : []));
+  if (reads.length === 0) return {};
+  const hosts = [...new Map(reads.flatMap((r) => matchHosts(inventory, r.read.hosts)).map((h) => [h.name, h])).values()];
+  const problems: string[] = reads.filter((r) => matchHosts(inventory, r.read.hosts).length === 0).map((r) => `'${r.name}' is read from hosts '${r.read.hosts}', and the inventory has none; pass -e ${r.name}=…`);
+  if (problems.length > 0) throw new RefusedError(problems.join("\n"));
+
+  const sessions = await mapPool(hosts, opts.forks, async (host) => {
+    const own = buildWork(playbook, inventory, [host], given).works[0];
+    if (!own) throw new Error(`no work for ${host.name}`);
+    const none = { steps: [], handlers: [], verify: [] };
+    const mine = reads.filter((r) => matchHosts(inventory, r.read.hosts).some((h) => h.name === host.name));
+    const variants = own.candidates?.variants ?? [own];
+    const work: HostWork = { ...own, ...none, extraProbes: mine.flatMap((r) => variants.flatMap((v) => pathsOf(r.read, v.context).map((path) => ({ kind: "file" as const, path })))) };
+    if (own.candidates) work.candidates = { ...own.candidates, variants: own.candidates.variants.map((v) => ({ ...v, ...none })) };
+    const session = new HostSession(work, opts);
+    try {
+      if (await session.connect()) await session.probeAndPlan();
+    } catch (err) {
+      session.result.status = "failed";
+      session.result.error = (err as Error).message;
+    } finally {
+      await session.close();
+    }
+    return session;
+  });
+
+  const out: Record<string, GivenVar> = {};
+  for (const { name, read } of reads) {
+    const seen = new Map<string, string[]>();
+    for (const s of sessions.filter((x) => matchHosts(inventory, read.hosts).some((h) => h.name === x.name))) {
+      if (!s.facts || s.result.status === "failed" || s.result.status === "unreachable") {
+        problems.push(`cannot read '${name}' on ${s.name}: ${s.result.error ?? s.result.status}`);
+        continue;
+      }
+      const facts = s.facts;
+      const found = pathsOf(read, s.work.context).flatMap((path) => {
+        const v = extract(facts.file(path).content ?? "", read);
+        return v === undefined || v === null || v === "" ? [] : [String(v)];
+      });
+      const value = found.at(-1);
+      if (value === undefined) problems.push(`${s.name}: ${pathsOf(read, s.work.context).join(", ")} does not set ${read.python ?? read.yaml ?? "the value"}${read.match ? ` matching ${read.match}` : ""}`);
+      else seen.set(value, [...(seen.get(value) ?? []), s.name]);
+    }
+    if (seen.size > 1) problems.push(`the hosts disagree on '${name}': ${[...seen].map(([v, h]) => `${JSON.stringify(v)} on ${h.join(", ")}`).join("; ")}; make them agree, or pass -e ${name}=…`);
+    const [only] = [...seen];
+    if (seen.size === 1 && only) out[name] = { value: only[0], origin: `'${name}' read on ${only[1].join(", ")}` };
+  }
+  if (problems.length > 0) throw new RefusedError(problems.join("\n"));
+  return out;
+}

@@ -1,0 +1,61 @@
+import type { Host } from "../inventory/types.js";
+import { isGeneration, LAYOUTS, placePath, type Generation } from "./layouts.js";
+import { markerPaths, type MarkerPaths } from "./markers.js";
+
+/** What templates see as `bk`: the host's generation and where that generation keeps things on it. */
+export interface BkView {
+  generation: Generation;
+  root: string;
+  sysroot: string;
+  paas_settings: string;
+  paas_default: string;
+  login_settings: string;
+  esb_settings: string;
+  esb_components: string;
+  esb_venv: string;
+  agent_config: string;
+  agent_build: string;
+  agent_build_scripts: string[];
+  agent_packages: string | null;
+  nginx_paas_conf: string | null;
+}
+
+const text = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
+
+/** The install root: the inventory's `paas_root`, else the generation's default. */
+export const rootOf = (host: Pick<Host, "vars">, g: Generation): string => text(host.vars.paas_root)?.replace(/\/+$/, "") ?? LAYOUTS[g].root;
+
+/** Prefix for system paths (/etc, /usr): empty on a real host; the sandbox's hosts share one machine. */
+export const sysrootOf = (host: Pick<Host, "vars">): string => text(host.vars.bk_sysroot)?.replace(/\/+$/, "") ?? "";
+
+/** `bk_generation` from the inventory; undefined when not pinned. Invalid values are caught by validation. */
+export function pinnedGeneration(host: Pick<Host, "vars">): Generation | undefined {
+  const v = host.vars.bk_generation;
+  return isGeneration(v) ? v : undefined;
+}
+
+export function bkView(host: Pick<Host, "vars">, g: Generation): BkView {
+  const root = rootOf(host, g);
+  const sysroot = sysrootOf(host);
+  const l = LAYOUTS[g];
+  const at = (p: string): string => placePath(p, root, sysroot);
+  const scripts = l.agent_build_scripts.map(at);
+  return {
+    generation: g,
+    root,
+    sysroot,
+    paas_settings: at(l.paas_settings),
+    paas_default: at(l.paas_default),
+    login_settings: at(l.login_settings),
+    esb_settings: at(l.esb_settings),
+    esb_components: at(l.esb_components),
+    esb_venv: at(l.esb_venv),
+    agent_config: at(l.agent_config),
+    agent_build: scripts[0] ?? "",
+    agent_build_scripts: scripts,
+    agent_packages: l.agent_packages === null ? null : at(l.agent_packages),
+    nginx_paas_conf: l.nginx_paas_conf === null ? null : at(l.nginx_paas_conf),
+  };
+}
+
+export const hostMarkers = (host: Pick<Host, "vars">): MarkerPaths[] => markerPaths((g) => rootOf(host, g), sysrootOf(host));
