@@ -53,34 +53,49 @@ export function isTemplate(text: string): boolean {
 
 export type Renderer = (context: Record<string, unknown>) => unknown;
 
+/** Applied to what each `{{…}}` outputs, never to the template's own text (e.g. `$` → `$$` in a replacement). */
+export type Escape = (value: string) => string;
+
 const SINGLE = /^\{\{\s*([A-Za-z_@][\w.@-]*)\s*\}\}$/;
-const cache = new Map<string, Renderer>();
+const caches = new Map<Escape | undefined, Map<string, Renderer>>();
+/** The block helper every `{{…}}` is wrapped in when an escape applies (given per render, so never in scope otherwise). */
+const ESCAPED = "bkplay_escaped_output";
 
 /**
  * Compile once, render per host. A string that is exactly `{{name}}` yields the variable's own value (so
  * numbers and lists keep their type); anything else renders to text, strictly (an undefined variable throws
- * TemplateError naming it) and without HTML escaping.
+ * TemplateError naming it) and without HTML escaping. With `escape`, interpolated text goes through it.
  */
-export function compileTemplate(text: string): Renderer {
+export function compileTemplate(text: string, escape?: Escape): Renderer {
+  let cache = caches.get(escape);
+  if (!cache) caches.set(escape, (cache = new Map<string, Renderer>()));
   let fn = cache.get(text);
   if (fn) return fn;
   const single = SINGLE.exec(text)?.[1];
   if (single !== undefined && !HELPERS.includes(single)) {
     const path = single.split(".");
-    fn = (context) => lookup(context, path, single);
+    fn = (context) => {
+      const value = lookup(context, path, single);
+      return escape && typeof value === "string" ? escape(value) : value;
+    };
   } else {
     let delegate: HandlebarsTemplateDelegate;
     let args: string[];
     try {
-      args = helperArguments(hb.parse(text));
-      delegate = hb.compile(text, { strict: true, noEscape: true, knownHelpersOnly: false });
+      const ast = hb.parse(text);
+      args = helperArguments(ast);
+      delegate = escape
+        ? // Whitespace control already ran in parse; ignoreStandalone keeps the second pass from treating a wrapper as a standalone line.
+          hb.compile(wrapOutputs(ast), { strict: true, noEscape: true, knownHelpersOnly: false, knownHelpers: { [ESCAPED]: true }, ignoreStandalone: true })
+        : hb.compile(text, { strict: true, noEscape: true, knownHelpersOnly: false });
     } catch (err) {
       throw new TemplateError(`template syntax error: ${syntaxProblem((err as Error).message)}`);
     }
+    const helpers = escape ? { [ESCAPED]: function (this: unknown, options: Handlebars.HelperOptions) { return escape(outputText(options.fn(this))); } } : {};
     fn = (context) => {
       for (const name of args) lookup(context, name.split("."), name);
       try {
-        return delegate(context);
+        return delegate(context, { helpers });
       } catch (err) {
         throw new TemplateError(explain((err as Error).message));
       }
@@ -88,6 +103,34 @@ export function compileTemplate(text: string): Renderer {
   }
   cache.set(text, fn);
   return fn;
+}
+
+/** A program of one output returns the value itself (a number, null…): the text handlebars would have appended. */
+function outputText(value: unknown): string {
+  return value === undefined || value === null ? "" : `${value as string | number | boolean}`;
+}
+
+/**
+ * `a {{x}} {{#if y}}b {{z}}{{/if}}` → `a {{#ESCAPED}}{{x}}{{/ESCAPED}} {{#if y}}b {{#ESCAPED}}{{z}}{{/ESCAPED}}{{/if}}`:
+ * each output goes through the helper in the context it had (the inner mustache stays a strict lookup).
+ */
+function wrapOutputs(program: hbs.AST.Program): hbs.AST.Program {
+  const body = program.body.map((s): hbs.AST.Statement => {
+    if (s.type === "MustacheStatement") {
+      const m = s as hbs.AST.MustacheStatement;
+      const path: hbs.AST.PathExpression = { type: "PathExpression", data: false, depth: 0, parts: [ESCAPED], original: ESCAPED, loc: m.loc };
+      const inner: hbs.AST.Program = { type: "Program", body: [m], blockParams: [], loc: m.loc };
+      const none = { open: false, close: false };
+      // The typings make hash and inverse required; handlebars reads them as optional.
+      return { type: "BlockStatement", path, params: [], program: inner, openStrip: none, closeStrip: none, loc: m.loc } as unknown as hbs.AST.BlockStatement;
+    }
+    if (s.type !== "BlockStatement") return s;
+    const b = s as hbs.AST.BlockStatement;
+    const inverse = b.inverse as hbs.AST.Program | undefined;
+    const wrapped: hbs.AST.BlockStatement = { ...b, program: wrapOutputs(b.program), ...(inverse ? { inverse: wrapOutputs(inverse) } : {}) };
+    return wrapped;
+  });
+  return { ...program, body };
 }
 
 /**
@@ -160,19 +203,24 @@ function firstLine(message: string): string {
 }
 
 /** Render every string inside a parameter tree; a TemplateError carries the key path of its template. */
-export function renderDeep(value: unknown, context: Record<string, unknown>, path: (string | number)[] = []): unknown {
+export function renderDeep(value: unknown, context: Record<string, unknown>, path: (string | number)[] = [], escape?: Escape): unknown {
   if (typeof value === "string") {
     if (!isTemplate(value)) return value;
     try {
-      return compileTemplate(value)(context);
+      return compileTemplate(value, escape)(context);
     } catch (err) {
       if (err instanceof TemplateError) err.path = path;
       throw err;
     }
   }
-  if (Array.isArray(value)) return value.map((v, i) => renderDeep(v, context, [...path, i]));
+  if (Array.isArray(value)) return value.map((v, i) => renderDeep(v, context, [...path, i], escape));
   if (typeof value === "object" && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderDeep(v, context, [...path, k])]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderDeep(v, context, [...path, k], escape)]));
   }
   return value;
+}
+
+/** Render a step's parameters; a parameter named in `escapes` gets its interpolated values escaped (StepType.literalParams). */
+export function renderParams(params: Record<string, unknown>, context: Record<string, unknown>, path: (string | number)[], escapes: Readonly<Record<string, Escape>> = {}): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, renderDeep(v, context, [...path, k], Object.hasOwn(escapes, k) ? escapes[k] : undefined)]));
 }

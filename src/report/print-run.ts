@@ -3,10 +3,11 @@ import { countSteps, type HostResult, type RunReport, type StepResult } from "..
 import { painter } from "./color.js";
 import { groupDiffs, hostList } from "./diffs.js";
 import type { Redactor } from "./redact.js";
+import { groupWarnings } from "./warnings.js";
 
 const STATUS_STYLE = { ok: "green", changed: "yellow", failed: "red", unreachable: "red", refused: "magenta", "not-started": "gray", "rolled-back": "magenta" } as const;
 
-/** The human summary after a run: refusals, failures, commands, grouped diffs, then the recap. */
+/** The human summary after a run: refusals, failures, commands, grouped diffs, the recap, then step warnings. */
 export function printRun(report: RunReport, options: { diff: boolean; redact: Redactor; out: NodeJS.WriteStream }): void {
   const { out, redact } = options;
   const c = painter(out);
@@ -27,6 +28,9 @@ export function printRun(report: RunReport, options: { diff: boolean; redact: Re
     const n = countSteps(h);
     w(`${c(STATUS_STYLE[h.status], h.host.padEnd(width))}  ${h.status.padEnd(11)} ok=${n.ok} changed=${n.changed} failed=${n.failed} skipped=${n.skipped}${h.error ? `  ${c("red", firstLine(h.error))}` : ""}`);
   }
+  const warnings = groupWarnings(report);
+  if (warnings.length > 0) w(c("yellow", "WARNINGS"));
+  for (const g of warnings) w(`  ${c("yellow", "!")} [${hostList(g.hosts)}] ${g.step}: ${g.message}`);
 }
 
 function printHostNotes(h: HostResult, check: boolean, w: (l?: string) => void, c: ReturnType<typeof painter>): void {

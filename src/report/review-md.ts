@@ -1,8 +1,9 @@
 import { countSteps, type RunReport } from "../engine/results.js";
 import { groupDiffs, hostList } from "./diffs.js";
 import type { Redactor } from "./redact.js";
+import { groupWarnings } from "./warnings.js";
 
-/** The Markdown a reviewer approves: summary table, diffs grouped across hosts, commands and handlers, unreachable hosts. */
+/** The Markdown a reviewer approves: summary table, step warnings, diffs grouped across hosts, commands and handlers, unreachable hosts. */
 export function reviewMarkdown(report: RunReport, meta: { planFile: string; inventory: string; vars: Record<string, unknown> }, redact: Redactor): string {
   const out: string[] = [];
   const changed = report.hosts.filter((h) => h.status === "changed");
@@ -18,6 +19,9 @@ export function reviewMarkdown(report: RunReport, meta: { planFile: string; inve
     const handlers = h.steps.filter((s) => s.handler).map((s) => s.name).join(", ");
     out.push(`| ${h.host} | ${h.status} | ${n.changed} | ${n.ok} | ${handlers} | ${(h.error ?? "").replaceAll("|", "\\|").split("\n")[0] ?? ""} |`);
   }
+  const warnings = groupWarnings(report);
+  if (warnings.length > 0) out.push("", "## Warnings", "");
+  for (const g of warnings) out.push(`- **${g.step}** on ${hostList(g.hosts)}: ${g.message}`);
   const diffs = groupDiffs(report, redact);
   if (diffs.length > 0) out.push("", "## Diffs", "");
   for (const g of diffs) {

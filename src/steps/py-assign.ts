@@ -1,13 +1,16 @@
 import { StepError } from "../errors.js";
 import { createSchema, fileEditSchema, planWrite, probeFile, readEditable, type FileEditParams } from "./file-edit.js";
+import { isPythonLiteral } from "./is-python-literal.js";
 import { findPyAssignments, type PyAssignment } from "./python-assignments.js";
 import { renderPythonLiteral, type Quote } from "./python-literal.js";
 import { detectEol } from "./text-lines.js";
 import type { StepType } from "./types.js";
+import { warning } from "./warning.js";
 
 export type PyAssignParams = FileEditParams & {
   set: Record<string, unknown>;
   create?: boolean;
+  replace_expressions?: boolean;
 };
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -36,6 +39,12 @@ export const pyAssign: StepType<PyAssignParams> = {
           "NAME: value pairs; values become Python literals (string, number, true/false, null, list, map). The last top-level assignment of NAME is changed (keeping its quote style), or `NAME = value` is appended.",
       },
       create: createSchema,
+      replace_expressions: {
+        type: "boolean",
+        default: false,
+        description:
+          "Also replace a value that is an expression (`env.str(\"BK_PAAS_ADDR\")`, `\".\" + BK_DOMAIN`, `X or \"http\"`, a name, a call, an f-string) rather than a plain literal. Without it such a value fails the step, since replacing it drops what the file computed.",
+      },
     },
   },
   probes: probeFile,
@@ -54,8 +63,8 @@ export const pyAssign: StepType<PyAssignParams> = {
         appended.push(`${name} = ${renderPythonLiteral(value, fileQuote)}`);
         continue;
       }
-      if (all.length > 1) messages.push(`${name} is assigned ${all.length} times in ${params.file}; the last one (line ${last.line}) is the one Python uses and the one edited`);
-      const edit = planEdit(content, params.file, last, value, fileQuote);
+      if (all.length > 1) messages.push(warning(`${name} is assigned ${all.length} times in ${params.file}; the last one (line ${last.line}) is the one Python uses and the one edited`));
+      const edit = planEdit(content, params.file, last, value, fileQuote, params.replace_expressions ?? false);
       if (edit) edits.push(edit);
     }
     return planWrite(params, fact, appendLines(applyEdits(content, edits), appended), messages);
@@ -63,15 +72,21 @@ export const pyAssign: StepType<PyAssignParams> = {
 };
 
 /** The new value text for one assignment, or nothing when it already renders the same. */
-function planEdit(content: string, file: string, a: PyAssignment, value: unknown, fileQuote: Quote): Edit | undefined {
+function planEdit(content: string, file: string, a: PyAssignment, value: unknown, fileQuote: Quote, replaceExpressions: boolean): Edit | undefined {
   if (a.multiline) throw new StepError(`${a.name} at ${file}:${a.line} spans several lines; py_assign only edits single-line values`);
   if (a.chained) throw new StepError(`${a.name} at ${file}:${a.line} is a chained assignment; py_assign only edits NAME = value`);
   const old = content.slice(a.valueStart, a.valueEnd);
   // The quotes already in the old value (a string's, or a dict's keys') keep the edit in its style and idempotent.
   const quote = (/['"]/.exec(old)?.[0] as Quote | undefined) ?? fileQuote;
   const text = renderPythonLiteral(value, quote, STRING_VALUE.exec(old)?.[1] ?? "");
-  return text === old ? undefined : { start: a.valueStart, end: a.valueEnd, text };
+  if (text === old) return undefined;
+  if (!replaceExpressions && !isPythonLiteral(old)) {
+    throw new StepError(`${a.name} at ${file}:${a.line} is an expression, not a literal: \`${shorten(old, 60)}\`; set replace_expressions: true to replace it with ${shorten(text, 60)}`);
+  }
+  return { start: a.valueStart, end: a.valueEnd, text };
 }
+
+const shorten = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 /** The quote most top-level string values use; single when tied (BlueKing's settings use single quotes). */
 function dominantQuote(content: string, assignments: PyAssignment[]): Quote {

@@ -2,12 +2,14 @@ import { StepError } from "../errors.js";
 import { compileRegExp } from "./compile-regexp.js";
 import { fileEditSchema, planWrite, probeFile, readEditable, type FileEditParams } from "./file-edit.js";
 import type { StepType } from "./types.js";
+import { warning } from "./warning.js";
 
 export type ReplaceParams = FileEditParams & {
   regexp: string;
   replace: string;
   expect?: number;
   flags?: string;
+  missing_ok?: boolean;
 };
 
 export const replace: StepType<ReplaceParams> = {
@@ -25,15 +27,22 @@ export const replace: StepType<ReplaceParams> = {
         description:
           "JavaScript regular expression. Write it so it also matches its own result: then a second run finds the same matches, all already replaced, and changes nothing.",
       },
-      replace: { type: "string", description: "Replacement text; $1, $<name> and $& refer to the match." },
+      replace: { type: "string", description: "Replacement text; $1, $<name> and $& refer to the match. Values of {{variables}} land literally (their $ is not special)." },
       expect: {
         type: "integer",
         minimum: 0,
         description: "Number of matches that must be found (counting matches already equal to their replacement); otherwise the step fails.",
       },
       flags: { type: "string", pattern: "^[gimsuyd]*$", default: "gm", description: "RegExp flags; without g only the first match is replaced." },
+      missing_ok: {
+        type: "boolean",
+        default: false,
+        description: "No match is fine (the step reports a warning and changes nothing). Without it, or `expect: 0`, finding no match fails the step.",
+      },
     },
   },
+  // A value rendered into the replacement lands as written: `$&` or `$1` in a variable is text, not a reference.
+  literalParams: { replace: (value) => value.split("$").join("$$") },
   probes: probeFile,
   plan(params, facts) {
     const re = compileRegExp("regexp", params.regexp, params.flags ?? "gm");
@@ -42,9 +51,11 @@ export const replace: StepType<ReplaceParams> = {
     if (params.expect !== undefined && found !== params.expect) {
       throw new StepError(`expected ${params.expect} matches of ${String(re)} in ${params.file}, found ${found}`);
     }
+    if (found === 0 && params.expect === undefined) {
+      if (params.missing_ok !== true) throw new StepError(`no match of ${String(re)} in ${params.file} (set missing_ok: true if that is fine)`);
+      return planWrite(params, fact, content, [warning(`no match of ${String(re)} in ${params.file} (missing_ok)`)]);
+    }
     re.lastIndex = 0;
-    const next = content.replace(re, params.replace);
-    const messages = found === 0 ? [`no match of ${String(re)} in ${params.file}`] : [];
-    return planWrite(params, fact, next, messages);
+    return planWrite(params, fact, content.replace(re, params.replace));
   },
 };

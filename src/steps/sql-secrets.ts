@@ -2,11 +2,15 @@
 export const MASK = "••••";
 
 const LITERAL = String.raw`(?:'(?:[^'\\]|\\[\s\S]|'')*'|"(?:[^"\\]|\\[\s\S]|"")*")`;
-/** `IDENTIFIED [WITH plugin] BY [PASSWORD] '…'`, `PASSWORD('…')`, `SET PASSWORD … = '…'`. */
+/**
+ * `IDENTIFIED [WITH plugin] BY [PASSWORD] '…'`, `PASSWORD('…')`, `SET PASSWORD … = '…'`, and a user variable
+ * named like a password (`SET @app_password = '…'`, for SQL that builds `CREATE USER` in a prepared statement).
+ */
 const SECRET_LITERALS = [
   new RegExp(String.raw`(\bIDENTIFIED\b[^;]*?\bBY\s+(?:PASSWORD\s+)?)${LITERAL}`, "gi"),
   new RegExp(String.raw`(\bPASSWORD\s*\(\s*)${LITERAL}`, "gi"),
   new RegExp(String.raw`(\bSET\s+PASSWORD\b[^;=]*=\s*)${LITERAL}`, "gi"),
+  new RegExp(String.raw`(@\w*(?:password|passwd|pwd|secret)\w*\s*:?=\s*)${LITERAL}`, "gi"),
 ];
 
 /** Mask password literals and the login password wherever it appears, also as spelled inside an SQL string. */

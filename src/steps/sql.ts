@@ -24,12 +24,13 @@ export interface SqlParams {
 /**
  * Runs as `sh -c SCRIPT MYSQL --user=… [-e QUERY]`. Stdin starts with a `[client]` option file ended by a
  * blank line: the script copies it into a private temp file (`read` takes no byte past its line), so the
- * password never reaches argv; the rest of stdin is the SQL. The script holds no single quote.
+ * password never reaches argv; the rest of stdin is the SQL. The script holds no single quote. The client
+ * speaks utf8mb4 (the 5.5/5.7 clients BlueKing ships default to latin1 or utf8, which mangle 4-byte text).
  */
 const SCRIPT =
   'f=$(mktemp) || exit 125; trap "rm -f $f" EXIT; ' +
   'while IFS= read -r l && [ -n "$l" ]; do printf "%s\\n" "$l"; done >"$f"; ' +
-  '"$0" --defaults-extra-file="$f" -N -B "$@"';
+  '"$0" --defaults-extra-file="$f" --default-character-set=utf8mb4 -N -B "$@"';
 
 const text = (description: string): Record<string, unknown> => ({ type: "string", minLength: 1, description });
 

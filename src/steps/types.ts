@@ -122,6 +122,11 @@ export interface StepType<P = Record<string, unknown>> {
   schema: Record<string, unknown>;
   /** Names of string parameters that end up in a shell command (warn when templated without `quote`). */
   shellParams?: readonly string[];
+  /**
+   * Parameters where what `{{…}}` interpolates must land literally: the escape applied to each interpolated
+   * value (the playbook's own text is kept), e.g. `$` → `$$` in a replacement.
+   */
+  literalParams?: Readonly<Record<string, (value: string) => string>>;
   probes(params: P, ctx: StepContext): Probe[];
   /** Pure. Throws StepError when the step cannot be planned (e.g. `expect: 1` but 0 matches). */
   plan(params: P, facts: Facts, ctx: StepContext): StepPlan;

@@ -4,6 +4,7 @@ import { StepError } from "../errors.js";
 import { fileEditSchema, planWrite, probeFile, readEditable, type FileEditParams } from "./file-edit.js";
 import { isYamlScalarValue, setScalarSource, type YamlScalarValue } from "./yaml-scalar-source.js";
 import type { StepType } from "./types.js";
+import { warning } from "./warning.js";
 
 export type YamlSetParams = FileEditParams & {
   set: Record<string, unknown>;
@@ -61,7 +62,7 @@ export const yamlSet: StepType<YamlSetParams> = {
       else setScalarSource(e.node, e.value, e.inFlow);
     }
     const next = restructured ? doc.toString(TO_STRING) : tokens.map((t) => CST.stringify(t)).join("");
-    const messages = restructured ? [`the structure of ${params.file} changed (keys added or collections replaced), so it was re-serialised: comments kept, spacing may be normalised`] : [];
+    const messages = restructured ? [warning(`the structure of ${params.file} changed (keys added or collections replaced), so it was re-serialised: comments kept, spacing may be normalised`)] : [];
     return planWrite(params, fact, next, messages);
   },
 };

@@ -12,8 +12,8 @@ const fixtures = join(import.meta.dirname, "../../../test/fixtures/hardening");
 const playbook = join(fixtures, "values.yaml");
 const canary = `/tmp/bkplay-hostile-canary-${process.pid}`;
 const CASES = hostileValues(canary);
-/** What `t` (line and replace) refuses: `$` is pattern syntax in a replacement; a line holds no line break. */
-const refusedAsText = (v: string): boolean => /[$\r\n\u2028\u2029]/.test(v);
+/** What `t` (line and replace) refuses: a line holds no line break. */
+const refusedAsText = (v: string): boolean => /[\r\n\u2028\u2029]/.test(v);
 /** Sent through -e and through --vars-file on the two hosts after the cases'. */
 const GIVEN = { v: `it's "q" \`touch ${canary}\` $(touch ${canary}) 中文 🚀 \\ {{v}}\nline 2 -e x=y`, t: `a=b 'q' "d" \`touch ${canary}\` 中文 {{t}} \\` };
 
@@ -102,12 +102,12 @@ describe("hostile values land literally or are refused (sshd)", function () {
     }
   });
 
-  it("a value in a replacement is a pattern: $& is the match, $1 a group, $$ one dollar (documented, not literal)", async () => {
+  it("a value in a replacement lands literally: its $&, $1 and $$ are text, not references to the match", async () => {
     const h = host(0);
     writeFileSync(join(h.root, "hostile/text"), "replaced=old\n");
     const r = await bkplay(["run", join(fixtures, "replacement.yaml"), "-i", writeInventory(f.fleet(), join(f.dir(), "r-hosts.yaml")), "--limit", h.name, "-e", "r=[$&] $1=$$1"]);
     expect(r.code, r.stderr).to.equal(0);
-    expect(readFileSync(join(h.root, "hostile/text"), "utf8")).to.equal("[replaced=old] replaced=$1\n");
+    expect(readFileSync(join(h.root, "hostile/text"), "utf8")).to.equal("[$&] $1=$$1\n");
   });
 
   it("no value ran as code: the canary was never created", () => {

@@ -70,3 +70,29 @@ describe("templates", () => {
     }
   });
 });
+
+describe("templates with an escape for interpolated values", () => {
+  const dollar = (v: string): string => v.split("$").join("$$");
+  const ctx = { v: "$1", list: ["$a", "$b"], n: 2, nothing: null };
+  const cases: { template: string; want: unknown }[] = [
+    { template: "$1 {{v}} $&", want: "$1 $$1 $&" },
+    { template: "{{v}}", want: "$$1" },
+    { template: "{{n}}", want: 2 },
+    { template: "{{#each list}}$1{{this}}@{{@index}}{{../v}};{{/each}}", want: "$1$$a@0$$1;$1$$b@1$$1;" },
+    { template: "{{#if v}}{{json list}}{{else}}$0{{/if}}", want: '["$$a","$$b"]' },
+    { template: "{{~v~}} x", want: "$$1x" },
+    { template: "a{{list}}b{{nothing}}c{{n}}", want: "a$$a,$$bbc2" },
+    { template: "{{#each list}}\n  - {{this}}\n{{/each}}\n", want: "  - $$a\n  - $$b\n" },
+  ];
+  for (const c of cases) {
+    it(`${c.template} → ${JSON.stringify(c.want)}`, () => {
+      expect(compileTemplate(c.template, dollar)(ctx)).to.deep.equal(c.want);
+    });
+  }
+
+  it("an undefined variable still throws, and the same text without escape is unaffected by the cache", () => {
+    expect(() => compileTemplate("x {{missing}}", dollar)(ctx)).to.throw(TemplateError, /undefined variable 'missing'/);
+    expect(() => compileTemplate("{{#each items}}{{missing}}{{/each}}", dollar)({ items: [{ a: 1 }] })).to.throw(TemplateError, /undefined variable 'missing'/);
+    expect(compileTemplate("$1 {{v}} $&")(ctx)).to.equal("$1 $1 $&");
+  });
+});

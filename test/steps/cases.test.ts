@@ -9,7 +9,8 @@ import { memoryFacts, sha256, type FactData } from "../support/memory-facts.js";
 /**
  * Step unit cases are data: test/steps/<step type>/<case>.yaml holding
  * `{params, files?, stats?, trees?, commands?, local?}` and either `changes` (each listed key must equal the
- * planned change's; `[]` means nothing to do), optionally `unknown: true`, or `error` (a message fragment).
+ * planned change's; `[]` means nothing to do), optionally `unknown: true` and `messages` (each a fragment of one
+ * planned message), or `error` (a message fragment).
  */
 interface Case extends FactData {
   params: Record<string, unknown>;
@@ -17,6 +18,7 @@ interface Case extends FactData {
   local?: Record<string, string>;
   changes?: Record<string, unknown>[];
   unknown?: boolean;
+  messages?: string[];
   error?: string;
 }
 
@@ -51,6 +53,7 @@ for (const type of readdirSync(root).filter((d) => existsSync(join(root, d)) && 
           for (const [key, value] of Object.entries(want)) expect(plan.changes[i], `change ${i}`).to.have.deep.property(key, value);
         });
         expect(Boolean(plan.unknown), "unknown").to.equal(Boolean(c.unknown));
+        for (const m of c.messages ?? []) expect(plan.messages ?? [], "messages").to.satisfy((all: string[]) => all.some((a) => a.includes(m)), m);
       });
     }
   });
