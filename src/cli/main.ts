@@ -26,7 +26,7 @@ program
   .command("validate")
   .description("check playbooks (a bare name is a shipped playbook) and, with -i, render them for every host")
   .argument("<playbook...>", "shipped playbook name or path to a .yaml file")
-  .option("-i, --inventory <file>", "inventory: native hosts.yaml, Ansible YAML, or BlueKing install.config")
+  .option("-i, --inventory <file>", "inventory: native hosts.yaml, Ansible YAML or INI, or BlueKing install.config")
   .option("-e, --extra-var <name=value>", "set a variable (repeatable)", collect, [])
   .option("--vars-file <file>", "YAML file of variables")
   .action(async (refs: string[], o: { inventory?: string; extraVar: string[]; varsFile?: string }) => (await import("./commands/validate.js")).validateCommand(refs, o));
@@ -37,7 +37,9 @@ program
   .requiredOption("-i, --inventory <file>", "inventory file")
   .option("--limit <pattern>", "hosts, groups, globs, !exclusions, a,b lists")
   .option("--json", "machine-readable output")
-  .action(async (o: { inventory: string; limit?: string; json?: boolean }) => (await import("./commands/inventory.js")).inventoryCommand(o));
+  .option("--probe", "connect to each host (read-only) and show its BlueKing generation, found from its marker files")
+  .addOption(new Option("--forks <n>", "hosts probed at once").default(50).argParser((v) => positiveInt(v, "--forks")))
+  .action(async (o: import("./commands/inventory.js").InventoryFlags) => (await import("./commands/inventory.js")).inventoryCommand(o));
 
 /** Options shared by every command that executes a playbook (run, plan, apply). */
 function withExecOptions(cmd: Command): Command {

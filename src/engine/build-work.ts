@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import { InputError, type Problem } from "../errors.js";
+import { formatProblem, InputError, type Problem } from "../errors.js";
 import { bkView, hostMarkers, pinnedGeneration } from "../generations/host-layout.js";
 import { GENERATIONS, type Generation } from "../generations/layouts.js";
 import { matchHosts } from "../inventory/limit.js";
@@ -54,7 +54,8 @@ export function buildWork(playbook: Playbook, inventory: Inventory, hosts: reado
     const first = usable[0];
     if (!first) {
       // Wrong on every generation this host could be: bad input, before any host is contacted.
-      problems.push(...variants.flatMap((v) => v.problems));
+      const seen = new Set<string>();
+      problems.push(...variants.flatMap((v) => v.problems).filter((p) => !seen.has(formatProblem(p)) && Boolean(seen.add(formatProblem(p)))));
       continue;
     }
     for (const v of usable) secretValues(playbook, v.values).forEach((x) => secrets.add(x));

@@ -14,8 +14,9 @@ export interface BkView {
   esb_components: string;
   esb_venv: string;
   agent_config: string;
+  /** The script that builds a plain app; S-mart packages have their own (`agent_buildsaas`). */
   agent_build: string;
-  agent_build_scripts: string[];
+  agent_buildsaas: string | null;
   agent_packages: string | null;
   nginx_paas_conf: string | null;
 }
@@ -52,7 +53,7 @@ export function bkView(host: Pick<Host, "vars">, g: Generation): BkView {
     esb_venv: at(l.esb_venv),
     agent_config: at(l.agent_config),
     agent_build: scripts[0] ?? "",
-    agent_build_scripts: scripts,
+    agent_buildsaas: scripts[1] ?? null,
     agent_packages: l.agent_packages === null ? null : at(l.agent_packages),
     nginx_paas_conf: l.nginx_paas_conf === null ? null : at(l.nginx_paas_conf),
   };

@@ -28,9 +28,13 @@ const assertSchema = {
         required: ["hosts", "file"],
         properties: {
           hosts: { type: "string", description: "Host pattern to read from." },
-          file: { type: "string" },
+          file: {
+            oneOf: [{ type: "string" }, { type: "array", minItems: 1, items: { type: "string" } }],
+            description: "The file, or files read in order where the last that sets the value wins (e.g. default.py, then settings_production.py).",
+          },
           yaml: { type: "string", description: "Dotted key path in a YAML file." },
           python: { type: "string", description: "Top-level NAME in a Python file." },
+          match: { type: "string", description: "Regular expression: the value is its first group (e.g. the host of a URL)." },
         },
       },
     },

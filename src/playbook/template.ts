@@ -21,6 +21,11 @@ hb.registerHelper({
   },
   /** `add agent_timeout 60` → the numeric sum (rendered as text; a var default is then coerced to its declared type). */
   add: (...list: unknown[]) => args(list).reduce<number>((sum, v) => sum + Number(v), 0),
+  /** `eq bk.generation "ce6"` → true when the two are the same (for `when:` and `#if`). */
+  eq: (...list: unknown[]) => {
+    const [a, b] = args(list);
+    return a === b;
+  },
   /** `parent_domain "paas.bk.com"` → "bk.com". */
   parent_domain: (value: unknown) => stringify(value).split(".").slice(1).join("."),
   /** `addresses groups "appo" "appt"` → unique addresses of the hosts in those groups. */
@@ -30,7 +35,7 @@ hb.registerHelper({
   },
 });
 
-export const HELPERS: readonly string[] = ["quote", "sql_string", "json", "regex", "default", "join", "add", "parent_domain", "addresses"];
+export const HELPERS: readonly string[] = ["quote", "sql_string", "json", "regex", "default", "join", "add", "eq", "parent_domain", "addresses"];
 
 function stringify(value: unknown): string {
   switch (typeof value) {

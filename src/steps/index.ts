@@ -1,17 +1,20 @@
 import type { StepType } from "./types.js";
 import { check } from "./check.js";
 import { copy } from "./copy.js";
+import { fail } from "./fail.js";
 import { file } from "./file.js";
 import { http } from "./http.js";
 import { line } from "./line.js";
 import { pyAssign } from "./py-assign.js";
 import { replace } from "./replace.js";
 import { run } from "./run.js";
+import { service } from "./service.js";
 import { sql } from "./sql.js";
+import { swapDomain } from "./swap-domain.js";
 import { unarchive } from "./unarchive.js";
 import { yamlSet } from "./yaml-set.js";
 
 /** Every host-local step type, by the key that selects it in a playbook. */
 export const stepTypes: ReadonlyMap<string, StepType> = new Map(
-  ([check, copy, file, http, line, pyAssign, replace, run, sql, unarchive, yamlSet] as StepType[]).map((s) => [s.name, s]),
+  ([check, copy, fail, file, http, line, pyAssign, replace, run, service, sql, swapDomain, unarchive, yamlSet] as StepType[]).map((s) => [s.name, s]),
 );

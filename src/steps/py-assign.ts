@@ -11,6 +11,7 @@ export type PyAssignParams = FileEditParams & {
   set: Record<string, unknown>;
   create?: boolean;
   replace_expressions?: boolean;
+  missing?: "append" | "skip";
 };
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -39,6 +40,11 @@ export const pyAssign: StepType<PyAssignParams> = {
           "NAME: value pairs; values become Python literals (string, number, true/false, null, list, map). The last top-level assignment of NAME is changed (keeping its quote style), or `NAME = value` is appended.",
       },
       create: createSchema,
+      missing: {
+        enum: ["append", "skip"],
+        default: "append",
+        description: "A NAME the file does not assign: append `NAME = value` (default), or leave the file without it (said in the step's messages).",
+      },
       replace_expressions: {
         type: "boolean",
         default: false,
@@ -60,7 +66,8 @@ export const pyAssign: StepType<PyAssignParams> = {
       const all = assignments.filter((a) => a.name === name);
       const last = all[all.length - 1];
       if (!last) {
-        appended.push(`${name} = ${renderPythonLiteral(value, fileQuote)}`);
+        if (params.missing === "skip") messages.push(`${name}: not in ${params.file}, left out`);
+        else appended.push(`${name} = ${renderPythonLiteral(value, fileQuote)}`);
         continue;
       }
       if (all.length > 1) messages.push(warning(`${name} is assigned ${all.length} times in ${params.file}; the last one (line ${last.line}) is the one Python uses and the one edited`));

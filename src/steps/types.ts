@@ -1,3 +1,5 @@
+import type { BkView } from "../generations/host-layout.js";
+
 /**
  * The step contract. A step never does I/O: it names what it must observe (probes), then turns the
  * observed facts into changes (plan). Check mode prints the changes; apply executes the same changes.
@@ -107,6 +109,8 @@ export interface StepPlan {
 }
 
 export interface StepContext {
+  /** The host's BlueKing generation and where it keeps things, when the playbook needs it. */
+  bk?: BkView;
   /** Local directory of the playbook, for resolving `src:` paths of uploads. */
   playbookDir: string;
   /** Local file access for uploads (sha256 of a local file or packed directory). */
@@ -120,6 +124,8 @@ export interface StepType<P = Record<string, unknown>> {
   summary: string;
   /** JSON Schema fragment for the step's parameters (closed: additionalProperties false). */
   schema: Record<string, unknown>;
+  /** The step reads the host's generation (ctx.bk): the host must have one, detected or pinned. */
+  needsGeneration?: boolean;
   /** Names of string parameters that end up in a shell command (warn when templated without `quote`). */
   shellParams?: readonly string[];
   /**

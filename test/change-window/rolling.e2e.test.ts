@@ -41,7 +41,7 @@ describe("change windows: plan/apply, rolling batches, verify and rollback (sshd
     }
   });
 
-  it("plan → apply writes exactly what was reviewed; a host edited since is refused (exit 3) and left untouched", async () => {
+  it("plan → apply writes exactly what was reviewed; a host edited since refuses the whole apply (exit 3); --partial applies the others", async () => {
     const planFile = join(f.dir(), "change.plan.json");
     const review = join(f.dir(), "review.md");
     const plan = await bkplay(["plan", playbook, "-i", inv(), "-e", "level=2", ...common(), "-o", planFile, "--report", review]);
@@ -58,9 +58,15 @@ describe("change windows: plan/apply, rolling batches, verify and rollback (sshd
     expect(refused?.status).to.equal("refused");
     expect(refused?.error).to.match(/etc\/app\.py changed since the plan: planned against sha256 [0-9a-f]{64}, now [0-9a-f]{64}/);
     expect(readFileSync(appFile(2), "utf8")).to.equal(`${ORIGINAL}# hand edit\n`);
+    // One drifted host and no domain is half-moved: nothing anywhere.
+    for (const i of [0, 1, 3, 4, 5]) expect(readFileSync(appFile(i), "utf8")).to.equal(ORIGINAL);
+    expect(report.refused.join(" ")).to.match(/could not be planned \(bk-3/);
+    expect(apply.stdout).not.to.include(TOKEN);
+    const partial = await bkplay(["apply", planFile, "--partial", "--log-dir", logDir(), "--json"]);
+    expect(partial.code, partial.stderr).to.equal(3);
+    expect(readFileSync(appFile(2), "utf8")).to.equal(`${ORIGINAL}# hand edit\n`);
     const expected = `# app settings\nLEVEL = 2\nTOKEN_HINT = '${TOKEN}'\n`;
     for (const i of [0, 1, 3, 4, 5]) expect(readFileSync(appFile(i), "utf8")).to.equal(expected);
-    expect(apply.stdout).not.to.include(TOKEN);
   });
 
   it("--allow-drift=replan applies the drifted host's new plan and reports it", async () => {

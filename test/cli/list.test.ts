@@ -3,7 +3,7 @@ import { bkplay } from "../support/cli.js";
 
 interface Listed {
   name: string;
-  vars: { name: string; required: boolean; default?: unknown }[];
+  vars: { name: string; required: boolean; default?: unknown; read?: { hosts: string; key: string } }[];
 }
 
 describe("bkplay list", () => {
@@ -12,7 +12,7 @@ describe("bkplay list", () => {
     expect(r.code).to.equal(0);
     expect(r.stdout).to.match(/^change-domain — /m);
     expect(r.stdout).to.match(/^\s+new_domain\s+string\s+required\b/m);
-    expect(r.stdout).to.match(/^\s+paas_root\s+string\s+default "\/data\/bkce"/m);
+    expect(r.stdout).to.match(/^\s+old_domain\s+string\s+read from paas \(PAAS_DOMAIN\)/m);
   });
 
   it("--json parses, with required variables and defaults", async () => {
@@ -21,7 +21,8 @@ describe("bkplay list", () => {
     const listed = JSON.parse(r.stdout) as Listed[];
     const vars = listed.find((p) => p.name === "change-domain")?.vars ?? [];
     expect(vars.find((v) => v.name === "new_domain")).to.include({ required: true });
-    expect(vars.find((v) => v.name === "paas_root")).to.include({ required: false, default: "/data/bkce" });
+    expect(vars.find((v) => v.name === "old_domain")).to.deep.include({ required: false, read: { hosts: "paas", key: "PAAS_DOMAIN" } });
+    expect(vars.find((v) => v.name === "nginx_conf")).to.include({ required: false, default: "{{bk.nginx_paas_conf}}" });
     expect(vars.find((v) => v.name === "cc_host")).to.include({ required: false, default: null });
   });
 });

@@ -15,22 +15,26 @@ describe("concurrent runs and interruption (sshd)", function () {
   const f = useFleet(4, "sshd");
   const inv = (): string => writeInventory(f.fleet(), join(f.dir(), "conc-hosts.yaml"));
   const levelFile = (i: number): string => join(f.fleet().hosts[i]?.root ?? "", "etc/level.conf");
-  const backupRoot = (i: number): string => {
+  /** The host's fixed state directory: its apply lock lives there whatever the backup directory. */
+  const stateDir = (i: number): string => {
     const h = f.fleet().hosts[i];
-    return h ? sandboxVars(h).bkplay_backup_dir ?? "" : "";
+    return h ? sandboxVars(h).bkplay_state_dir ?? "" : "";
   };
   beforeEach(() => f.reset());
 
-  it("an apply waits for the host's lock, then fails clearly after --lock-timeout; nothing is written", async () => {
-    mkdirSync(backupRoot(0), { recursive: true });
-    writeFileSync(join(backupRoot(0), "lock.owner"), "run other-run, pid 1, since 2026-11-22T00:00:00Z");
+  it("an apply waits for the host's lock, whatever its backup directory, then fails clearly after --lock-timeout; nothing is written", async () => {
+    mkdirSync(stateDir(0), { recursive: true });
+    writeFileSync(join(stateDir(0), "lock.owner"), "run other-run, pid 1, since 2026-11-22T00:00:00Z");
     // Its own process group: killing it must also end the `sleep` that holds the lock.
-    const holder = spawn("flock", [join(backupRoot(0), "lock"), "sleep", "120"], { stdio: "ignore", detached: true });
+    const holder = spawn("flock", [join(stateDir(0), "lock"), "sleep", "120"], { stdio: "ignore", detached: true });
     // The holder must own the lock before the run reaches its apply.
     const lockWait = Date.now();
-    while (spawnSync("flock", ["-n", join(backupRoot(0), "lock"), "true"]).status === 0 && Date.now() - lockWait < 10_000) await new Promise((r) => setTimeout(r, 50));
+    while (spawnSync("flock", ["-n", join(stateDir(0), "lock"), "true"]).status === 0 && Date.now() - lockWait < 10_000) await new Promise((r) => setTimeout(r, 50));
     try {
-      const r = await bkplay(["run", playbook, "-i", inv(), "-e", "level=2", "--lock-timeout", "1", "--json", "--log-dir", join(f.dir(), "audit")]);
+      // Another backup directory than the lock holder's: the lock is still the host's one.
+      const other = Object.fromEntries(f.fleet().hosts.map((h) => [h.name, { bkplay_backup_dir: join(f.dir(), "other-backups", h.name) }]));
+      const file = writeInventory(f.fleet(), join(f.dir(), "conc-other-backups.yaml"), { vars: other });
+      const r = await bkplay(["run", playbook, "-i", file, "-e", "level=2", "--lock-timeout", "1", "--json", "--log-dir", join(f.dir(), "audit")]);
       expect(r.code).to.equal(1);
       const report = reportOf(r);
       const locked = report.hosts.find((h) => h.host === "bk-1");
@@ -44,13 +48,13 @@ describe("concurrent runs and interruption (sshd)", function () {
   });
 
   it("a lock record left by a dead run is reported, and the run goes ahead", async () => {
-    mkdirSync(backupRoot(0), { recursive: true });
-    writeFileSync(join(backupRoot(0), "lock.owner"), "run dead-run, pid 999999, since 2026-11-22T00:00:00Z");
+    mkdirSync(stateDir(0), { recursive: true });
+    writeFileSync(join(stateDir(0), "lock.owner"), "run dead-run, pid 999999, since 2026-11-22T00:00:00Z");
     const r = await bkplay(["run", playbook, "-i", inv(), "-e", "level=3", "--json", "--log-dir", join(f.dir(), "audit")]);
     expect(r.code, r.stderr).to.equal(0);
     const report = reportOf(r);
     expect(report.hosts.find((h) => h.host === "bk-1")?.notes.join(" ")).to.match(/earlier run was interrupted .*dead-run/);
-    expect(existsSync(join(backupRoot(0), "lock.owner"))).to.equal(false);
+    expect(existsSync(join(stateDir(0), "lock.owner"))).to.equal(false);
   });
 
   it("two runs at once never interleave writes: each file is wholly one run's, the loser is refused, not merged", async () => {

@@ -53,9 +53,24 @@ for (const backend of BACKENDS) {
       expect(readFileSync(host?.backups.find((b) => b.endsWith("paas/conf/settings_production.py")) ?? "", "utf8")).to.include("PAAS_DOMAIN = 'paas.bk.com'");
     });
 
-    it("a failing step stops its host only; later steps and handlers do not run there", async () => {
+    it("a host that cannot be planned stops every host: nothing is written anywhere, exit 1, each reason listed", async () => {
       const vars = Object.fromEntries(f.fleet().hosts.map((h) => [h.name, { expect_count: h.name === "bk-6" ? 2 : 1 }]));
+      const before = snapshotTree(hostsRoot());
       const r = await bkplay(["run", join(fixtures, "handlers.yaml"), "-i", inv({ vars }), "--json"]);
+      expect(r.code).to.equal(1);
+      const report = reportOf(r);
+      expect(report.refused.join("\n")).to.match(/1 host could not be planned \(bk-6.*nothing was changed on any host.*--partial/);
+      expect(report.hosts.find((h) => h.host === "bk-6")?.error).to.match(/expected 2 match/);
+      const others = report.hosts.filter((h) => h.host !== "bk-6");
+      expect(others.map((h) => h.status)).to.satisfy((all: string[]) => all.every((s) => s === "not-started"));
+      // Planned changes are not counted as done.
+      expect(others.flatMap((h) => h.steps).filter((s) => s.status === "changed")).to.deep.equal([]);
+      expect(snapshotTree(hostsRoot())).to.deep.equal(before);
+    });
+
+    it("with --partial, a failing step stops its host only; later steps and handlers do not run there", async () => {
+      const vars = Object.fromEntries(f.fleet().hosts.map((h) => [h.name, { expect_count: h.name === "bk-6" ? 2 : 1 }]));
+      const r = await bkplay(["run", join(fixtures, "handlers.yaml"), "-i", inv({ vars }), "--partial", "--json"]);
       expect(r.code).to.equal(1);
       const report = reportOf(r);
       const failed = report.hosts.find((h) => h.host === "bk-6");
@@ -79,14 +94,23 @@ for (const backend of BACKENDS) {
       expect(snapshotTree(join(nginx, "etc/nginx"))).to.have.keys([join(nginx, "etc/nginx/paas.conf")]);
     });
 
-    it("an unreachable host is reported; the others complete; exit 1", async () => {
-      const r = await bkplay(["run", "change-domain", "-i", inv({ extraHosts: { "bk-dead": { address: "127.0.0.1", port: 1 } }, vars: Object.fromEntries(f.fleet().hosts.map((h) => [h.name, { nginx_reload: "true" }])) }), ...domain, "--json"]);
+    it("an unreachable host stops the run before any change; with --partial the others complete; exit 1 both times", async () => {
+      const file = inv({ extraHosts: { "bk-dead": { address: "127.0.0.1", port: 1 } } });
+      const before = snapshotTree(hostsRoot());
+      const gated = await bkplay(["run", join(fixtures, "handlers.yaml"), "-i", file, "--json"]);
+      expect(gated.code).to.equal(1);
+      const refused = reportOf(gated);
+      expect(refused.hosts.find((h) => h.host === "bk-dead")?.status).to.equal("unreachable");
+      expect(refused.hosts.filter((h) => h.status === "changed")).to.have.length(0);
+      expect(snapshotTree(hostsRoot())).to.deep.equal(before);
+
+      const r = await bkplay(["run", join(fixtures, "handlers.yaml"), "-i", file, "--partial", "--json"]);
       expect(r.code).to.equal(1);
       const report = reportOf(r);
       const dead = report.hosts.find((h) => h.host === "bk-dead");
       expect(dead?.status).to.equal("unreachable");
       expect(dead?.error).to.match(/refused/i);
-      expect(report.hosts.filter((h) => h.status === "changed")).to.have.length(5);
+      expect(report.hosts.filter((h) => h.status === "changed").map((h) => h.host)).to.have.members(f.fleet().hosts.filter((h) => h.roles.includes("paas")).map((h) => h.name));
     });
   });
 }

@@ -2,13 +2,15 @@ import { expect } from "chai";
 import { readdirSync, readFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { bkView } from "../../src/generations/host-layout.js";
+import type { Generation } from "../../src/generations/layouts.js";
 import { stepTypes } from "../../src/steps/index.js";
 import type { Probe, StepContext } from "../../src/steps/types.js";
 import { memoryFacts, sha256, type FactData } from "../support/memory-facts.js";
 
 /**
  * Step unit cases are data: test/steps/<step type>/<case>.yaml holding
- * `{params, files?, stats?, trees?, commands?, local?}` and either `changes` (each listed key must equal the
+ * `{params, files?, stats?, trees?, commands?, local?, bk?}` and either `changes` (each listed key must equal the
  * planned change's; `[]` means nothing to do), optionally `unknown: true` and `messages` (each a fragment of one
  * planned message), or `error` (a message fragment).
  */
@@ -20,6 +22,8 @@ interface Case extends FactData {
   unknown?: boolean;
   messages?: string[];
   error?: string;
+  /** The host's generation (and its install root and sysroot), for steps that read it. */
+  bk?: { generation: Generation; root?: string; sysroot?: string };
 }
 
 const root = join(import.meta.dirname, "../../../test/steps");
@@ -39,6 +43,7 @@ for (const type of readdirSync(root).filter((d) => existsSync(join(root, d)) && 
             if (content === undefined) throw new Error(`case has no local file ${path}`);
             return sha256(content);
           },
+          ...(c.bk ? { bk: bkView({ vars: { paas_root: c.bk.root, bk_sysroot: c.bk.sysroot } }, c.bk.generation) } : {}),
         };
         const { facts, reads } = memoryFacts(c);
         const declared = new Set(step.probes(c.params, ctx).map(probeKey));

@@ -1,11 +1,26 @@
+import { probeGenerations } from "../../engine/probe-generations.js";
 import { selectHosts } from "../../inventory/limit.js";
 import { loadInventory } from "../../inventory/load.js";
 import { painter } from "../../report/color.js";
 import { makeRedactor } from "../../report/redact.js";
 
-export function inventoryCommand(o: { inventory: string; limit?: string; json?: boolean }): void {
+export interface InventoryFlags {
+  inventory: string;
+  limit?: string;
+  json?: boolean;
+  /** Connect to each host and read its BlueKing generation from its marker files (read-only). */
+  probe?: boolean;
+  forks: number;
+}
+
+export async function inventoryCommand(o: InventoryFlags): Promise<void> {
   const inventory = loadInventory(o.inventory);
-  const hosts = selectHosts(inventory, o.limit).map((h) => ({ name: h.name, address: h.address, port: h.port, user: h.user, groups: h.groups, vars: h.vars, ssh: h.ssh }));
+  const selected = selectHosts(inventory, o.limit);
+  const probed = o.probe ? new Map((await probeGenerations(selected, { forks: o.forks })).map((p) => [p.host, p])) : undefined;
+  const hosts = selected.map((h) => {
+    const p = probed?.get(h.name);
+    return { name: h.name, address: h.address, port: h.port, user: h.user, groups: h.groups, vars: h.vars, ssh: h.ssh, ...(p ? { generation: p.generation ?? null, ...(p.error !== undefined ? { error: p.error } : {}) } : {}) };
+  });
   const redact = makeRedactor([]);
   if (o.json) {
     process.stdout.write(`${redact(JSON.stringify({ file: inventory.file, format: inventory.format, hosts }, null, 2))}\n`);
@@ -15,6 +30,10 @@ export function inventoryCommand(o: { inventory: string; limit?: string; json?: 
   process.stdout.write(c("gray", `${inventory.file} (${inventory.format}), ${hosts.length} host${hosts.length === 1 ? "" : "s"}\n`));
   for (const h of hosts) {
     process.stdout.write(`${c("bold", h.name)}  ${h.user}@${h.address}:${h.port}  [${h.groups.join(", ")}]\n`);
+    if ("generation" in h) {
+      const g = h.generation ? `${c("bold", h.generation.name)} (${h.generation.from === "inventory" ? "bk_generation in the inventory" : `found ${h.generation.from}`})` : c("yellow", "unknown");
+      process.stdout.write(`    generation: ${g}${"error" in h && h.error ? `  ${c("gray", h.error)}` : ""}\n`);
+    }
     for (const [k, v] of Object.entries(h.vars)) process.stdout.write(redact(`    ${k} = ${JSON.stringify(v)}\n`));
   }
 }

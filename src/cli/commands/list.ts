@@ -8,6 +8,8 @@ interface ListedVar {
   name: string;
   required: boolean;
   default?: unknown;
+  /** Read on these hosts before the run unless given (e.g. the domain PaaS serves today). */
+  read?: { hosts: string; key: string };
   type: string;
   secret: boolean;
   description: string;
@@ -22,8 +24,9 @@ export function listCommand(o: { json?: boolean }): void {
       name: p.name,
       description: p.description,
       vars: Object.entries(p.vars).map(([name, spec]): ListedVar => {
-        const v: ListedVar = { name, required: !("default" in spec), type: Array.isArray(spec.type) ? spec.type.join("|") : (spec.type ?? "string"), secret: spec.secret === true, description: spec.description ?? "" };
+        const v: ListedVar = { name, required: !("default" in spec) && spec.read === undefined, type: Array.isArray(spec.type) ? spec.type.join("|") : (spec.type ?? "string"), secret: spec.secret === true, description: spec.description ?? "" };
         if ("default" in spec) v.default = spec.default;
+        if (spec.read) v.read = { hosts: spec.read.hosts, key: spec.read.python ?? spec.read.yaml ?? "" };
         return v;
       }),
     }));
@@ -35,7 +38,7 @@ export function listCommand(o: { json?: boolean }): void {
   for (const p of playbooks) {
     process.stdout.write(`${c("bold", p.name)} — ${p.description}\n`);
     for (const v of p.vars) {
-      const flag = v.required ? c("yellow", "required") : `default ${JSON.stringify(v.default)}`;
+      const flag = v.required ? c("yellow", "required") : v.read ? `read from ${v.read.hosts} (${v.read.key})` : `default ${JSON.stringify(v.default)}`;
       process.stdout.write(`    ${v.name.padEnd(18)} ${v.type.padEnd(8)} ${flag}${v.secret ? " (secret)" : ""}${v.description ? `  ${c("gray", v.description)}` : ""}\n`);
     }
   }
