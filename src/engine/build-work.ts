@@ -73,7 +73,7 @@ export function buildWork(playbook: Playbook, inventory: Inventory, hosts: reado
 function needsGeneration(playbook: Playbook): boolean {
   const defs = [...playbook.plays.flatMap((p) => p.steps), ...playbook.handlers, ...playbook.verify];
   if (defs.some((d) => stepTypes.get(d.type)?.needsGeneration === true)) return true;
-  return /\bbk\./.test(JSON.stringify([defs.map((d) => [d.params, d.when]), playbook.vars]));
+  return /\{\{[^}]*(?<![\w.])bk\./.test(JSON.stringify([defs.map((d) => [d.params, d.when]), Object.values(playbook.vars).map((v) => [v.default, v.read])]));
 }
 
 /** Render one host's steps, handlers and checks in one template context; problems are returned. */

@@ -18,7 +18,7 @@ const pathsOf = (r: Read, context: Record<string, unknown>): string[] => [r.file
  * a host that cannot be read, a value missing or disagreeing refuses the run before any change.
  */
 export async function readFleetVars(playbook: Playbook, inventory: Inventory, given: Record<string, GivenVar>, opts: SessionOptions & { forks: number }): Promise<Record<string, GivenVar>> {
-  const reads = Object.entries(playbook.vars).flatMap(([name, spec]) => (spec.read && !(name in given) ? [{ name, read: spec.read as Read }] : []));
+  const reads = Object.entries(playbook.vars).flatMap(([name, spec]) => (spec.read && !(name in given) ? [{ name, read: spec.read }] : []));
   if (reads.length === 0) return {};
   const hosts = [...new Map(reads.flatMap((r) => matchHosts(inventory, r.read.hosts)).map((h) => [h.name, h])).values()];
   const problems: string[] = reads.filter((r) => matchHosts(inventory, r.read.hosts).length === 0).map((r) => `'${r.name}' is read from hosts '${r.read.hosts}', and the inventory has none; pass -e ${r.name}=…`);
@@ -55,7 +55,7 @@ export async function readFleetVars(playbook: Playbook, inventory: Inventory, gi
       const facts = s.facts;
       const found = pathsOf(read, s.work.context).flatMap((path) => {
         const v = extract(facts.file(path).content ?? "", read);
-        return v === undefined || v === null || v === "" ? [] : [String(v)];
+        return typeof v === "string" || typeof v === "number" ? (v === "" ? [] : [String(v)]) : [];
       });
       const value = found.at(-1);
       if (value === undefined) problems.push(`${s.name}: ${pathsOf(read, s.work.context).join(", ")} does not set ${read.python ?? read.yaml ?? "the value"}${read.match ? ` matching ${read.match}` : ""}`);

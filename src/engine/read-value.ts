@@ -14,7 +14,7 @@ export interface Read {
 /** The value in one file's text; undefined when the file does not set it. */
 export function extract(content: string, r: Read): unknown {
   const raw = rawValue(content, r);
-  if (r.match === undefined || raw === undefined) return raw;
+  if (r.match === undefined || (typeof raw !== "string" && typeof raw !== "number")) return raw;
   const m = new RegExp(r.match).exec(String(raw));
   return m ? (m[1] ?? m[0]) : undefined;
 }

@@ -44,6 +44,6 @@ export function detectGeneration(candidates: readonly MarkerPaths[], exists: (pa
 export function detectionProblem(d: Exclude<Detection, { kind: "found" }>): string {
   const fix = "set bk_generation (oss, ce5 or ce6) for this host in the inventory, or check paas_root";
   if (d.kind === "unknown") return `cannot tell which BlueKing this host runs: none of the marker files exists (looked for ${d.looked.join(", ")}); ${fix}`;
-  const seen = Object.entries(d.found).map(([g, m]) => `${g}: ${(m ?? []).join(", ")}`).join("; ");
+  const seen = Object.entries(d.found).map(([g, m]) => `${g}: ${m.join(", ")}`).join("; ");
   return `this host has marker files of several BlueKing generations (${seen}); ${fix}`;
 }

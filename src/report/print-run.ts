@@ -24,9 +24,12 @@ export function printRun(report: RunReport, options: { diff: boolean; redact: Re
   w();
   w(c("bold", `${report.check ? "CHECK (nothing was written)" : "RECAP"} ${report.playbook} — run ${report.runId}, ${(report.durationMs / 1000).toFixed(1)}s`));
   const width = Math.max(...report.hosts.map((h) => h.host.length), 4);
+  // The BlueKing generation each host was found to run, when the playbook depends on it.
+  const generations = report.hosts.some((h) => h.generation);
   for (const h of report.hosts) {
     const n = countSteps(h);
-    w(`${c(STATUS_STYLE[h.status], h.host.padEnd(width))}  ${h.status.padEnd(11)} ok=${n.ok} changed=${n.changed} failed=${n.failed} skipped=${n.skipped}${h.error ? `  ${c("red", firstLine(h.error))}` : ""}`);
+    const gen = generations ? `${(h.generation?.name ?? "-").padEnd(4)} ` : "";
+    w(`${c(STATUS_STYLE[h.status], h.host.padEnd(width))}  ${h.status.padEnd(11)} ${gen}ok=${n.ok} changed=${n.changed} failed=${n.failed} skipped=${n.skipped}${h.error ? `  ${c("red", firstLine(h.error))}` : ""}`);
   }
   const warnings = groupWarnings(report);
   if (warnings.length > 0) w(c("yellow", "WARNINGS"));

@@ -49,7 +49,7 @@ export const swapDomain: StepType<SwapDomainParams> = {
 
 /** Messages for values left as they were; a value naming neither domain is not an error, but it is shown. */
 function leftMessage(key: string, value: string, swap: Swap): string | null {
-  if (swap.kind === "internal") return `left: internal ${key} = ${value}`;
+  if (swap.kind === "internal") return warning(`left: internal ${key} = ${value}`);
   if (swap.kind === "other") return warning(`left: ${key} = ${value} names neither the old nor the new domain`);
   return null;
 }
