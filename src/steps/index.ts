@@ -12,9 +12,10 @@ import { service } from "./service.js";
 import { sql } from "./sql.js";
 import { swapDomain } from "./swap-domain.js";
 import { unarchive } from "./unarchive.js";
+import { warn } from "./warn.js";
 import { yamlSet } from "./yaml-set.js";
 
 /** Every host-local step type, by the key that selects it in a playbook. */
 export const stepTypes: ReadonlyMap<string, StepType> = new Map(
-  ([check, copy, fail, file, http, line, pyAssign, replace, run, service, sql, swapDomain, unarchive, yamlSet] as StepType[]).map((s) => [s.name, s]),
+  ([check, copy, fail, file, http, line, pyAssign, replace, run, service, sql, swapDomain, unarchive, warn, yamlSet] as StepType[]).map((s) => [s.name, s]),
 );
