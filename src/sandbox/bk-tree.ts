@@ -1,29 +1,82 @@
+import { existsSync } from "node:fs";
 import { chmod, mkdir, rm, symlink, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
-import { agentFiles } from "./bk-agent-files.js";
-import { nginxFiles } from "./bk-nginx-files.js";
-import { paasFiles } from "./bk-paas-files.js";
+import { dirname, join, resolve } from "node:path";
+import type { Generation } from "../generations/layouts.js";
+import { REAL_NGINX } from "./standins/nginx.js";
 import type { TreeEntry } from "./tree-entry.js";
+import { dir } from "./tree-entry.js";
+import { ce5AgentFiles } from "./trees/ce5-agent.js";
+import { ce5NginxFiles } from "./trees/ce5-nginx.js";
+import { ce5PaasFiles } from "./trees/ce5-paas.js";
+import { ce6AgentFiles } from "./trees/ce6-agent.js";
+import { ce6NginxFiles } from "./trees/ce6-nginx.js";
+import { ce6PaasFiles } from "./trees/ce6-paas.js";
+import type { TreeContext } from "./trees/context.js";
+import { ossAgentFiles } from "./trees/oss-agent.js";
+import { ossNginxFiles } from "./trees/oss-nginx.js";
+import { ossPaasFiles } from "./trees/oss-paas.js";
 
 export const SANDBOX_ROLES = ["paas", "appo", "appt", "nginx", "mysql"] as const;
 export type SandboxRole = (typeof SANDBOX_ROLES)[number];
 
-function entriesFor(root: string, role: SandboxRole): TreeEntry[] {
+type Part = (ctx: TreeContext) => TreeEntry[];
+
+const PARTS: Readonly<Record<Generation, { paas: Part; agent: Part; nginx: Part }>> = {
+  oss: { paas: ossPaasFiles, agent: ossAgentFiles, nginx: ossNginxFiles },
+  ce5: { paas: ce5PaasFiles, agent: ce5AgentFiles, nginx: ce5NginxFiles },
+  ce6: { paas: ce6PaasFiles, agent: ce6AgentFiles, nginx: ce6NginxFiles },
+};
+
+function entriesFor(role: SandboxRole, ctx: TreeContext): TreeEntry[] {
+  const parts = PARTS[ctx.generation];
   switch (role) {
     case "paas":
-      return paasFiles();
+      return parts.paas(ctx);
     case "appo":
     case "appt":
-      return agentFiles(root);
+      return parts.agent(ctx);
     case "nginx":
-      return nginxFiles(root);
+      return parts.nginx(ctx);
     case "mysql":
-      return [{ kind: "dir", path: "etc" }];
+      return [dir("etc")];
   }
 }
 
-async function writeEntry(root: string, entry: TreeEntry): Promise<void> {
-  const path = join(root, entry.path);
+export interface TreeOptions {
+  /** Default ce5. */
+  generation?: Generation;
+  /** The host's own directory standing in for `/`; default two levels above the root (`<host>/data/bkce`). */
+  sysroot?: string;
+  /** The host's position in its install; default 0. */
+  index?: number;
+  /** The port the host's nginx listens on; default 80. */
+  nginxPort?: number;
+}
+
+export function treeContext(root: string, o: TreeOptions = {}): TreeContext {
+  return {
+    generation: o.generation ?? "ce5",
+    root: resolve(root),
+    sysroot: resolve(o.sysroot ?? dirname(dirname(root))),
+    index: o.index ?? 0,
+    nginxPort: o.nginxPort ?? 80,
+    lanIp: "127.0.0.1",
+    realNginx: existsSync(REAL_NGINX),
+  };
+}
+
+/** The system folders a host's tree writes below its sysroot; a reset replaces them whole. */
+const SYSTEM_DIRS = ["etc", "usr", "var/log"];
+
+/** Every entry of a host's tree, each path once (appo and appt share their files; the first copy wins). */
+export function treeEntries(roles: readonly SandboxRole[], ctx: TreeContext): TreeEntry[] {
+  const byPath = new Map<string, TreeEntry>([["logs", dir("logs")]]);
+  for (const entry of roles.flatMap((role) => entriesFor(role, ctx))) if (!byPath.has(entry.path)) byPath.set(entry.path, entry);
+  return [...byPath.values()];
+}
+
+async function writeEntry(ctx: TreeContext, entry: TreeEntry): Promise<void> {
+  const path = entry.path.startsWith("/") ? join(ctx.sysroot, entry.path) : join(ctx.root, entry.path);
   if (entry.kind === "dir") {
     await mkdir(path, { recursive: true });
     return;
@@ -38,13 +91,16 @@ async function writeEntry(root: string, entry: TreeEntry): Promise<void> {
   if (entry.mode !== undefined) await chmod(path, entry.mode);
 }
 
-/** Replaces `root` with a fresh bkce 5.x tree for the given roles (also how tests reset a host). */
-export async function writeBkTree(root: string, roles: readonly SandboxRole[]): Promise<void> {
-  await rm(root, { recursive: true, force: true });
-  const byPath = new Map<string, TreeEntry>([["logs", { kind: "dir", path: "logs" }]]);
-  // appo and appt on one host share their files; the first copy wins.
-  for (const entry of roles.flatMap((role) => entriesFor(root, role))) {
-    if (!byPath.has(entry.path)) byPath.set(entry.path, entry);
+/**
+ * Replaces a sandbox host's BlueKing tree: `root` and the system folders below its sysroot (also how tests
+ * reset a host). Refuses a sysroot of `/`: this writes sandbox hosts only, never the machine itself.
+ */
+export async function writeBkTree(root: string, roles: readonly SandboxRole[], options: TreeOptions = {}): Promise<void> {
+  const ctx = treeContext(root, options);
+  if (ctx.sysroot === "/" || ctx.root === "/" || !ctx.root.startsWith(`${ctx.sysroot}/`)) {
+    throw new Error(`a sandbox tree needs a host directory of its own: root ${ctx.root} must lie below a sysroot other than / (got ${ctx.sysroot})`);
   }
-  for (const entry of byPath.values()) await writeEntry(root, entry);
+  await rm(ctx.root, { recursive: true, force: true });
+  await Promise.all(SYSTEM_DIRS.map((d) => rm(join(ctx.sysroot, d), { recursive: true, force: true })));
+  for (const entry of treeEntries(roles, ctx)) await writeEntry(ctx, entry);
 }

@@ -1,25 +1,63 @@
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { userInfo } from "node:os";
+import { GENERATIONS, type Generation } from "../generations/layouts.js";
 import { knownHostName } from "../transport/known-hosts.js";
 import { SANDBOX_ROLES } from "./bk-tree.js";
 import type { SandboxRole } from "./bk-tree.js";
+
+/** What a fleet holds: one BlueKing generation, or several installs side by side. */
+export const FLEET_GENERATIONS = [...GENERATIONS, "mixed"] as const;
+export type FleetGeneration = (typeof FLEET_GENERATIONS)[number];
 
 export interface SandboxHost {
   name: string;
   address: "127.0.0.1";
   port: number;
-  /** Local path of the host's paas_root. */
+  /** Local path of the host's install root (paas_root). */
   root: string;
+  /** The host's own directory, standing in for `/` (bk_sysroot). */
+  sysroot: string;
+  /** The BlueKing generation its files are; the inventory does not say it (hosts are detected). */
+  generation: Generation;
   roles: SandboxRole[];
+  /** Its position among the hosts of its install (a mixed fleet holds several installs). */
+  installIndex: number;
+  /** The loopback port of its nginx (nginx hosts). */
+  nginxPort?: number;
 }
 
 /**
- * Roles of host `index` in a fleet of `count`: one role each from five hosts up, otherwise
- * round-robin so a small fleet still covers every role.
+ * Roles of host `index` in an install of `count` hosts: one role each from five hosts up, otherwise
+ * round-robin so a small install still covers every role.
  */
 export function rolesOf(index: number, count: number): SandboxRole[] {
   const width = Math.min(count, SANDBOX_ROLES.length);
   return SANDBOX_ROLES.filter((_, roleIndex) => roleIndex % width === index % width);
+}
+
+/** A `mixed` fleet's installs, dealt its hosts in turn. */
+const MIXED: readonly Generation[] = ["ce5", "ce6", "oss"];
+
+export interface HostPlan {
+  generation: Generation;
+  roles: SandboxRole[];
+  installIndex: number;
+}
+
+/**
+ * What each of `count` hosts is. One generation: one install, roles by rolesOf. `mixed`: three installs
+ * (ce5, ce6, oss) side by side, host i in install i % 3, each install's roles by rolesOf within it, so
+ * every group of the inventory spans generations (3 hosts: three all-in-one installs; 5 hosts: ce5 on
+ * bk-1 and bk-4, ce6 on bk-2 and bk-5, oss on bk-3).
+ */
+export function planFleet(count: number, generation: FleetGeneration): HostPlan[] {
+  return Array.from({ length: count }, (_, i): HostPlan => {
+    if (generation !== "mixed") return { generation, roles: rolesOf(i, count), installIndex: i };
+    const install = i % MIXED.length;
+    const size = Math.floor((count - install - 1) / MIXED.length) + 1;
+    const position = Math.floor(i / MIXED.length);
+    return { generation: MIXED[install] ?? "ce5", roles: rolesOf(position, size), installIndex: position };
+  });
 }
 
 /** known_hosts text trusting every host's key; `publicKeys` maps host name to `type base64`. */
@@ -28,15 +66,16 @@ export function formatKnownHosts(hosts: SandboxHost[], publicKeys: Map<string, s
 }
 
 /**
- * Per-host variables: its own install root; backups under its own directory (the sandbox hosts share one
- * machine, where real hosts would each have their own /var/tmp); an nginx stand-in, as no nginx runs here.
+ * Per-host variables: its install root and its sysroot (the hosts share one machine, so each has its own
+ * directory for /etc, /usr, /run…), and its backups and run state under that directory, where real hosts
+ * would use their own /var/tmp and /var/lib. No bk_generation: bkplay detects it from the host's files.
  */
-export function sandboxVars(h: SandboxHost): Record<string, string> {
+export function sandboxVars(h: Pick<SandboxHost, "root" | "sysroot">): Record<string, string> {
   return {
     paas_root: h.root,
-    bkplay_backup_dir: join(dirname(dirname(h.root)), "var", "tmp", "bkplay"),
-    bkplay_state_dir: join(dirname(dirname(h.root)), "var", "lib", "bkplay"),
-    nginx_reload: `${h.root}/bin/nginx -s reload`,
+    bk_sysroot: h.sysroot,
+    bkplay_backup_dir: join(h.sysroot, "var", "tmp", "bkplay"),
+    bkplay_state_dir: join(h.sysroot, "var", "lib", "bkplay"),
   };
 }
 
@@ -44,6 +83,7 @@ export function sandboxVars(h: SandboxHost): Record<string, string> {
 export function formatInventory(hosts: SandboxHost[]): string {
   const lines = [
     "# bkplay sandbox fleet; regenerated (with new ports) on every start",
+    `# generations, for reading only (bkplay detects them): ${hosts.map((h) => `${h.name} ${h.generation}`).join(", ")}`,
     `ssh: { user: ${JSON.stringify(userInfo().username)}, identity_file: ./id_ed25519, known_hosts: ./known_hosts }`,
     "groups:",
   ];

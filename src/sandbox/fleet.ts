@@ -1,20 +1,25 @@
-import { access, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { access, mkdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { LAYOUTS } from "../generations/layouts.js";
 import { writeBkTree } from "./bk-tree.js";
-import { formatInventory, formatKnownHosts, rolesOf } from "./fleet-files.js";
-import type { SandboxHost } from "./fleet-files.js";
+import { startHostDaemons, stopDaemons, type RunningDaemon } from "./daemons/host-daemons.js";
+import { formatInventory, formatKnownHosts, planFleet, type FleetGeneration, type HostPlan, type SandboxHost } from "./fleet-files.js";
 import { ensureKeyPair } from "./keys.js";
+import { reservePorts } from "./ports.js";
 import { isOurProcess, terminate } from "./processes.js";
-import type { RunningHost, SandboxServerHost } from "./server-host.js";
+import { hostPath, SYSTEM_PATH, type RunningHost, type SandboxServerHost } from "./server-host.js";
 import { SSHD, startSshdHosts } from "./sshd-backend.js";
 import { startSsh2Hosts } from "./ssh2-backend.js";
 
 export type SandboxBackend = "sshd" | "ssh2";
+export type { FleetGeneration } from "./fleet-files.js";
 
 export interface FleetOptions {
   hosts: number;
   dir: string;
   backend?: SandboxBackend | "auto";
+  /** The hosts' BlueKing generation, or `mixed` for several installs side by side; default ce5. */
+  generation?: FleetGeneration;
   /** Keep the servers running after this process exits (`bkplay sandbox up`); stop with stopFleet(dir). */
   detached?: boolean;
 }
@@ -22,17 +27,24 @@ export interface FleetOptions {
 export interface Fleet {
   dir: string;
   backend: SandboxBackend;
+  generation: FleetGeneration;
   inventoryFile: string;
   knownHostsFile: string;
   identityFile: string;
   hosts: SandboxHost[];
+  /** Every host's files back to a fresh install (services keep running; nginx restarts on its fresh files). */
+  reset(): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** What `<dir>/fleet.json` records, so another process can find and stop the servers. */
+/** What `<dir>/fleet.json` records, so another process can find and stop everything the fleet started. */
 interface FleetRecord {
   backend: SandboxBackend;
+  generation: FleetGeneration;
+  /** Every process started: the SSH servers, then the daemons. */
   pids: number[];
+  /** Absent in a fleet.json written before the fleet ran services. */
+  daemons?: RunningDaemon[];
   hosts: SandboxHost[];
 }
 
@@ -41,33 +53,70 @@ async function chooseBackend(wanted: SandboxBackend | "auto"): Promise<SandboxBa
   return access(SSHD).then(() => "sshd" as const, () => "ssh2" as const);
 }
 
-async function prepareHost(dir: string, index: number, count: number): Promise<SandboxServerHost & { publicKey: string; root: string }> {
+/** The host's tree as the fleet wrote it (also a test's reset of one host). */
+export const writeHostTree = (h: SandboxHost): Promise<void> =>
+  writeBkTree(h.root, h.roles, { generation: h.generation, sysroot: h.sysroot, index: h.installIndex, ...(h.nginxPort === undefined ? {} : { nginxPort: h.nginxPort }) });
+
+/**
+ * A host's /run: a tmpfs on a real machine, here a folder outside hosts/ (sockets cannot be read as files,
+ * and file snapshots of the hosts must not meet them), linked from the host's directory.
+ */
+async function makeRunDir(dir: string, host: SandboxHost): Promise<void> {
+  const target = join(dir, "run", host.name);
+  await rm(target, { recursive: true, force: true });
+  await mkdir(target, { recursive: true });
+  await rm(join(host.sysroot, "run"), { recursive: true, force: true });
+  await symlink(target, join(host.sysroot, "run"));
+}
+
+interface PreparedHost extends SandboxServerHost {
+  publicKey: string;
+  host: SandboxHost;
+}
+
+async function prepareHost(dir: string, index: number, plan: HostPlan, backend: SandboxBackend): Promise<PreparedHost> {
   const name = `bk-${index + 1}`;
   const hostDir = join(dir, "hosts", name);
-  const root = join(hostDir, "data", "bkce");
   await mkdir(hostDir, { recursive: true });
   const hostKeyFile = join(hostDir, "ssh_host_ed25519_key");
   const { publicKey } = await ensureKeyPair(hostKeyFile, `bkplay-sandbox-${name}`);
-  await writeBkTree(root, rolesOf(index, count));
-  return { name, dir: hostDir, hostKeyFile, publicKey, root };
+  const [nginxPort] = plan.roles.includes("nginx") ? await reservePorts(1) : [];
+  const host: SandboxHost = {
+    name, address: "127.0.0.1", port: 0, root: join(hostDir, LAYOUTS[plan.generation].root), sysroot: hostDir,
+    generation: plan.generation, roles: plan.roles, installIndex: plan.installIndex, ...(nginxPort === undefined ? {} : { nginxPort }),
+  };
+  // A host that was another generation in an earlier fleet must not keep that one's root.
+  await Promise.all(Object.values(LAYOUTS).map((l) => rm(join(hostDir, l.root), { recursive: true, force: true })));
+  await writeHostTree(host);
+  await makeRunDir(dir, host);
+  const path = hostPath(hostDir, backend === "ssh2" ? process.env.PATH ?? SYSTEM_PATH : SYSTEM_PATH);
+  return { name, dir: hostDir, hostKeyFile, publicKey, env: { PATH: path }, host };
 }
 
-/** Stops the servers a fleet.json in `dir` records (a no-op when there is none). */
+const readRecord = async (dir: string): Promise<FleetRecord | null> => {
+  const text = await readFile(join(dir, "fleet.json"), "utf8").catch(() => null);
+  return text === null ? null : (JSON.parse(text) as FleetRecord);
+};
+const writeRecord = (dir: string, record: FleetRecord): Promise<void> => writeFile(join(dir, "fleet.json"), `${JSON.stringify(record, null, 2)}\n`);
+
+/** Stops what a fleet.json in `dir` records (a no-op when there is none). */
 export async function stopFleet(dir: string): Promise<void> {
-  const file = join(resolve(dir), "fleet.json");
-  const text = await readFile(file, "utf8").catch(() => null);
-  if (text === null) return;
-  const record = JSON.parse(text) as FleetRecord;
-  await Promise.all(record.pids.map(async (pid) => {
-    if (await isOurProcess(pid, resolve(dir))) await terminate(pid);
+  const abs = resolve(dir);
+  const record = await readRecord(abs);
+  if (record === null) return;
+  await stopDaemons(record.daemons ?? [], abs);
+  const daemonPids = new Set((record.daemons ?? []).map((d) => d.pid));
+  await Promise.all(record.pids.filter((pid) => !daemonPids.has(pid)).map(async (pid) => {
+    if (await isOurProcess(pid, abs)) await terminate(pid);
   }));
-  await rm(file, { force: true });
+  await rm(join(abs, "fleet.json"), { force: true });
 }
 
-/** Starts `hosts` SSH servers on 127.0.0.1, each with its own BlueKing tree, plus inventory and known_hosts. */
+/** Starts `hosts` SSH servers on 127.0.0.1, each with its own BlueKing tree and services, plus inventory and known_hosts. */
 export async function startFleet(options: FleetOptions): Promise<Fleet> {
   if (!Number.isInteger(options.hosts) || options.hosts < 1) throw new Error(`a fleet needs at least one host, got ${options.hosts}`);
   const dir = resolve(options.dir);
+  const generation = options.generation ?? "ce5";
   // A fleet still running from this directory would serve the trees about to be rewritten.
   await stopFleet(dir);
   const backend = await chooseBackend(options.backend ?? "auto");
@@ -75,7 +124,8 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   await mkdir(dir, { recursive: true });
   const identityFile = join(dir, "id_ed25519");
   const client = await ensureKeyPair(identityFile, "bkplay-sandbox-client");
-  const prepared = await Promise.all(Array.from({ length: options.hosts }, (_, i) => prepareHost(dir, i, options.hosts)));
+  const plans = planFleet(options.hosts, generation);
+  const prepared = await Promise.all(plans.map((plan, i) => prepareHost(dir, i, plan, backend)));
   const authorizedKeys = join(dir, "authorized_keys");
   await writeFile(authorizedKeys, `${client.publicKey} bkplay-sandbox-client\n`);
 
@@ -88,19 +138,41 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     running = started.hosts;
     stopServers = started.stop;
   }
-  const hosts = prepared.map((p, i): SandboxHost => ({
-    name: p.name, address: "127.0.0.1", port: running[i]?.port ?? 0, root: p.root, roles: rolesOf(i, options.hosts),
-  }));
-  const pids = [...new Set(running.flatMap((r) => (r.pid === undefined ? [] : [r.pid])))];
-  const knownHostsFile = join(dir, "known_hosts");
-  const inventoryFile = join(dir, "hosts.yaml");
-  await writeFile(knownHostsFile, formatKnownHosts(hosts, new Map(prepared.map((p) => [p.name, p.publicKey]))));
-  await writeFile(inventoryFile, formatInventory(hosts));
-  await writeFile(join(dir, "fleet.json"), `${JSON.stringify({ backend, pids, hosts } satisfies FleetRecord, null, 2)}\n`);
-
+  const hosts = prepared.map((p, i): SandboxHost => ({ ...p.host, port: running[i]?.port ?? 0 }));
+  const record: FleetRecord & { daemons: RunningDaemon[] } = { backend, generation, pids: [...new Set(running.flatMap((r) => (r.pid === undefined ? [] : [r.pid])))], daemons: [], hosts };
+  await writeRecord(dir, record);
   const stop = async (): Promise<void> => {
     await stopServers();
     await stopFleet(dir);
   };
-  return { dir, backend, inventoryFile, knownHostsFile, identityFile, hosts, stop };
+  const started = await Promise.allSettled(hosts.map((h) => startHostDaemons(h, detached)));
+  record.daemons = started.flatMap((r) => (r.status === "fulfilled" ? r.value : []));
+  const failed = started.find((r) => r.status === "rejected");
+  if (failed !== undefined) {
+    // Half a fleet is no use: stop everything that did start.
+    await writeRecord(dir, record);
+    await stop();
+    throw failed.reason;
+  }
+  record.pids = [...record.pids, ...record.daemons.map((d) => d.pid)];
+  await writeRecord(dir, record);
+
+  const knownHostsFile = join(dir, "known_hosts");
+  const inventoryFile = join(dir, "hosts.yaml");
+  await writeFile(knownHostsFile, formatKnownHosts(hosts, new Map(prepared.map((p) => [p.name, p.publicKey]))));
+  await writeFile(inventoryFile, formatInventory(hosts));
+
+  const reset = async (): Promise<void> => {
+    const nginx = record.daemons.filter((d) => d.kind === "nginx");
+    await stopDaemons(nginx, dir);
+    await Promise.all(hosts.map(async (h) => {
+      await writeHostTree(h);
+      await rm(join(dir, "run", h.name, "systemd"), { recursive: true, force: true });
+    }));
+    const restarted = (await Promise.all(hosts.filter((h) => nginx.some((d) => d.host === h.name)).map((h) => startHostDaemons(h, detached, ["nginx"])))).flat();
+    record.daemons = [...record.daemons.filter((d) => d.kind !== "nginx"), ...restarted];
+    record.pids = [...record.pids.filter((pid) => !nginx.some((d) => d.pid === pid)), ...restarted.map((d) => d.pid)];
+    await writeRecord(dir, record);
+  };
+  return { dir, backend, generation, inventoryFile, knownHostsFile, identityFile, hosts, reset, stop };
 }

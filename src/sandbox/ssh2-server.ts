@@ -33,8 +33,8 @@ function authenticate(ctx: AuthContext, allowed: ParsedKey): void {
   else ctx.reject(["publickey"]);
 }
 
-function runCommand(stream: ServerChannel, command: string, children: Set<ChildProcess>): void {
-  const child = spawn("bash", ["-c", command], { cwd: homedir(), stdio: "pipe" });
+function runCommand(stream: ServerChannel, command: string, env: Record<string, string>, children: Set<ChildProcess>): void {
+  const child = spawn("bash", ["-c", command], { cwd: homedir(), stdio: "pipe", env: { ...process.env, ...env } });
   children.add(child);
   stream.pipe(child.stdin);
   child.stdin.on("error", () => undefined);
@@ -51,7 +51,7 @@ function runCommand(stream: ServerChannel, command: string, children: Set<ChildP
   });
 }
 
-function serveConnection(client: Connection, allowed: ParsedKey, children: Set<ChildProcess>): void {
+function serveConnection(client: Connection, allowed: ParsedKey, env: Record<string, string>, children: Set<ChildProcess>): void {
   client.on("authentication", (ctx) => { authenticate(ctx, allowed); });
   client.on("error", () => undefined);
   client.on("ready", () => {
@@ -61,7 +61,7 @@ function serveConnection(client: Connection, allowed: ParsedKey, children: Set<C
       session.on("pty", (_accept, reject) => { reject(); });
       session.on("env", (_accept, reject) => { reject(); });
       session.on("shell", (_accept, reject) => { reject(); });
-      session.on("exec", (accept, _reject, info) => { runCommand(accept(), info.command, children); });
+      session.on("exec", (accept, _reject, info) => { runCommand(accept(), info.command, env, children); });
     });
   });
 }
@@ -82,7 +82,7 @@ export async function serveSsh2Hosts(hosts: SandboxServerHost[], clientPublicKey
     const ssh = new Server({ hostKeys: [await readFile(host.hostKeyFile)] }, (client) => {
       connections.add(client);
       client.on("close", () => connections.delete(client));
-      serveConnection(client, allowed, children);
+      serveConnection(client, allowed, host.env, children);
     });
     // Own TCP server so Nagle can be turned off; ssh2 leaves it on, costing ~40 ms per exchange.
     const server = createServer((socket) => {

@@ -9,7 +9,11 @@ import type { RunningHost, SandboxServerHost } from "./server-host.js";
 
 export const SSHD = "/usr/sbin/sshd";
 
+/** One sshd_config token: double-quoted when it holds a space or a quote (sshd's own quoting). */
+const sshdWord = (s: string): string => (/[\s"']/.test(s) ? `"${s.replace(/"/g, "")}"` : s);
+
 function sshdConfig(host: SandboxServerHost, port: number, authorizedKeys: string): string {
+  const env = Object.entries(host.env).map(([k, v]) => sshdWord(`${k}=${v}`)).join(" ");
   return `# bkplay sandbox sshd for ${host.name}
 Port ${port}
 ListenAddress 127.0.0.1
@@ -28,7 +32,9 @@ MaxSessions 50
 LogLevel ERROR
 # bash sources ~/.bashrc when it sees it was started by sshd, unless SHLVL says it is nested; a sandbox
 # host runs plain commands, and root's .bashrc (pyenv, conda…) would cost hundreds of ms per exec.
-SetEnv SHLVL=1
+# PATH: sshd sets it before applying SetEnv, and a non-login bash keeps it, so the host's own bin folders
+# (systemctl and nginx of that host) come first in every exec session.
+SetEnv SHLVL=1 ${env}
 Subsystem sftp internal-sftp
 `;
 }

@@ -1,49 +1,191 @@
 import { expect } from "chai";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { SANDBOX_ROLES, writeBkTree } from "../../src/sandbox/bk-tree.js";
+import { GENERATIONS, LAYOUTS, placePath, type Generation } from "../../src/generations/layouts.js";
+import { detectGeneration, markerPaths } from "../../src/generations/markers.js";
+import { supervisorPrograms } from "../../src/generations/services.js";
+import { SANDBOX_ROLES, writeBkTree, type SandboxRole } from "../../src/sandbox/bk-tree.js";
+import { REAL_NGINX } from "../../src/sandbox/standins/nginx.js";
 
-describe("sandbox BlueKing tree", () => {
-  let root = "";
-  beforeEach(async () => {
-    root = join(mkdtempSync(join(tmpdir(), "bkplay-tree-")), "data", "bkce");
-    await writeBkTree(root, SANDBOX_ROLES);
+/** A host directory (the sysroot) with a tree written in it, as the fleet lays one out. */
+function host(generation: Generation): { sysroot: string; root: string; at: (p: string) => string; read: (p: string) => string } {
+  const sysroot = mkdtempSync(join(tmpdir(), `bkplay-tree-${generation}-`));
+  const root = join(sysroot, LAYOUTS[generation].root);
+  const at = (p: string): string => placePath(p, root, sysroot);
+  return { sysroot, root, at, read: (p) => readFileSync(at(p), "utf8") };
+}
+
+const made: string[] = [];
+async function written(generation: Generation, roles: readonly SandboxRole[], index = 0): Promise<ReturnType<typeof host>> {
+  const h = host(generation);
+  made.push(h.sysroot);
+  await writeBkTree(h.root, roles, { generation, sysroot: h.sysroot, index });
+  return h;
+}
+after(() => { for (const d of made) rmSync(d, { recursive: true, force: true }); });
+
+const detect = (h: { root: string; sysroot: string }): ReturnType<typeof detectGeneration> => detectGeneration(markerPaths(() => h.root, h.sysroot), existsSync);
+const pyCompiles = (file: string): boolean => spawnSync("python3", ["-c", "import ast,sys; ast.parse(open(sys.argv[1], encoding='utf-8').read())", file]).status === 0;
+
+describe("sandbox trees: each generation detected as itself", () => {
+  for (const generation of GENERATIONS) {
+    for (const roles of [[...SANDBOX_ROLES], ["paas"], ["appo"], ["nginx"]] as SandboxRole[][]) {
+      // The seeds' nginx is an install of its own: nothing of BlueKing's marks such a host.
+      if (generation === "oss" && roles.join() === "nginx") continue;
+      it(`${generation} [${roles.join(", ")}]: its markers and no other generation's`, async () => {
+        const d = detect(await written(generation, roles));
+        expect(d.kind === "found" ? d.generation : d).to.equal(generation);
+      });
+    }
+  }
+
+  it("an oss nginx-only host and a mysql host carry no marker", async () => {
+    expect(detect(await written("oss", ["nginx"])).kind).to.equal("unknown");
+    expect(detect(await written("ce6", ["mysql"])).kind).to.equal("unknown");
   });
-  afterEach(() => { rmSync(join(root, "..", ".."), { recursive: true, force: true }); });
 
-  it("keeps the real files' shape: a comment above each value, single quotes", () => {
-    const paas = readFileSync(join(root, "open_paas/paas/conf/settings_production.py"), "utf8");
-    expect(paas).to.include("# cookie访问域\nBK_COOKIE_DOMAIN = '.bk.com'\n");
-    const defaults = readFileSync(join(root, "open_paas/paas/conf/default.py"), "utf8");
-    expect(defaults).to.include("# 实时轮询判定状态， 一定要大于agent设置的300\nEVENT_STATE_EXPIRE_SECONDS = 360\n");
-    expect(readFileSync(join(root, "open_paas/esb/configs/default.py"), "utf8")).to.include("# Third party system host\nHOST_BK_LOGIN = 'paas.bk.com'\n");
+  for (const generation of GENERATIONS) {
+    it(`${generation}: every file its layout names exists where the layout says`, async () => {
+      const h = await written(generation, SANDBOX_ROLES);
+      const l = LAYOUTS[generation];
+      const paths = [l.paas_settings, l.paas_default, l.login_settings, l.esb_settings, l.esb_components, l.agent_config, ...l.agent_build_scripts, ...(l.nginx_paas_conf === null ? [] : [l.nginx_paas_conf]), ...(l.agent_packages === null ? [] : [l.agent_packages])];
+      expect(paths.filter((p) => !existsSync(h.at(p)))).to.deep.equal([]);
+      for (const p of [l.paas_settings, l.paas_default, l.login_settings, l.esb_settings]) expect(pyCompiles(h.at(p)), p).to.equal(true);
+      for (const p of l.agent_build_scripts) expect(lstatSync(h.at(p)).mode & 0o111, p).to.not.equal(0);
+      const agent = parse(h.read(l.agent_config)) as { auth: { sid: string; token: string }; settings: Record<string, unknown>; port: number };
+      expect(agent.settings.EXECUTE_TIME_LIMIT).to.equal(300);
+      expect(agent.port).to.equal(4245);
+      expect(agent.auth.token).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(h.read(l.paas_default)).to.include("\nEVENT_STATE_EXPIRE_SECONDS = 360\n");
+    });
+  }
+});
+
+describe("sandbox trees: BLUEKING.md's values per generation", () => {
+  it("oss: public names everywhere, dashboard.sh, a one-line pip install in paas_agent/etc/build/build", async () => {
+    const h = await written("oss", SANDBOX_ROLES);
+    expect(h.read("open_paas/src/paas/conf/settings_production.py")).to.include("# domain\nPAAS_DOMAIN = 'paas.bk.com'\n");
+    expect(h.read("open_paas/src/esb/configs/default.py")).to.include("# host for bk login\nHOST_BK_LOGIN = 'paas.bk.com'\n");
+    expect(h.read("paas_agent/etc/paas_agent_config.yaml")).to.include("  CONTROLLER_SERVER_URL: 'http://paas.bk.com' # App Engine地址\n");
+    expect(h.read("paas_agent/etc/build/build")).to.match(/^pip install -r requirements\.txt -i \$PYPI_SERVER_URL --trusted-host \$PYPI_SERVER_HOST$/m);
+    expect(h.read("open_paas/src/paas/conf/settings_production.py")).not.to.include("EVENT_STATE_EXPIRE_SECONDS");
   });
 
-  it("writes an agent config that parses, with its comment kept in place", () => {
-    const text = readFileSync(join(root, "paas_agent/paas_agent/etc/paas_agent_config.yaml"), "utf8");
-    expect(text).to.include("CONTROLLER_SERVER_URL: 'http://paas.bk.com' # App Engine地址\n");
-    const config = parse(text) as { settings: Record<string, unknown>; port: number };
-    expect(config.settings).to.include({ EXECUTE_TIME_LIMIT: 300, BASE_PATH: `${root}/paas_agent` });
-    expect(config.port).to.equal(4245);
+  it("ce5: paas-ce v5.1 sample values, a port in every other host's PAAS_DOMAIN, the production override of the timeout", async () => {
+    const h = await written("ce5", SANDBOX_ROLES);
+    const paas = h.read("open_paas/paas/conf/settings_production.py");
+    expect(paas).to.include("# domain\nPAAS_DOMAIN = 'paas.bk.com:80'\n").and.include("PAAS_INNER_DOMAIN = ''\nHTTP_SCHEMA = 'http'\n");
+    expect(paas).to.include('LOGIN_HOST = "http://127.0.0.1:8003"\n').and.include("\nEVENT_STATE_EXPIRE_SECONDS = 3600\n").and.include("# cookie访问域\nBK_COOKIE_DOMAIN = '.bk.com'\n");
+    expect((await written("ce5", ["paas"], 1)).read("open_paas/paas/conf/settings_production.py")).to.include("PAAS_DOMAIN = 'paas.bk.com'\n");
+    const esb = h.read("open_paas/esb/configs/default.py");
+    expect(esb).to.include("HOST_BK_LOGIN = 'http://127.0.0.1:8003'\n").and.include("PAAS_HOST = 'http://127.0.0.1:8001'\n").and.include("\nHOST_CC = ").and.include("\nHOST_CC_V3 = ");
+    expect(esb).not.to.include("HOST_JOB");
+    expect(h.read("open_paas/login/conf/default.py")).to.include("\nexcept ImportError, e:\n");
+    expect(h.read("open_paas/paas/conf/default.py")).to.match(/[\u4e00-\u9fff]/);
   });
 
-  it("ships stand-in control scripts that record their arguments", () => {
-    execFileSync(join(root, "open_paas/bin/dashboard.sh"), ["restart", "all"]);
-    execFileSync(join(root, "paas_agent/paas_agent/bin/paas_agent"), ["restart"]);
-    expect(readFileSync(join(root, "logs/dashboard.log"), "utf8")).to.equal("restart all\n");
-    expect(readFileSync(join(root, "logs/paas_agent.log"), "utf8")).to.equal("restart\n");
+  it("ce5: supervisor programs as the service step reads them, the agent's config linked from its etc/, build scripts' pip lines", async () => {
+    const h = await written("ce5", SANDBOX_ROLES);
+    expect([...supervisorPrograms(h.read("etc/supervisor-open_paas.conf")).keys()]).to.deep.equal(["paas", "login", "esb", "appengine"]);
+    expect([...supervisorPrograms(h.read("etc/supervisor-paas_agent.conf")).keys()]).to.deep.equal(["paas_agent"]);
+    expect(readlinkSync(h.at(".envs/open_paas/bin/supervisorctl"))).to.equal("/usr/bin/supervisorctl");
+    expect(readlinkSync(h.at("paas_agent/paas_agent/etc/paas_agent_config.yaml"))).to.equal("../../../etc/paas_agent_config.yaml");
+    expect(h.read("etc/paas_agent_config.yaml")).to.include("  CONTROLLER_SERVER_URL: 'http://paas.bk.com' # App Engine地址\n").and.include("  USE_PYPI: 'true'\n");
+    const pip = (file: string): string[] => h.read(file).split("\n").filter((l) => l.startsWith("pip install"));
+    expect(pip("paas_agent/paas_agent/etc/build/virtualenv/build")).to.deep.equal([
+      "pip install uwsgi==2.0.13.1 -i $PYPI_SERVER_URL --trusted-host $PYPI_SERVER_HOST",
+      "pip install -r requirements.txt -i $PYPI_SERVER_URL --trusted-host $PYPI_SERVER_HOST",
+    ]);
+    expect(pip("paas_agent/paas_agent/etc/build/virtualenv/saas/buildsaas")).to.deep.equal([
+      "pip install uwsgi==2.0.13.1 -i $PYPI_SERVER_URL --trusted-host $PYPI_SERVER_HOST",
+      "pip install $PIP_LIST --no-index --find-links=$SaaS_PATH/$APP_CODE/pkgs",
+    ]);
+    const nginx = h.read("etc/nginx/paas.conf");
+    expect(nginx.match(/^server \{$/gm)).to.have.length(1);
+    expect(nginx).to.include("    server_name  paas.bk.com paas.service.consul;\n").and.match(/location ~ \^\/t\//).and.match(/location ~ \^\/o\//);
   });
 
-  it("resets a changed tree to its original bytes", async () => {
-    const file = join(root, "etc/nginx/paas.conf");
+  it("ce6: rendered settings with ports and HTTP_SCHEMA twice, internal esb and agent, docker builder, openresty's two server blocks, systemd units", async () => {
+    const h = await written("ce6", SANDBOX_ROLES);
+    for (const file of ["open_paas/paas/conf/settings_production.py", "open_paas/login/conf/settings_production.py"]) {
+      const text = h.read(file);
+      expect(text, file).to.include("PAAS_DOMAIN = 'paas.bktencent.com:80'\n").and.include("\nHTTP_SCHEMA = 'http'\n").and.include('\nHTTP_SCHEMA = HTTP_SCHEMA or "http"\n');
+    }
+    const esb = h.read("open_paas/esb/conf/settings_production.py");
+    expect(esb).to.include("HOST_BK_LOGIN = 'paas.service.consul:80'\n").and.include("PAAS_HOST = 'paas.service.consul:80'\n");
+    expect(esb).not.to.include("bktencent.com");
+    const agent = h.read("etc/paas_agent_config.yaml");
+    expect(agent).to.include("  CONTROLLER_SERVER_URL: 'http://paas.service.consul:80' # App Engine地址\n").and.include("  USE_PYPI: 'true'\n").and.include("\n\njava_settings:\n");
+    expect(readlinkSync(h.at("paas_agent/paas_agent/etc/paas_agent_config.yaml"))).to.equal(h.at("etc/paas_agent_config.yaml"));
+    expect(h.read("paas_agent/paas_agent/etc/build/docker/builder")).to.match(/\\\n\s+\$\{PYTHON_BIN_PATH\}pip install -r requirements\.txt \\\n\s+-i \$PYPI_SERVER_URL --trusted-host \$PYPI_SERVER_HOST\n/);
+    const nginx = h.read("/usr/local/openresty/nginx/conf/conf.d/paas.conf");
+    expect(nginx.match(/^\s*server_name\s+(.*);$/gm)).to.deep.equal(["    server_name  paas.bktencent.com;", "    server_name  paas.service.consul;"]);
+    expect(nginx.match(/access_log .* main;/g)).to.have.length(2);
+    expect(h.read("/usr/local/openresty/nginx/conf/nginx.conf")).to.include("log_format  main");
+    for (const m of ["paas", "login", "esb", "appengine", "console", "apigw"]) expect(h.read(`/usr/lib/systemd/system/bk-paas-${m}.service`)).to.include("PartOf=bk-paas.target\n");
+    expect(existsSync(h.at("/usr/lib/systemd/system/bk-paas.target"))).to.equal(true);
+    expect(h.read("/usr/lib/systemd/system/bk-paasagent.service")).to.include(`ExecStart=${h.root}/paas_agent/paas_agent/bin/paas_agent\n`);
+    expect(h.read("/etc/blueking/env/local.env")).to.equal("LAN_IP=127.0.0.1\n");
+  });
+
+  it("fake secrets shaped like real ones, the passwords the hardening tests look for", async () => {
+    const h = await written("ce5", SANDBOX_ROLES);
+    const paas = h.read("open_paas/paas/conf/settings_production.py");
+    expect(paas).to.include("'PASSWORD': 'Sandbox#Db9pass'").and.match(/^SECRET_KEY = '[A-Za-z0-9]{50}'$/m).and.match(/^ESB_TOKEN = '[0-9a-f-]{36}'$/m);
+    expect(h.read("open_paas/login/conf/settings_production.py")).to.include("PASSWORD = 'Sandbox#Admin1'\n");
+    // Stable: a reset host has the same secrets; per host: each agent its own token.
+    expect((await written("ce5", SANDBOX_ROLES)).read("open_paas/paas/conf/settings_production.py")).to.equal(paas);
+    expect(h.read("etc/paas_agent_config.yaml")).not.to.equal((await written("ce5", ["appo"])).read("etc/paas_agent_config.yaml"));
+  });
+});
+
+describe("sandbox trees: nginx configurations a real nginx accepts", function () {
+  before(function () {
+    if (!existsSync(REAL_NGINX)) this.skip();
+  });
+  for (const [generation, nginx] of [["oss", "/usr/local/nginx/sbin/nginx"], ["ce5", "/usr/sbin/nginx"], ["ce6", "/usr/local/openresty/nginx/sbin/nginx"]] as const) {
+    it(`${generation}: the host's nginx -t passes; an unknown -s signal is refused`, async () => {
+      const h = await written(generation, ["nginx"]);
+      const t = spawnSync(h.at(nginx), ["-t"], { encoding: "utf8" });
+      expect(t.status, t.stderr).to.equal(0);
+      expect(t.stderr).to.include("test is successful");
+      expect(spawnSync(h.at(nginx), ["-s", "restart"]).status).to.equal(1);
+    });
+  }
+
+  it("ce6: paas.conf needs nginx.conf's log_format main (alone in an http {} it fails)", async () => {
+    const h = await written("ce6", ["nginx"]);
+    const conf = join(h.sysroot, "alone.conf");
+    writeFileSync(conf, `pid ${h.sysroot}/alone.pid; events {} http { include ${h.at("/usr/local/openresty/nginx/conf/conf.d/paas.conf")}; }\n`);
+    const r = spawnSync(REAL_NGINX, ["-q", "-t", "-e", "stderr", "-c", conf], { encoding: "utf8" });
+    expect(r.status).to.equal(1);
+    expect(r.stderr).to.include('unknown log format "main"');
+  });
+});
+
+describe("sandbox trees: reset", () => {
+  it("rewrites a changed tree to its bytes, drops strays in the root and the system folders, keeps backups", async () => {
+    const h = await written("ce6", SANDBOX_ROLES);
+    const file = h.at("/usr/local/openresty/nginx/conf/conf.d/paas.conf");
     const original = readFileSync(file, "utf8");
     writeFileSync(file, "changed");
-    writeFileSync(join(root, "stray"), "x");
-    await writeBkTree(root, SANDBOX_ROLES);
+    writeFileSync(h.at("stray"), "x");
+    writeFileSync(h.at("/usr/lib/systemd/system/stray.service"), "x");
+    execFileSync("mkdir", ["-p", join(h.sysroot, "var/tmp/bkplay")]);
+    writeFileSync(join(h.sysroot, "var/tmp/bkplay/backup"), "kept");
+    await writeBkTree(h.root, SANDBOX_ROLES, { generation: "ce6", sysroot: h.sysroot });
     expect(readFileSync(file, "utf8")).to.equal(original);
-    expect(() => readFileSync(join(root, "stray"))).to.throw();
+    expect(existsSync(h.at("stray"))).to.equal(false);
+    expect(existsSync(h.at("/usr/lib/systemd/system/stray.service"))).to.equal(false);
+    expect(readFileSync(join(h.sysroot, "var/tmp/bkplay/backup"), "utf8")).to.equal("kept");
+  });
+
+  it("refuses to write a tree whose sysroot is the machine's /", async () => {
+    let error: unknown;
+    await writeBkTree("/data/bkce", ["paas"]).catch((e: unknown) => { error = e; });
+    expect(String(error)).to.match(/sysroot other than \//);
   });
 });

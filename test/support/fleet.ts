@@ -1,21 +1,24 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { startFleet, type Fleet, type SandboxBackend } from "../../src/sandbox/fleet.js";
-import { writeBkTree } from "../../src/sandbox/bk-tree.js";
+import { startFleet, type Fleet, type FleetGeneration, type SandboxBackend } from "../../src/sandbox/fleet.js";
 import { sandboxVars } from "../../src/sandbox/fleet-files.js";
 
 export const BACKENDS: SandboxBackend[] = ["sshd", "ssh2"];
 
-/** A fleet for one describe block: started before, stopped after; `reset()` rewrites every host's tree. */
-export function useFleet(hosts: number, backend: SandboxBackend): { fleet: () => Fleet; dir: () => string; reset: () => Promise<void> } {
+/**
+ * A fleet for one describe block: started before, stopped after; `reset()` rewrites every host's tree.
+ * `generation`: oss, ce5 (the default), ce6 or mixed.
+ */
+export function useFleet(hosts: number, backend: SandboxBackend, generation?: FleetGeneration): { fleet: () => Fleet; dir: () => string; reset: () => Promise<void> } {
   let fleet: Fleet | undefined;
   let dir = "";
   before(async function () {
     this.timeout(60_000);
     dir = mkdtempSync(join(tmpdir(), `bkplay-${backend}-`));
-    fleet = await startFleet({ hosts, dir, backend });
+    fleet = await startFleet({ hosts, dir, backend, ...(generation === undefined ? {} : { generation }) });
   });
   after(async () => {
     await fleet?.stop();
@@ -28,12 +31,7 @@ export function useFleet(hosts: number, backend: SandboxBackend): { fleet: () =>
   return {
     fleet: get,
     dir: () => dir,
-    reset: async () => {
-      await Promise.all(get().hosts.map(async (h) => {
-        rmSync(h.root, { recursive: true, force: true });
-        await writeBkTree(h.root, h.roles);
-      }));
-    },
+    reset: () => get().reset(),
   };
 }
 
@@ -61,4 +59,10 @@ export function writeInventory(fleet: Fleet, file: string, tweaks: InventoryTwea
   const doc = { ssh: { identity_file: fleet.identityFile, known_hosts: fleet.knownHostsFile, ...(tweaks.ssh ?? {}) }, groups };
   writeFileSync(file, stringify(doc));
   return file;
+}
+
+/** The pid supervisord reports for `program` (`supervisorctl -c conf pid program`); 0 when it is not running. */
+export function supervisorPid(conf: string, program: string): number {
+  const out = spawnSync("supervisorctl", ["-c", conf, "pid", program], { encoding: "utf8" }).stdout.trim();
+  return /^\d+$/.test(out) ? Number(out) : 0;
 }

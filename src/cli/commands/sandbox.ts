@@ -1,11 +1,14 @@
 import { relative } from "node:path";
-import { startFleet, stopFleet } from "../../sandbox/fleet.js";
+import { startFleet, stopFleet, type FleetGeneration } from "../../sandbox/fleet.js";
 
-export async function sandboxUp(o: { hosts: number; dir: string; backend: "auto" | "sshd" | "ssh2" }): Promise<void> {
-  const fleet = await startFleet({ hosts: o.hosts, dir: o.dir, backend: o.backend, detached: true });
+export async function sandboxUp(o: { hosts: number; dir: string; backend: "auto" | "sshd" | "ssh2"; generation: FleetGeneration }): Promise<void> {
+  const fleet = await startFleet({ hosts: o.hosts, dir: o.dir, backend: o.backend, generation: o.generation, detached: true });
   const inv = relative(process.cwd(), fleet.inventoryFile) || fleet.inventoryFile;
-  process.stdout.write(`sandbox: ${fleet.hosts.length} hosts up (${fleet.backend}) on 127.0.0.1\n`);
-  for (const h of fleet.hosts) process.stdout.write(`  ${h.name}  port ${h.port}  [${h.roles.join(", ")}]  paas_root=${h.root}\n`);
+  process.stdout.write(`sandbox: ${fleet.hosts.length} hosts up (${fleet.backend}, ${fleet.generation}) on 127.0.0.1\n`);
+  for (const h of fleet.hosts) {
+    const nginx = h.nginxPort === undefined ? "" : `  nginx on ${h.nginxPort}`;
+    process.stdout.write(`  ${h.name}  port ${h.port}  ${h.generation}  [${h.roles.join(", ")}]  paas_root=${h.root}${nginx}\n`);
+  }
   process.stdout.write(`inventory: ${inv}\ntry:  bkplay run change-domain -i ${inv} -e new_domain=paas.example.com --check --diff\nstop: bkplay sandbox down --dir ${o.dir}\n`);
 }
 

@@ -1,0 +1,40 @@
+import { nginxScript, type NginxSetup } from "../standins/nginx.js";
+import { dir, file, script, symlink, type TreeEntry } from "../tree-entry.js";
+import { listenOf, type TreeContext } from "./context.js";
+import { mainNginxConf, oneServerPaasConf } from "./nginx-paas-conf.js";
+
+const HOME = "/usr/local/nginx";
+
+/**
+ * The seeds' nginx is an install of its own (`sbin/nginx -s reload` beside its `conf/paas.conf`); where is
+ * not said, so the sandbox uses nginx's own default prefix, /usr/local/nginx, linked from /usr/sbin. No
+ * BlueKing marker lies there: a host that only runs this nginx needs bk_generation pinned.
+ */
+export const ossNginxSetup = (ctx: TreeContext): NginxSetup => ({
+  prefix: `${ctx.sysroot}${HOME}`,
+  errorLog: `${ctx.sysroot}${HOME}/logs/error.log`,
+  conf: `${ctx.sysroot}${HOME}/conf/nginx.conf`,
+});
+
+export function ossNginxFiles(ctx: TreeContext): TreeEntry[] {
+  const setup = ossNginxSetup(ctx);
+  return [
+    file(`${HOME}/conf/paas.conf`, oneServerPaasConf({
+      where: "nginx 安装目录的 conf/paas.conf",
+      listen: listenOf(ctx),
+      names: "paas.bk.com",
+      accessLog: `${ctx.sysroot}${HOME}/logs/paas_access.log`,
+    })),
+    file(`${HOME}/conf/nginx.conf`, mainNginxConf({
+      pid: "logs/nginx.pid",
+      errorLog: setup.errorLog,
+      accessLog: "logs/access.log",
+      include: "paas.conf",
+      listen: listenOf(ctx),
+      unknownName: "404",
+    })),
+    script(`${HOME}/sbin/nginx`, nginxScript(setup, `${ctx.root}/logs/nginx.log`, ctx.realNginx)),
+    symlink("/usr/sbin/nginx", `${ctx.sysroot}${HOME}/sbin/nginx`),
+    dir(`${HOME}/logs`),
+  ];
+}
