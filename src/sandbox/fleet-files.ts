@@ -35,6 +35,20 @@ export function rolesOf(index: number, count: number): SandboxRole[] {
   return SANDBOX_ROLES.filter((_, roleIndex) => roleIndex % width === index % width);
 }
 
+/**
+ * Roles in an install of the seeds' layout: its nginx is an install of its own beside PaaS (`sbin/nginx -s
+ * reload` after editing paas.conf), and no BlueKing file would tell a host that only runs it, so the nginx
+ * role goes with each paas host instead of a host of its own.
+ */
+export function ossRolesOf(index: number, count: number): SandboxRole[] {
+  const roles: SandboxRole[] = SANDBOX_ROLES.filter((r) => r !== "nginx");
+  const width = Math.min(count, roles.length);
+  const mine: SandboxRole[] = roles.filter((_, roleIndex) => roleIndex % width === index % width);
+  return SANDBOX_ROLES.filter((r) => mine.includes(r) || (r === "nginx" && mine.includes("paas")));
+}
+
+const rolesIn = (g: Generation, index: number, count: number): SandboxRole[] => (g === "oss" ? ossRolesOf(index, count) : rolesOf(index, count));
+
 /** A `mixed` fleet's installs, dealt its hosts in turn. */
 const MIXED: readonly Generation[] = ["ce5", "ce6", "oss"];
 
@@ -45,18 +59,19 @@ export interface HostPlan {
 }
 
 /**
- * What each of `count` hosts is. One generation: one install, roles by rolesOf. `mixed`: three installs
- * (ce5, ce6, oss) side by side, host i in install i % 3, each install's roles by rolesOf within it, so
+ * What each of `count` hosts is. One generation: one install, roles by rolesOf (ossRolesOf for oss). `mixed`:
+ * three installs (ce5, ce6, oss) side by side, host i in install i % 3, each install's roles dealt within it, so
  * every group of the inventory spans generations (3 hosts: three all-in-one installs; 5 hosts: ce5 on
  * bk-1 and bk-4, ce6 on bk-2 and bk-5, oss on bk-3).
  */
 export function planFleet(count: number, generation: FleetGeneration): HostPlan[] {
   return Array.from({ length: count }, (_, i): HostPlan => {
-    if (generation !== "mixed") return { generation, roles: rolesOf(i, count), installIndex: i };
+    if (generation !== "mixed") return { generation, roles: rolesIn(generation, i, count), installIndex: i };
     const install = i % MIXED.length;
     const size = Math.floor((count - install - 1) / MIXED.length) + 1;
     const position = Math.floor(i / MIXED.length);
-    return { generation: MIXED[install] ?? "ce5", roles: rolesOf(position, size), installIndex: position };
+    const g = MIXED[install] ?? "ce5";
+    return { generation: g, roles: rolesIn(g, position, size), installIndex: position };
   });
 }
 

@@ -77,6 +77,15 @@ describe("sandbox roles", () => {
     expect(planFleet(5, "mixed").map((p) => p.generation)).to.deep.equal(["ce5", "ce6", "oss", "ce5", "ce6"]);
     expect(planFleet(4, "ce6").map((p) => p.generation)).to.deep.equal(["ce6", "ce6", "ce6", "ce6"]);
   });
+
+  it("oss: nginx goes with each paas host, never to a host of its own (nothing would mark that host as oss)", () => {
+    expect(planFleet(5, "oss").map((p) => p.roles)).to.deep.equal([["paas", "nginx"], ["appo"], ["appt"], ["mysql"], ["paas", "nginx"]]);
+    for (const count of [1, 2, 3, 4, 6, 9]) {
+      const roles = planFleet(count, "oss").map((p) => p.roles);
+      expect(roles.every((r) => r.includes("nginx") === r.includes("paas")), `${count} hosts`).to.equal(true);
+      expect(new Set(roles.flat()), `${count} hosts`).to.deep.equal(new Set(SANDBOX_ROLES));
+    }
+  });
 });
 
 for (const backend of BACKENDS) {
