@@ -2,6 +2,9 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { homedir, hostname, userInfo } from "node:os";
 import { join } from "node:path";
 import type { FileRecord, RunReport } from "../engine/results.js";
+import { InputError, type Problem } from "../errors.js";
+import { compile, translate } from "../schema/check.js";
+import { redactDeep } from "../report/redact.js";
 
 /** One line per run, appended to `<logDir>/runs.jsonl` (default ~/.bkplay/runs/). Never holds a secret. */
 export interface AuditEntry {
@@ -28,23 +31,76 @@ export function appendAudit(logDir: string, entry: AuditEntry): void {
   appendFileSync(join(logDir, "runs.jsonl"), `${JSON.stringify(entry)}\n`, { mode: 0o600 });
 }
 
+/** What `history` and `rollback` rely on in each line; a line without it is bad input, not a crash. */
+export const AUDIT_ENTRY_SCHEMA = {
+  $id: "bkplay-audit-entry",
+  type: "object",
+  required: ["runId", "time", "user", "command", "check", "playbook", "inventory", "exitCode", "backupRoot", "hosts"],
+  properties: {
+    runId: { type: "string", minLength: 1 },
+    time: { type: "string" },
+    user: { type: "string" },
+    command: { type: "string" },
+    check: { type: "boolean" },
+    playbook: { type: "object", required: ["name"], properties: { name: { type: "string" }, file: { type: "string" }, sha256: { type: "string" } } },
+    inventory: { type: "string" },
+    limit: { type: ["string", "null"] },
+    vars: { type: "object" },
+    backupRoot: { type: "string" },
+    exitCode: { type: "integer" },
+    hosts: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["host", "status", "files"],
+        properties: {
+          host: { type: "string" },
+          status: { type: "string" },
+          files: { type: "array", items: { type: "object", required: ["path"], properties: { path: { type: "string" } } } },
+        },
+      },
+    },
+    batches: { type: "array" },
+    refused: { type: "array", items: { type: "string" } },
+  },
+} as const;
+
+/** Every entry of the log, oldest first; a line that is not an entry is bad input, located at `file:line:col`. */
 export function readAudit(logDir: string): AuditEntry[] {
   const file = join(logDir, "runs.jsonl");
   if (!existsSync(file)) return [];
-  return readFileSync(file, "utf8")
-    .split("\n")
-    .filter((l) => l.trim() !== "")
-    .flatMap((l) => {
-      try {
-        return [JSON.parse(l) as AuditEntry];
-      } catch {
-        return [];
-      }
-    });
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    throw new InputError(`cannot read the audit log ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
+  }
+  const validate = compile(AUDIT_ENTRY_SCHEMA);
+  const problems: Problem[] = [];
+  const entries = text.split("\n").flatMap((line, i): AuditEntry[] => {
+    if (line.trim() === "") return [];
+    const at = { file, line: i + 1, col: 1 };
+    let data: unknown;
+    try {
+      data = JSON.parse(line);
+    } catch (err) {
+      const message = (err as Error).message;
+      const col = Number(/at position (\d+)/.exec(message)?.[1] ?? 0) + 1;
+      problems.push({ message: `audit log: not a JSON line (${message.replace(/ in JSON at position \d+.*$/, "")}); a line cut short by a crash can be deleted`, location: { ...at, col } });
+      return [];
+    }
+    if (validate(data)) return [data as AuditEntry];
+    const source = { file, data, locate: () => at, locateKey: () => at };
+    problems.push(...translate(validate.errors ?? [], source, []).map((p) => ({ ...p, message: `audit log: not a run entry: ${p.message}` })));
+    return [];
+  });
+  if (problems.length > 0) throw new InputError(problems);
+  return entries;
 }
 
 export function auditEntry(report: RunReport, ctx: { command: string; playbookFile: string; inventory: string; limit?: string; vars: Record<string, unknown>; backupRoot: string; exitCode: number; redact: (s: string) => string }): AuditEntry {
-  return {
+  // Every string is redacted before the entry is serialised (see redactDeep).
+  return redactDeep<AuditEntry>({
     runId: report.runId,
     time: report.startedAt,
     user: `${userInfo().username}@${hostname()}`,
@@ -53,11 +109,11 @@ export function auditEntry(report: RunReport, ctx: { command: string; playbookFi
     playbook: { name: report.playbook, file: ctx.playbookFile, sha256: report.playbookSha256 },
     inventory: ctx.inventory,
     limit: ctx.limit ?? null,
-    vars: JSON.parse(ctx.redact(JSON.stringify(ctx.vars))) as Record<string, unknown>,
+    vars: ctx.vars,
     backupRoot: ctx.backupRoot,
     exitCode: ctx.exitCode,
-    hosts: report.hosts.map((h) => ({ host: h.host, status: h.status, files: h.files, ...(h.batch !== undefined ? { batch: h.batch } : {}), ...(h.error ? { error: ctx.redact(h.error) } : {}) })),
+    hosts: report.hosts.map((h) => ({ host: h.host, status: h.status, files: h.files, ...(h.batch !== undefined ? { batch: h.batch } : {}), ...(h.error ? { error: h.error } : {}) })),
     batches: report.batches,
-    refused: report.refused.map(ctx.redact),
-  };
+    refused: report.refused,
+  }, ctx.redact);
 }

@@ -1,6 +1,8 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import standalone from "ajv/dist/standalone/index.js";
+import { AUDIT_ENTRY_SCHEMA } from "../audit/audit-log.js";
+import { PLAN_SCHEMA } from "../plan/plan-schema.js";
 import { buildPlaybookSchema } from "../playbook/schema.js";
 import { schemasDir, shippedPlaybooksDir } from "../paths.js";
 import { loadPlaybook } from "../playbook/load.js";
@@ -22,6 +24,8 @@ const schemas = new Map<string, object>([
   JSON.parse(readFileSync(join(schemasDir, "inventory.schema.json"), "utf8")) as object,
   ...[...stepTypes.values()].map((s) => s.schema),
   ...shippedVars,
+  PLAN_SCHEMA,
+  AUDIT_ENTRY_SCHEMA,
 ].map((schema) => [schemaHash(schema), schema]));
 mkdirSync(validatorsDir, { recursive: true });
 for (const [hash, schema] of schemas) {

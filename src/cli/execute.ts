@@ -3,12 +3,13 @@ import { parseSerial } from "../engine/batches.js";
 import { buildWork, localContext } from "../engine/build-work.js";
 import { readFleetVars } from "../engine/fleet-reads.js";
 import { connect } from "../transport/connect.js";
+import { checkSshConfigFile } from "../transport/ssh-config.js";
 import { invariantChecker } from "../engine/invariants.js";
 import { exitCodeOf, type RunReport } from "../engine/results.js";
 import { runPlaybook, type RollingOptions, type RunOptions } from "../engine/run-playbook.js";
 import { InputError } from "../errors.js";
 import { printRun } from "../report/print-run.js";
-import { makeRedactor, type Redactor } from "../report/redact.js";
+import { makeRedactor, redactDeep, type Redactor } from "../report/redact.js";
 import type { HostKeyPolicy } from "../transport/types.js";
 import { now } from "./clock.js";
 import { askEachBatch } from "./confirm.js";
@@ -60,6 +61,7 @@ export const givenValues = (inputs: Inputs): Record<string, unknown> => Object.f
 
 /** Everything from flags to report: guard the window, run (in batches), print, append to the audit log, set the exit code. */
 export async function execute(loaded: Inputs, flags: ExecFlags, mode: ExecMode): Promise<{ report: RunReport; redact: Redactor }> {
+  checkSshConfigFile(flags.sshConfig);
   const inputs = await withFleetReads(loaded, flags, mode);
   const { playbook, inventory, built, given } = inputs;
   const redact = makeRedactor(built.secrets);
@@ -92,7 +94,7 @@ export async function execute(loaded: Inputs, flags: ExecFlags, mode: ExecMode):
   await progress?.finish();
   stop.release();
   const exitCode = stop.signal.aborted ? 130 : exitCodeOf(report);
-  if (flags.json) process.stdout.write(`${redact(JSON.stringify(report, null, 2))}\n`);
+  if (flags.json) process.stdout.write(`${JSON.stringify(redactDeep(report, redact), null, 2)}\n`);
   else printRun(report, { diff: Boolean(flags.diff), redact, out: process.stdout });
   appendAudit(flags.logDir ?? defaultLogDir(), auditEntry(report, { command: mode.command, playbookFile: playbook.file, inventory: inventory.file, ...(flags.limit ? { limit: flags.limit } : {}), vars: givenValues(inputs), backupRoot: flags.backupDir, exitCode, redact }));
   process.exitCode = exitCode;

@@ -4,6 +4,7 @@ import { selectHosts } from "../inventory/limit.js";
 import { loadInventory } from "../inventory/load.js";
 import type { Inventory } from "../inventory/types.js";
 import { loadPlaybook } from "../playbook/load.js";
+import { controlProblem } from "../source/control-chars.js";
 import type { Playbook } from "../playbook/types.js";
 import { checkGivenNames, parseExtraVars, readVarsFile, type GivenVar } from "../playbook/vars.js";
 
@@ -12,8 +13,8 @@ export interface InputFlags {
   extraVar: string[];
   varsFile?: string;
   limit?: string;
-  /** Values recorded in a plan file (lowest precedence among given values). */
-  preset?: Record<string, unknown>;
+  /** Values recorded in a plan file, located there (lowest precedence among given values). */
+  preset?: Record<string, GivenVar>;
 }
 
 export interface Inputs {
@@ -37,10 +38,11 @@ export function loadInputs(ref: string, flags: InputFlags): Inputs {
   };
   const playbook = attempt(() => loadPlaybook(ref));
   const inventory = attempt(() => loadInventory(flags.inventory));
-  const preset = Object.fromEntries(Object.entries(flags.preset ?? {}).map(([k, value]) => [k, { value, origin: `plan file ${k}` }]));
+  const preset = flags.preset ?? {};
   const given = attempt(() => ({ ...preset, ...(flags.varsFile ? readVarsFile(flags.varsFile) : {}), ...parseExtraVars(flags.extraVar) }));
   if (playbook && given) problems.push(...checkGivenNames(playbook, given));
   const hosts = inventory ? attempt(() => selectHosts(inventory, flags.limit)) : undefined;
+  for (const g of Object.values(given ?? {})) problems.push(...[controlProblem(g.value, g.origin, g.location)].filter((p) => p !== undefined));
   if (problems.length > 0 || !playbook || !inventory || !given || !hosts) throw new InputError(problems);
   return { playbook, inventory, given, built: buildWork(playbook, inventory, hosts, given) };
 }

@@ -24,17 +24,56 @@ export interface ApplyOptions {
 }
 
 // Records: `D i` done, `B i` backed up (to <run dir>/backup<path>), `F i <b64 message>` failed, `Z i <sha>`
-// drift, `X i code` / `O i b64` / `E i b64` a command's result. The script stops at the first failure.
+// drift, `X i code` / `O i b64` / `E i b64` a command's result, `U i` / `V i` a file put back as it was / not put
+// back after a failure. The script stops at the first failure; a failed file change first puts back every file
+// this apply had already replaced, created or removed (bk_undo), so the host's files are all old or all new.
 // Every fork costs on a busy host, so what the controller knows (dirnames, base64 of paths, manifest
 // lines) is computed here, and the shell keeps to builtins between the commands that do the work.
 const PRELUDE = String.raw`
 umask 022
 bk_tmps=''
 bk_owner=''
+bk_placed=''
+bk_stuck=''
 trap 'rm -f -- $bk_tmps $bk_owner' EXIT
 trap 'exit 129' HUP INT TERM PIPE
 bk_b64() { printf '%s' "$1" | base64 -w0; }
-bk_fail() { printf '%s F %s\n' "$1" "$(bk_b64 "$2")"; exit 1; }
+bk_stop() { printf '%s F %s\n' "$1" "$(bk_b64 "$2")"; exit 1; }
+bk_fail() { printf '%s F %s\n' "$1" "$(bk_b64 "$2")"; bk_undo; exit 1; }
+bk_why() {
+  # The cause of the last failure, from its stderr in $bk_err: the errno text, with its name where known.
+  bk_m=''
+  [ -s "$bk_err" ] || return 0
+  if [ "$1" = first ]; then bk_m=$(head -n 1 "$bk_err"); else bk_m=$(tail -n 1 "$bk_err"); fi
+  bk_m=${"$"}{bk_m##*: }
+  case $bk_m in
+    'No space left on device') bk_m="$bk_m (ENOSPC)" ;;
+    'Read-only file system') bk_m="$bk_m (EROFS)" ;;
+    'Permission denied') bk_m="$bk_m (EACCES)" ;;
+    'Operation not permitted') bk_m="$bk_m (EPERM)" ;;
+    'Disk quota exceeded') bk_m="$bk_m (EDQUOT)" ;;
+    'Input/output error') bk_m="$bk_m (EIO)" ;;
+  esac
+  bk_m=": $bk_m"
+}
+bk_lost() {
+  # base64 may report a failed flush as "write error" alone: a write to the same file, by dd, names the cause.
+  case $bk_m in
+    ''|': write error')
+      bk_m0=$bk_m
+      dd if=/dev/zero of="$1" bs=65536 count=16 status=none 2>"$bk_err"
+      bk_why first
+      [ -n "$bk_m" ] || bk_m=$bk_m0
+      ;;
+  esac
+}
+bk_put() {
+  # Put $2 back from its backup $4 (through $3 beside it, renamed into place).
+  if cp -pP -- "$4" "$3" 2>/dev/null && mv -f -- "$3" "$2" 2>/dev/null; then printf '%s U\n' "$1"; else rm -f -- "$3"; bk_stuck=1; printf '%s V\n' "$1"; fi
+}
+bk_gone() {
+  if rm -f -- "$2" 2>/dev/null; then printf '%s U\n' "$1"; else bk_stuck=1; printf '%s V\n' "$1"; fi
+}
 bk_sha() { if [ -f "$1" ]; then bk_h=$(sha256sum < "$1"); bk_h=${"$"}{bk_h%% *}; elif [ -e "$1" ]; then bk_h=other; else bk_h=none; fi; }
 bk_expect() { bk_sha "$2"; [ "$bk_h" = "$3" ] || { printf '%s Z %s\n' "$1" "$bk_h"; exit 3; }; }
 bk_sums() { sha256sum -c --status 2>/dev/null; }
@@ -53,10 +92,12 @@ bk_lock() {
   # they are this run's own, and stay empty if the lock is not had).
   bk_wait=$1 bk_since=$2
   shift 2
-  mkdir -p -m 700 -- "$bk_root" "$bk_state" "$@" || bk_fail 0 "cannot create $bk_dir"
+  mkdir -p -m 700 -- "$bk_root" "$bk_state" "$@" || bk_stop 0 "cannot create $bk_dir"
+  bk_err="$bk_dir/err"
+  bk_tmps="$bk_tmps $bk_err"
   command -v flock >/dev/null 2>&1 || return 0
-  exec 9>>"$bk_state/lock" || bk_fail 0 "cannot open the lock $bk_state/lock"
-  flock -w "$bk_wait" 9 || bk_fail 0 "another bkplay run is applying on this host ($(cat "$bk_state/lock.owner" 2>/dev/null)); waited $bk_wait s (--lock-timeout)"
+  exec 9>>"$bk_state/lock" || bk_stop 0 "cannot open the lock $bk_state/lock"
+  flock -w "$bk_wait" 9 || bk_stop 0 "another bkplay run is applying on this host ($(cat "$bk_state/lock.owner" 2>/dev/null)); waited $bk_wait s (--lock-timeout)"
   if [ -s "$bk_state/lock.owner" ]; then printf '0 L %s\n' "$(bk_b64 "$(cat "$bk_state/lock.owner")")"; fi
   bk_owner="$bk_state/lock.owner"
   printf 'run %s, pid %s, since %s' "$bk_run" "$$" "$bk_since" > "$bk_owner"
@@ -66,19 +107,35 @@ bk_candidate() {
   # (SIGKILL, power loss) go first; the lock keeps live ones safe.
   for bk_x in "$4".bkplay-*; do [ -e "$bk_x" ] && rm -f -- "$bk_x"; done
   bk_tmps="$bk_tmps $3"
-  base64 -d > "$3" || bk_fail "$1" "cannot write candidate $3"
-  if [ -e "$2" ]; then cp --attributes-only --preserve=mode,ownership -- "$2" "$3" || bk_fail "$1" "cannot copy mode/owner of $2"; fi
+  { base64 -d > "$3"; } 2>"$bk_err" || { bk_why; bk_lost "$3"; bk_fail "$1" "cannot write candidate $3$bk_m"; }
+  if [ -e "$2" ]; then cp --attributes-only --preserve=mode,ownership -- "$2" "$3" 2>"$bk_err" || { bk_why; bk_fail "$1" "cannot copy mode/owner of $2$bk_m"; }; fi
 }
 bk_validate() {
   bk_out=$(bk_t="$4" sh -c "$2" </dev/null 2>&1 9>&-) || bk_fail "$1" "validate failed, $3 left untouched: $bk_out"
 }
 bk_place() {
-  mv -f -- "$3" "$2" || bk_fail "$1" "cannot rename candidate into $2"
+  mv -f -- "$3" "$2" 2>"$bk_err" || { bk_why; bk_fail "$1" "cannot rename candidate into $2$bk_m"; }
+  bk_placed="$1 $bk_placed"
   printf '%s D\n' "$1"
 }
+bk_flush() {
+  # $1 the change a failure is reported on, then files or directories: fsync them (one process for all). A sync
+  # that takes no file (coreutils before 8.24, busybox) flushes everything instead.
+  bk_i=$1
+  shift
+  sync -- "$@" 2>/dev/null || sync || bk_fail "$bk_i" "cannot flush to disk: $*"
+}
 bk_owe() {
-  # A change that notifies handlers is in place: they are owed until they succeed (this run or a later one).
-  for bk_x in "$@"; do printf '%s %s\n' "$bk_run" "$bk_x" >> "$bk_state/pending"; done
+  # A change that notifies handlers is in place: they are owed until they succeed (this run or a later one). The
+  # change's index ends the line, so that undoing the change takes its handlers back.
+  bk_j=$1
+  shift
+  for bk_x in "$@"; do printf '%s %s %s\n' "$bk_run" "$bk_x" "$bk_j" >> "$bk_state/pending"; done
+}
+bk_unowe() {
+  # The changes in $bk_placed were undone: the handlers they made owed are owed no more.
+  [ -f "$bk_state/pending" ] || return 0
+  awk -v r="$bk_run" -v u=" $bk_placed " '!($1 == r && index(u, " " $4 " "))' "$bk_state/pending" > "$bk_state/pending.new" && mv -f -- "$bk_state/pending.new" "$bk_state/pending"
 }
 bk_paid() {
   [ -f "$bk_state/pending" ] || return 0
@@ -96,7 +153,7 @@ bk_run() {
   printf '%s X %s\n' "$1" "$c"
   bk_tail "$1" O "$bk_o"
   bk_tail "$1" E "$bk_e"
-  [ "$c" = 0 ] || bk_fail "$1" "exit $c"
+  [ "$c" = 0 ] || bk_stop "$1" "exit $c"
   [ -z "$4" ] || bk_paid "$4"
   printf '%s D\n' "$1"
 }
@@ -105,7 +162,7 @@ bk_run() {
 /** The handlers a change notifies become owed once it is in place (see pending-handlers.ts). */
 function owe(opts: ApplyOptions, i: number): string[] {
   const names = opts.notifies[i] ?? [];
-  return names.length === 0 || opts.handlerOf[i] !== undefined ? [] : [`bk_owe ${names.map((n) => q(pendingKey(opts.playbook, n))).join(" ")}`];
+  return names.length === 0 || opts.handlerOf[i] !== undefined ? [] : [`bk_owe ${i} ${names.map((n) => q(pendingKey(opts.playbook, n))).join(" ")}`];
 }
 
 const b64 = (s: string): string => Buffer.from(s, "utf8").toString("base64") || "-";
@@ -118,6 +175,35 @@ function record(dir: string, path: string, before: string | null, after: string 
   const backup = before === null ? "-" : b64(`${dir}/backup${path}`);
   const line = [b64(path), before ?? "none", after ?? "none", backup, b64((notify ?? []).join(","))].join(" ");
   return `printf '%s\\n' '${line}' >> "$bk_dir/manifest"`;
+}
+
+const dirOf = (path: string): string => (path.lastIndexOf("/") > 0 ? path.slice(0, path.lastIndexOf("/")) : path.startsWith("/") ? "/" : ".");
+
+/**
+ * `bk_undo`: after a failed file change, every file this apply had put in place goes back as it was, newest first
+ * (from the run's backup; a created file is removed), their handlers are owed no more, and the run's manifest goes
+ * (nothing of it is left to roll back). Commands that ran are not undone.
+ */
+function undoScript(changes: readonly Change[], opts: ApplyOptions, dir: string): string {
+  const arms = changes.flatMap((c, i) => {
+    if (!isFileChange(c) && c.kind !== "remove") return [];
+    const backup = q(`${dir}/backup${c.path}`);
+    const put = `bk_put ${i} ${q(c.path)} ${q(candidateOf(c.path, opts.runId))} ${backup}`;
+    if (c.kind === "remove") return [`    ${i}) if [ -e ${backup} ] || [ -L ${backup} ]; then ${put}; else printf '%s U\\n' ${i}; fi ;;`];
+    return [`    ${i}) ${c.beforeSha256 === null ? `bk_gone ${i} ${q(c.path)}` : put} ;;`];
+  });
+  return [
+    "bk_undo() {",
+    '  [ -n "$bk_placed" ] || return 0',
+    "  for bk_i in $bk_placed; do",
+    '    case $bk_i in',
+    ...arms,
+    "    esac",
+    "  done",
+    // What could not be put back stays in the manifest, for `bkplay rollback`.
+    '  bk_unowe; [ -n "$bk_stuck" ] || rm -f -- "$bk_dir/manifest"; sync',
+    "}",
+  ].join("\n");
 }
 
 /** The candidate's path beside its target: `<dir>/.<name>`. */
@@ -173,19 +259,23 @@ function fileWrites(items: readonly { i: number; c: FileChange }[], opts: ApplyO
   }
   // Run from / so that --parents recreates each absolute path under the backup directory.
   const existing = items.filter(({ c }) => c.beforeSha256 !== null && c.path.startsWith("/"));
+  const first = items[0]?.i ?? 0;
   if (existing.length > 0) {
-    const first = existing[0]?.i ?? 0;
     lines.push(
       `(cd / && cp -pP --parents -- ${existing.map(({ c }) => q(c.path.slice(1))).join(" ")} "$bk_dir/backup") || bk_fail ${first} "cannot back up to $bk_dir/backup"`,
       `printf '%s B\\n' ${existing.map(({ i }) => i).join(" ")}`,
     );
   }
+  // Candidates and backups reach the disk before any rename: after a power cut a file is old or new, never empty.
+  lines.push(`bk_flush ${first} ${[...items.map(({ c }) => q(candidateOf(c.path, opts.runId))), ...existing.map(({ c }) => q(`${dir}/backup${c.path}`))].join(" ")}`);
   for (const { i, c } of items) {
     const cand = q(candidateOf(c.path, opts.runId));
     if (c.beforeSha256 !== null && !c.path.startsWith("/")) lines.push(`bk_backup ${i} ${q(c.path)}`);
     if (c.kind === "write-file" && c.validate) lines.push(`bk_validate ${i} ${q(c.validate.replaceAll("%s", '"$bk_t"'))} ${q(c.path)} ${cand}`);
     lines.push(`bk_place ${i} ${q(c.path)} ${cand}`, record(dir, c.path, c.beforeSha256, c.kind === "write-file" ? sha256(c.content) : c.sha256, opts.notifies[i]), ...owe(opts, i));
   }
+  // Then the directories, so that the renames themselves survive a power cut.
+  lines.push(`bk_flush ${items.at(-1)?.i ?? first} ${[...new Set(items.map(({ c }) => q(dirOf(c.path))))].join(" ")}`);
   return lines.join("\n");
 }
 
@@ -193,8 +283,9 @@ function changeScript(i: number, c: Exclude<Change, FileChange>, opts: ApplyOpti
   const p = "path" in c ? q(c.path) : "";
   switch (c.kind) {
     case "extract":
+      // A failed extract takes back the archive it was given (and, as any failed file change, what else was placed).
       return [
-        `mkdir -p -- ${q(c.dest)} && tar -xzf ${q(c.archive)} -C ${q(c.dest)} || bk_fail ${i} ${q(`cannot extract ${c.archive}`)}`,
+        `{ mkdir -p -- ${q(c.dest)} && tar -xzf ${q(c.archive)} -C ${q(c.dest)}; } 2>"$bk_err" || { rm -f -- ${q(c.archive)}; bk_why first; bk_fail ${i} ${q(`cannot extract ${c.archive}`)}"$bk_m"; }`,
         `printf '%s\\n' ${c.sha256} > ${q(c.marker)} && rm -f -- ${q(c.archive)} && printf '%s D\\n' ${i}`,
       ].join("\n");
     case "mkdir":
@@ -202,7 +293,7 @@ function changeScript(i: number, c: Exclude<Change, FileChange>, opts: ApplyOpti
     case "attrs":
       return `bk_attrs ${i} ${p} ${attrArgs(c)}\nprintf '%s D\\n' ${i}`;
     case "remove":
-      return [`bk_backup ${i} ${p}`, `rm -rf -- ${p} || bk_fail ${i} ${q(`rm ${c.path} failed`)}`, record(dir, c.path, "other", null, opts.notifies[i]), ...owe(opts, i), `printf '%s D\\n' ${i}`].join("\n");
+      return [`bk_backup ${i} ${p}`, `rm -rf -- ${p} 2>"$bk_err" || { bk_why; bk_fail ${i} ${q(`rm ${c.path} failed`)}"$bk_m"; }`, `bk_placed="${i} $bk_placed"`, record(dir, c.path, "other", null, opts.notifies[i]), ...owe(opts, i), `printf '%s D\\n' ${i}`].join("\n");
     case "run": {
       const handler = opts.handlerOf[i];
       const note = handler === undefined ? "" : `printf '%s %s\\n' ${b64(handler)} ${b64(c.command)} >> "$bk_dir/handlers"\n`;
@@ -243,5 +334,5 @@ export function buildApplyScript(changes: readonly Change[], opts: ApplyOptions)
     const item = indexed[k++];
     if (item !== undefined && !isFileChange(item.c)) body.push(changeScript(item.i, item.c, opts, dir));
   }
-  return `bk_apply() {\n${PRELUDE}\n${head}\n${[...expects, ...body].join("\n")}\necho END\n}\nbk_apply </dev/null\n`;
+  return `bk_apply() {\n${PRELUDE}\n${undoScript(changes, opts, dir)}\n${head}\n${[...expects, ...body].join("\n")}\necho END\n}\nbk_apply </dev/null\n`;
 }

@@ -6,6 +6,7 @@ import { bkView, hostMarkers, pinnedGeneration } from "../generations/host-layou
 import { GENERATIONS, type Generation } from "../generations/layouts.js";
 import { matchHosts } from "../inventory/limit.js";
 import type { Host, Inventory } from "../inventory/types.js";
+import { regexpError } from "../playbook/check-steps.js";
 import { inventoryContext } from "../playbook/context.js";
 import { renderDeep, renderParams, TemplateError } from "../playbook/template.js";
 import type { Playbook, StepDef } from "../playbook/types.js";
@@ -13,6 +14,8 @@ import { resolveHostVars, secretValues, type GivenVar } from "../playbook/vars.j
 import { compile } from "../schema/check.js";
 import { stepTypes } from "../steps/index.js";
 import type { StepContext } from "../steps/types.js";
+import { resolveLocal } from "../steps/upload.js";
+import { archiveSourceProblem } from "./local-source.js";
 import { packLocal } from "./pack-local.js";
 import type { HostWork, RenderedStep, Variant } from "./work.js";
 
@@ -89,6 +92,18 @@ function renderVariant(playbook: Playbook, host: Host, members: Map<Playbook["pl
       const validate = compile(type.schema);
       if (!validate(params)) {
         problems.push({ message: `host ${host.name}: rendered ${def.type} parameters: ${validate.errors?.map((e) => `${e.instancePath.slice(1) || "params"} ${e.message ?? ""}`).join(", ") ?? "invalid"}`, location: def.location, path: def.path.join(".") });
+        return [];
+      }
+      const badRegexps = (type.regexps?.(params) ?? []).flatMap(({ param, source, flags }) => {
+        const why = regexpError(source, flags);
+        return why === null ? [] : [{ message: `host ${host.name}: rendered ${param}: ${why}`, location: def.location, path: [...def.path, def.type, param].join(".") }];
+      });
+      const badSources = (type.archiveSources?.(params) ?? []).flatMap(({ param, src }) => {
+        const why = archiveSourceProblem(resolveLocal(src, { playbookDir: playbook.dir }));
+        return why === null ? [] : [{ message: `host ${host.name}: ${def.type} ${param} ${JSON.stringify(src)}: ${why}`, location: def.location, path: [...def.path, def.type, param].join(".") }];
+      });
+      if (badRegexps.length > 0 || badSources.length > 0) {
+        problems.push(...badRegexps, ...badSources);
         return [];
       }
       return [{ def, type, params }];

@@ -12,6 +12,7 @@ import { buildProbeScript, fromBase64, probeKey } from "./probe-script.js";
 import { becomeUserOf, remoteShell, sudoRefusal } from "./remote-shell.js";
 import { buildRestoreScript } from "./restore-script.js";
 import type { HostResult, StepResult } from "./results.js";
+import { readUndo } from "./undo-result.js";
 import { verifyHost } from "./verify.js";
 import { probesOf, type HostWork } from "./work.js";
 
@@ -76,6 +77,8 @@ export class HostSession {
   plan?: PlannedHost;
   /** Predicted end state (for cross-host conditions); absent when the plan came from a plan file. */
   facts?: HostPlan["facts"];
+  /** What the probe read, as it was on the host. */
+  private gathered?: Gathered;
 
   /** Where this host keeps its runs' backups and records: the inventory's `bkplay_backup_dir`, else --backup-dir. */
   readonly backupRoot: string;
@@ -121,6 +124,7 @@ export class HostSession {
     const res = await transport.exec(shell.command, { stdin: shell.stdinPrefix + buildProbeScript(probes) });
     this.result.durations.probeMs = res.durationMs;
     const { facts, complete } = readGathered(probes, res.stdout.toString("utf8"));
+    this.gathered = facts;
     const stderr = res.stderr.toString("utf8");
     if (!complete || res.exitCode !== 0) throw new Error(sudoRefusal(this.work.host, stderr) ?? `probe failed (exit ${res.exitCode}): ${stderr.trim().slice(-300)}`);
     const why = this.chooseGeneration(facts);
@@ -140,6 +144,18 @@ export class HostSession {
       this.result.status = "failed";
       this.result.error = plan.steps.find((s) => s.status === "failed")?.error ?? "a step failed";
     }
+  }
+
+  /**
+   * A file as the probe found it, by its path or real path: its sha256, `none` when absent, `other` when not a regular
+   * file; undefined when it was not read.
+   */
+  observed(path: string): string | undefined {
+    for (const fact of this.gathered?.values() ?? []) {
+      if (fact === null || Array.isArray(fact) || !("path" in fact) || (fact.path !== path && fact.realPath !== path)) continue;
+      return !fact.exists ? "none" : fact.type === "file" ? fact.sha256 : "other";
+    }
+    return undefined;
   }
 
   /** The variant of the generation the markers show (or the inventory pins); a reason when there is none. */
@@ -174,7 +190,9 @@ export class HostSession {
     const script = buildApplyScript(plan.changes, { runId: this.opts.runId, playbook: this.opts.playbook, stateDir: this.stateDir, backupRoot: this.backupRoot, lockTimeout: this.opts.lockTimeout, startedAt: new Date().toISOString().replace(/\.\d+Z$/, "Z"), readLocal: this.opts.readLocal, notifies: plan.notifies, handlerOf });
     const res = await transport.exec(shell.command, { stdin: shell.stdinPrefix + script });
     this.result.durations.applyMs = res.durationMs;
-    readApplyOutput(plan, this.result, { runDir: `${this.backupRoot}/${this.opts.runId}`, stdout: res.stdout.toString("utf8"), stderr: res.stderr.toString("utf8"), exitCode: res.exitCode });
+    const out = { runDir: `${this.backupRoot}/${this.opts.runId}`, stdout: res.stdout.toString("utf8"), stderr: res.stderr.toString("utf8"), exitCode: res.exitCode };
+    readApplyOutput(plan, this.result, out);
+    readUndo(plan, this.result, out);
     // A command check mode could not predict has now run.
     for (const s of this.result.steps) if (s.status === "unknown") s.status = "changed";
     this.settle();

@@ -37,9 +37,10 @@ export interface RunOptions {
   rolling?: RollingOptions;
   /**
    * A reviewed plan: each host is read and planned again, and applied only when the fresh changes are
-   * exactly the reviewed ones (`compare` returns null); otherwise it is refused as drifted.
+   * exactly the reviewed ones (`compare` returns null); otherwise it is refused as drifted. `fresh` is undefined
+   * when the host could not be planned again; `observed` is what the read found of a file (see HostSession.observed).
    */
-  reviewed?: { hosts: ReadonlySet<string>; compare: (host: string, fresh: PlannedHost) => string | null };
+  reviewed?: { hosts: ReadonlySet<string>; compare: (host: string, fresh: PlannedHost | undefined, observed: (path: string) => string | undefined) => string | null };
   /** On drift from a reviewed plan: apply the fresh plan (its diff is reported) instead of refusing. */
   replanOnDrift?: boolean;
   /** Apply the hosts that planned cleanly although others could not be planned (default: none is applied). */
@@ -83,9 +84,11 @@ export async function runPlaybook(works: readonly HostWork[], opts: RunOptions):
       emit({ host: s.name, phase: "probe" });
       await s.probeAndPlan();
       if (s.plan) opts.onPlanned?.(s.name, s.plan);
-      const drift = s.plan && s.result.status !== "failed" ? opts.reviewed?.compare(s.name, s.plan) : null;
+      const planned = s.plan && s.result.status !== "failed" ? s.plan : undefined;
+      // A file deleted or edited since the review is drift even where the step can no longer be planned.
+      const drift = opts.reviewed?.compare(s.name, planned, (path) => s.observed(path));
       if (drift) {
-        if (opts.replanOnDrift) s.result.steps.forEach((st) => st.messages.push(`re-planned: ${drift}`));
+        if (opts.replanOnDrift && planned) s.result.steps.forEach((st) => st.messages.push(`re-planned: ${drift}`));
         else {
           s.result.status = "refused";
           s.result.error = drift;

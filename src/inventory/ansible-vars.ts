@@ -1,4 +1,5 @@
 import type { Problem, SourceLocation } from "../errors.js";
+import { controlProblem } from "../source/control-chars.js";
 import type { YamlSource } from "../source/yaml-file.js";
 import { ansibleClearSecret } from "./clear-secrets.js";
 import type { Layer } from "./draft.js";
@@ -72,7 +73,11 @@ export function ansibleLayer(
         const secret = ansibleClearSecret(key);
         if (secret !== null) problems.push({ message: secret, ...at });
         // Other connection tuning (ansible_python_interpreter, ansible_ssh_common_args, ...) has no meaning here.
-        else if (!key.startsWith("ansible_")) plain[key] = value;
+        else if (!key.startsWith("ansible_")) {
+          const control = controlProblem(value, `variable '${key}'`, at.location);
+          if (control) problems.push(at.path === undefined ? control : { ...control, path: at.path });
+          else plain[key] = value;
+        }
       }
     }
   }

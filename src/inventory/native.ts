@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { schemasDir } from "../paths.js";
+import { controlProblem } from "../source/control-chars.js";
+import type { Problem } from "../errors.js";
 import type { YamlSource } from "../source/yaml-file.js";
 import { explainClearSecret } from "./clear-secrets.js";
 import type { InventoryDraft, Layer } from "./draft.js";
@@ -45,6 +47,8 @@ export function readNative(source: YamlSource, draft: InventoryDraft): void {
   }
   draft.problems.push(...checkInventorySchema(nativeSchema(), data, source).map(explainClearSecret));
   if (draft.problems.length > 0) return;
+  draft.problems.push(...controlProblems(data, source));
+  if (draft.problems.length > 0) return;
   draft.top.push(layerOf(data));
   // In file order, so that hosts keep their declaration order whether `hosts` or `groups` comes first.
   for (const key of Object.keys(data)) {
@@ -78,4 +82,24 @@ function layerOf(entry: Entry): Layer {
   if (entry.vars) layer.vars = entry.vars;
   if (entry.ssh) layer.ssh = entry.ssh;
   return layer;
+}
+
+/** Variables at every level, refused where a value holds a control character (see control-chars.ts). */
+function controlProblems(data: NativeFile, source: YamlSource): Problem[] {
+  const levels: [Record<string, unknown> | undefined, string[]][] = [[data.vars, []]];
+  const hosts = (entries: Hosts | undefined, at: string[]): void => {
+    for (const [name, h] of Object.entries(entries ?? {})) levels.push([h?.vars, [...at, name]]);
+  };
+  hosts(data.hosts, ["hosts"]);
+  for (const [name, g] of Object.entries(data.groups ?? {})) {
+    levels.push([g?.vars, ["groups", name]]);
+    hosts(g?.hosts, ["groups", name, "hosts"]);
+  }
+  return levels.flatMap(([vars, at]) =>
+    Object.entries(vars ?? {}).flatMap(([key, value]) => {
+      const path = [...at, "vars", key];
+      const p = controlProblem(value, `variable '${key}'`, source.locate(path));
+      return p ? [{ ...p, path: path.join(".") }] : [];
+    }),
+  );
 }

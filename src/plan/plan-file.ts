@@ -1,24 +1,48 @@
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { hostname, userInfo } from "node:os";
-import { InputError } from "../errors.js";
+import { createTwoFilesPatch } from "diff";
+import { InputError, type Problem, type SourceLocation } from "../errors.js";
 import type { PlannedHost } from "../engine/host-session.js";
-import type { RunReport } from "../engine/results.js";
+import type { RunReport, StepResult } from "../engine/results.js";
+import { redactDeep, type Redactor } from "../report/redact.js";
+import { compile, translate } from "../schema/check.js";
+import { parseYamlText, type YamlSource } from "../source/yaml-file.js";
 import type { Change } from "../steps/types.js";
+import { PLAN_SCHEMA } from "./plan-schema.js";
 import { hideSecrets } from "./secret-placeholders.js";
 
+/** A change as a plan file holds it: a file's new content only as the sha256 of its bytes (secrets as placeholders). */
+export type ReviewedChange = Exclude<Change, { kind: "write-file" }> | (Omit<Extract<Change, { kind: "write-file" }>, "content"> & { contentSha256: string });
+
+/** A step's result as a plan file holds it: its diffs masked, as unified hunks; no file content. */
+export type ReviewedStep = Omit<StepResult, "changes" | "diffs"> & { changes: ReviewedChange[]; diffs: { path: string; patch: string }[] };
+
+export interface ReviewedHost {
+  status: string;
+  error?: string;
+  changes?: ReviewedChange[];
+  owners?: PlannedHost["owners"];
+  notifies?: PlannedHost["notifies"];
+  steps?: ReviewedStep[];
+}
+
 /**
- * A reviewed change, serialised (format `bkplay-plan`, version 1):
+ * A reviewed change, serialised (format `bkplay-plan`, version 2):
  * - `playbook` {name, file, sha256}, `inventory` {file, sha256}, `limit`: what was planned and against what;
  * - `vars`: the variables given (-e, --vars-file), secrets left out; `secretVars`: their names (apply asks again);
  * - `hosts`: per host the `status` at plan time and, when it has changes, `changes` (the closed change set:
- *   write-file carries `beforeSha256`, the sha256 of the content it was planned against), `owners` and
- *   `notifies` (which step and handlers each change belongs to) and `steps` (results, with diffs).
- * Secret values inside changes and diffs appear as `«secret:NAME»`. A command's stdin is never recorded.
+ *   write-file carries `beforeSha256`, the sha256 of the content it was planned against, and `contentSha256`,
+ *   that of the bytes to write), `owners` and `notifies` (which step and handlers each change belongs to) and
+ *   `steps` (results, with their diffs masked).
+ * No secret reaches a plan file: secret values appear as `«secret:NAME»`, values of secret-looking keys of the edited
+ * files are masked in the diffs, file contents are only hashed, and a command's stdin is never recorded. `apply`
+ * recomputes the bytes from the host's current file and the playbook and writes them only when their hash is the one
+ * reviewed.
  */
 export interface PlanFile {
   format: "bkplay-plan";
-  version: 1;
+  version: 2;
   runId: string;
   createdAt: string;
   createdBy: string;
@@ -27,14 +51,29 @@ export interface PlanFile {
   limit: string | null;
   vars: Record<string, unknown>;
   secretVars: string[];
-  hosts: Record<string, { status: string; error?: string } & Partial<PlannedHost>>;
+  hosts: Record<string, ReviewedHost>;
 }
 
-export const sha256File = (file: string): string => createHash("sha256").update(readFileSync(file)).digest("hex");
+/** A plan file read back, with where each of its values is written (for located errors). */
+export interface ReadPlan {
+  file: string;
+  plan: PlanFile;
+  locate: (path: readonly (string | number)[]) => SourceLocation;
+}
 
-/** The comparable form of a change list: secrets as placeholders, stdin dropped. */
-export function comparable(changes: readonly Change[], secrets: Readonly<Record<string, string>>): Change[] {
-  return hideSecrets(changes.map((c) => (c.kind === "run" ? withoutStdin(c) : c)), secrets);
+const sha256 = (data: string | Buffer): string => createHash("sha256").update(data).digest("hex");
+
+export const sha256File = (file: string): string => sha256(readFileSync(file));
+
+/** The comparable form of a change list: secrets as placeholders, a file's content as its hash, stdin dropped. */
+export function comparable(changes: readonly Change[], secrets: Readonly<Record<string, string>>): ReviewedChange[] {
+  return hideSecrets(changes.map((c) => (c.kind === "run" ? withoutStdin(c) : c)), secrets).map(hashContent);
+}
+
+function hashContent(c: Change): ReviewedChange {
+  if (c.kind !== "write-file") return c;
+  const { content, ...rest } = c;
+  return { ...rest, contentSha256: sha256(content) };
 }
 
 function withoutStdin(c: Extract<Change, { kind: "run" }>): Change {
@@ -42,22 +81,32 @@ function withoutStdin(c: Extract<Change, { kind: "run" }>): Change {
   return rest;
 }
 
+function reviewedSteps(steps: readonly StepResult[], secrets: Readonly<Record<string, string>>, redact: Redactor): ReviewedStep[] {
+  return steps.map((s) => {
+    const { changes, diffs, ...rest } = hideSecrets(s, secrets);
+    const text = redactDeep(rest, redact);
+    const patches = diffs.map((d) => ({ path: d.path, patch: redact(createTwoFilesPatch(d.path, d.path, d.before, d.after, "", "", { context: 3 }).split("\n").slice(4).join("\n")) }));
+    return { ...text, changes: changes.map(hashContent), diffs: patches };
+  });
+}
+
 export function buildPlanFile(
   report: RunReport,
   plans: ReadonlyMap<string, PlannedHost>,
-  input: { playbookFile: string; inventoryFile: string; limit?: string; vars: Record<string, unknown>; secrets: Record<string, string>; secretNames: string[] },
+  input: { playbookFile: string; inventoryFile: string; limit?: string; vars: Record<string, unknown>; secrets: Record<string, string>; secretNames: string[]; redact: Redactor },
 ): PlanFile {
   const hosts: PlanFile["hosts"] = {};
   for (const h of report.hosts) {
     const plan = plans.get(h.host);
-    hosts[h.host] = { status: h.status, ...(h.error ? { error: h.error } : {}) };
+    const entry: ReviewedHost = { status: h.status, ...(h.error ? { error: input.redact(hideSecrets(h.error, input.secrets)) } : {}) };
     if (plan && plan.changes.length > 0) {
-      Object.assign(hosts[h.host] ?? {}, { changes: comparable(plan.changes, input.secrets), owners: plan.owners, notifies: plan.notifies, steps: hideSecrets(plan.steps, input.secrets) });
+      Object.assign(entry, { changes: comparable(plan.changes, input.secrets), owners: plan.owners, notifies: plan.notifies, steps: reviewedSteps(plan.steps, input.secrets, input.redact) });
     }
+    hosts[h.host] = entry;
   }
   return {
     format: "bkplay-plan",
-    version: 1,
+    version: 2,
     runId: report.runId,
     createdAt: report.startedAt,
     createdBy: `${userInfo().username}@${hostname()}`,
@@ -75,16 +124,48 @@ export function writePlanFile(file: string, plan: PlanFile): void {
   writeFileSync(file, `${JSON.stringify(plan, null, 2)}\n`, { mode: 0o600 });
 }
 
-export function readPlanFile(file: string): PlanFile {
-  let data: unknown;
+/** Read and check a plan file: any problem is bad input, located in the file (`file:line:col`). */
+export function readPlanFile(file: string): ReadPlan {
+  let text: string;
   try {
-    data = JSON.parse(readFileSync(file, "utf8"));
+    text = readFileSync(file, "utf8");
   } catch (err) {
-    throw new InputError(`${file}: not a readable plan file (${(err as Error).message.split("\n")[0] ?? ""})`, { cause: err });
+    throw new InputError(`cannot read plan file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
   }
+  const data = parseJson(file, text);
+  let source: YamlSource | undefined;
+  // JSON is YAML: its parser knows where every value is written; only needed when something is wrong.
+  const sourceOf = (): YamlSource => {
+    try {
+      source ??= parseYamlText(file, text);
+    } catch {
+      const start = { file, line: 1, col: 1 };
+      source = { file, data, locate: () => start, locateKey: () => start };
+    }
+    return source;
+  };
+  const locate = (path: readonly (string | number)[]): SourceLocation => sourceOf().locate(path);
+  const at = (path: (string | number)[], message: string): InputError => new InputError({ message, location: locate(path), ...(path.length > 0 ? { path: path.join(".") } : {}) });
   const p = data as Partial<PlanFile> | null;
-  if (p?.format !== "bkplay-plan") throw new InputError(`${file}: not a bkplay plan file (no "format": "bkplay-plan")`);
-  if (p.version !== 1) throw new InputError(`${file}: plan format version ${String(p.version)} is not supported (this bkplay reads version 1)`);
-  if (!p.playbook?.file || !p.inventory?.file || typeof p.hosts !== "object") throw new InputError(`${file}: plan file is incomplete (playbook, inventory and hosts are required)`);
-  return p as PlanFile;
+  if (typeof p !== "object" || p === null || Array.isArray(p) || p.format !== "bkplay-plan") throw at(p !== null && typeof p === "object" && "format" in p ? ["format"] : [], 'not a bkplay plan file (no "format": "bkplay-plan")');
+  if (p.version !== 2) throw at(["version"], `plan format version ${JSON.stringify(p.version)} is not supported (this bkplay reads version 2): make a new plan and have it reviewed`);
+  const validate = compile(PLAN_SCHEMA);
+  if (!validate(data)) {
+    const problems: Problem[] = translate(validate.errors ?? [], sourceOf(), []).map((q) => ({ ...q, message: `plan file: ${q.message}` }));
+    throw new InputError(problems);
+  }
+  return { file, plan: data as PlanFile, locate };
+}
+
+/** JSON.parse, with a syntax error located at its line and column. */
+function parseJson(file: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const message = (err as Error).message;
+    const offset = Number(/at position (\d+)/.exec(message)?.[1] ?? 0);
+    const before = text.slice(0, offset).split("\n");
+    const location = { file, line: before.length, col: (before.at(-1)?.length ?? 0) + 1 };
+    throw new InputError({ message: `not a readable plan file: ${message.replace(/ in JSON at position \d+.*$/, "")}`, location }, { cause: err });
+  }
 }

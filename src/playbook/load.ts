@@ -4,8 +4,10 @@ import { dirname } from "node:path";
 import { InputError, type Problem } from "../errors.js";
 import { checkAgainst, compile } from "../schema/check.js";
 import { closest } from "../schema/closest.js";
+import { controlProblem } from "../source/control-chars.js";
 import { decodeUtf8, parseYamlText, type YamlSource } from "../source/yaml-file.js";
 import { buildPlaybookSchema, STEP_COMMON_KEYS, stepTypeNames } from "./schema.js";
+import { checkRegexps, checkVerifySteps } from "./check-steps.js";
 import { checkTemplateSyntax } from "./check-templates.js";
 import { checkVarSpecs } from "./var-specs.js";
 import { isTemplate } from "./template.js";
@@ -56,7 +58,7 @@ export function loadPlaybook(ref: string): Playbook {
   }));
   const verify = (raw.verify ?? []).map((s, i) => toStep(s, ["verify", i], source));
   const steps = [...plays.flatMap((p) => p.steps), ...handlers, ...verify];
-  const more = [...checkVarSpecs(vars, source), ...checkTemplateSyntax(vars, steps, source), ...checkNotify(plays, handlers, source)];
+  const more = [...checkVarSpecs(vars, source), ...checkDefaults(vars, source), ...checkRegexps(steps, vars, source), ...checkVerifySteps(verify, source), ...checkTemplateSyntax(vars, steps, source), ...checkNotify(plays, handlers, source)];
   if (more.length > 0) throw new InputError(sortProblems(more));
   return {
     name: raw.name,
@@ -139,6 +141,15 @@ function checkNotify(plays: Play[], handlers: StepDef[], source: YamlSource): Pr
         }),
     ),
   );
+}
+
+/** A default is a value like any other: no control character (see control-chars.ts). */
+function checkDefaults(vars: Record<string, VarSpec>, source: YamlSource): Problem[] {
+  return Object.entries(vars).flatMap(([name, spec]) => {
+    const path = ["vars", name, "default"];
+    const p = "default" in spec ? controlProblem(spec.default, `default of '${name}'`, source.locate(path)) : undefined;
+    return p ? [{ ...p, path: path.join(".") }] : [];
+  });
 }
 
 /** Report in file order. */

@@ -3,19 +3,49 @@ import type { Problem } from "../errors.js";
 import { stepTypes } from "../steps/index.js";
 import type { Playbook } from "./types.js";
 
-/** A value templated into a shell command without `quote` can run as code: warn where that happens. */
+/**
+ * A value templated into a shell command without `quote` can run as code: warn where that happens, in a step's
+ * command and in the default of a variable that is a whole command (`command: "{{restart}}"`).
+ */
 export function shellWarnings(playbook: Playbook): Problem[] {
   const steps = [...playbook.plays.flatMap((p) => p.steps), ...playbook.handlers];
+  const warned = new Set<string>();
   return steps.flatMap((s) => {
     const names = stepTypes.get(s.type)?.shellParams ?? [];
-    return names.flatMap((param) => {
+    return names.flatMap((param): Problem[] => {
       const text = s.params[param];
-      // A parameter that is exactly one variable is a whole command chosen by the operator, not a value inside one.
-      if (typeof text !== "string" || !text.includes("{{") || /^\{\{\s*[\w.]+\s*\}\}$/.test(text)) return [];
+      const path = [...s.path, s.type, param].join(".");
+      if (typeof text !== "string" || !text.includes("{{")) return [];
+      // A parameter that is exactly one variable is a whole command: the operator's, or its default's, checked below.
+      const whole = WHOLE.exec(text)?.[1];
+      if (whole !== undefined) return defaultWarnings(playbook, whole, path, warned);
       const bare = unquotedMustaches(text);
-      return bare.length === 0 ? [] : [{ message: `warning: ${bare.map((b) => `{{${b}}}`).join(", ")} reaches a shell command without {{quote …}}`, location: s.location, path: [...s.path, s.type, param].join(".") }];
+      return bare.length === 0 ? [] : [{ message: `warning: ${bare.map((b) => `{{${b}}}`).join(", ")} reaches a shell command without {{quote …}}`, location: s.location, path }];
     });
   });
+}
+
+const WHOLE = /^\{\{\s*([\w.]+)\s*\}\}$/;
+
+/** A variable used as a whole command: its default template must quote what it interpolates (followed through `{{other}}`). */
+function defaultWarnings(playbook: Playbook, name: string, usedAt: string, warned: Set<string>): Problem[] {
+  const seen = new Set<string>();
+  for (let at = name; !seen.has(at); ) {
+    seen.add(at);
+    const text: unknown = playbook.vars[at]?.default;
+    if (typeof text !== "string" || !text.includes("{{")) return [];
+    const next: string | undefined = WHOLE.exec(text)?.[1];
+    if (next !== undefined && next in playbook.vars) {
+      at = next;
+      continue;
+    }
+    const bare = unquotedMustaches(text);
+    if (bare.length === 0 || warned.has(at)) return [];
+    warned.add(at);
+    const location = playbook.varLocations[at];
+    return [{ message: `warning: the default of '${at}' puts ${bare.map((b) => `{{${b}}}`).join(", ")} into a shell command (${usedAt}) without {{quote …}}`, ...(location ? { location } : {}), path: `vars.${at}.default` }];
+  }
+  return [];
 }
 
 function unquotedMustaches(text: string): string[] {

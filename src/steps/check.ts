@@ -28,6 +28,7 @@ export const check: StepType<CheckParams> = {
       delay: { type: "integer", minimum: 0, description: "Seconds between attempts (default 2)" },
     },
   },
+  readOnly: true,
   shellParams: ["command"],
   probes(p) {
     return [{ kind: "command", command: checkCommand(p) }];

@@ -15,6 +15,7 @@ export const fail: StepType<FailParams> = {
     required: ["message"],
     properties: { message: { type: "string", minLength: 1, description: "Why this host is refused, and what to do instead" } },
   },
+  readOnly: true,
   probes: () => [],
   plan(p) {
     throw new StepError(p.message);

@@ -52,6 +52,7 @@ export const http: StepType<HttpParams> = {
       },
     },
   },
+  readOnly: true,
   probes(p) {
     return [{ kind: "command", command: checkCommand(p) }];
   },

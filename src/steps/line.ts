@@ -35,6 +35,7 @@ export const line: StepType<LineParams> = {
       create: createSchema,
     },
   },
+  regexps: (p) => (["regexp", "insertafter", "insertbefore"] as const).flatMap((param) => (p[param] === undefined ? [] : [{ param, source: p[param] }])),
   probes: probeFile,
   plan(params, facts) {
     const regexp = params.regexp === undefined ? undefined : compileRegExp("regexp", params.regexp);

@@ -43,6 +43,7 @@ export const replace: StepType<ReplaceParams> = {
   },
   // A value rendered into the replacement lands as written: `$&` or `$1` in a variable is text, not a reference.
   literalParams: { replace: (value) => value.split("$").join("$$") },
+  regexps: (p) => [{ param: "regexp", source: p.regexp, flags: p.flags ?? "gm" }],
   probes: probeFile,
   plan(params, facts) {
     const re = compileRegExp("regexp", params.regexp, params.flags ?? "gm");

@@ -126,6 +126,12 @@ export interface StepType<P = Record<string, unknown>> {
   schema: Record<string, unknown>;
   /** The step reads the host's generation (ctx.bk): the host must have one, detected or pinned. */
   needsGeneration?: boolean;
+  /** Local files it uploads that must be an archive (or a directory of Python packages): checked before any host is contacted. */
+  archiveSources?(params: P): { param: string; src: string }[];
+  /** The step only reads (it never plans a change): it may stand in `verify:`. */
+  readOnly?: boolean;
+  /** The regular expressions among its parameters (checked when the playbook loads, and again once rendered). */
+  regexps?(params: P): { param: string; source: unknown; flags?: unknown }[];
   /** Names of string parameters that end up in a shell command (warn when templated without `quote`). */
   shellParams?: readonly string[];
   /**

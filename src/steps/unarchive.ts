@@ -13,13 +13,13 @@ const archiveOf = (p: UnarchiveParams): string => `${p.dest}/.bkplay-archive.tar
 
 export const unarchive: StepType<UnarchiveParams> = {
   name: "unarchive",
-  summary: "Upload a local .tar.gz (or directory) and extract it into a directory, once per archive content",
+  summary: "Upload a local .tar.gz/.tgz (or a directory of Python wheels/sdists) and extract it into a directory, once per archive content",
   schema: {
     type: "object",
     additionalProperties: false,
     required: ["src", "dest"],
     properties: {
-      src: { ...srcSchema, description: `${srcSchema.description}: a .tar.gz, or a directory bkplay packs` },
+      src: { ...srcSchema, description: `${srcSchema.description}: a .tar.gz/.tgz archive, or a directory of Python wheels/sdists that bkplay packs (nothing else is uploaded)` },
       dest: { type: "string", minLength: 1, description: "Directory on the host to extract into (created when missing)" },
       marker: {
         type: "string",
@@ -28,6 +28,7 @@ export const unarchive: StepType<UnarchiveParams> = {
       },
     },
   },
+  archiveSources: (p) => [{ param: "src", src: p.src }],
   probes(p) {
     return [
       { kind: "stat", path: p.dest },

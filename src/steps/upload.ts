@@ -8,7 +8,7 @@ export const srcSchema = {
 } as const;
 
 /** Upload sources are named relative to the playbook, so a playbook directory can move as a whole. */
-export function resolveLocal(src: string, ctx: StepContext): string {
+export function resolveLocal(src: string, ctx: Pick<StepContext, "playbookDir">): string {
   return isAbsolute(src) ? src : join(ctx.playbookDir, src);
 }
 

@@ -1,7 +1,8 @@
+import { closeSync, fstatSync, openSync } from "node:fs";
 import { homedir, userInfo } from "node:os";
 import { join } from "node:path";
 import SSHConfig from "ssh-config";
-import { ConnectError } from "../errors.js";
+import { ConnectError, InputError } from "../errors.js";
 import { describeHost } from "./host-key-check.js";
 import { readWithIncludes } from "./ssh-config-include.js";
 import type { ConfigurableField, ConnectSpec, HostKeyPolicy } from "./types.js";
@@ -32,6 +33,20 @@ function load(explicit: string | undefined): Promise<SSHConfig | null> {
     files.set(file, config);
   }
   return config;
+}
+
+/** `--ssh-config FILE` that cannot be read is bad input, found before any host is contacted (not each host unreachable). */
+export function checkSshConfigFile(file: string | undefined): void {
+  if (file === undefined) return;
+  let why: string | undefined;
+  try {
+    const fd = openSync(file, "r");
+    if (!fstatSync(fd).isFile()) why = "not a regular file";
+    closeSync(fd);
+  } catch (err) {
+    why = (err as NodeJS.ErrnoException).code ?? String(err);
+  }
+  if (why !== undefined) throw new InputError(`--ssh-config ${file}: cannot read it (${why})`);
 }
 
 /** OpenSSH's `~` and `%` tokens in file names and HostName. */

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -23,7 +24,10 @@ describe("hostile paths and secrets reach the host intact (sshd)", function () {
     const payload = randomBytes(4096);
     writeFileSync(join(local, `file 'q' "d".bin`), payload);
     writeFileSync(join(tree, `sub "d"`, `$(x) 'y'.txt`), "inside\n");
-    const vars = ["-e", `src_file=${join(local, `file 'q' "d".bin`)}`, "-e", `src_dir=${tree}`, "-e", `sub=${NASTY}`];
+    // unarchive uploads an archive (or a directory of Python packages only): the tree goes as a .tar.gz.
+    const archive = join(local, `tree 'q' "d".tar.gz`);
+    execFileSync("tar", ["-czf", archive, "-C", tree, "."]);
+    const vars = ["-e", `src_file=${join(local, `file 'q' "d".bin`)}`, "-e", `src_dir=${archive}`, "-e", `sub=${NASTY}`];
     const first = await bkplay(["run", join(fixtures, "paths.yaml"), "-i", inv(), ...vars]);
     expect(first.code, first.stderr + first.stdout).to.equal(0);
     expect(readFileSync(join(root(), NASTY, `copied ${NASTY}`)).equals(payload)).to.equal(true);

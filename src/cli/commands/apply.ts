@@ -1,7 +1,6 @@
-import type { PlannedHost } from "../../engine/host-session.js";
-import { InputError } from "../../errors.js";
-import { comparable, readPlanFile, sha256File, type PlanFile } from "../../plan/plan-file.js";
-import type { Change } from "../../steps/types.js";
+import { InputError, type Problem } from "../../errors.js";
+import type { GivenVar } from "../../playbook/vars.js";
+import { comparable, readPlanFile, sha256File, type ReadPlan, type ReviewedChange } from "../../plan/plan-file.js";
 import { execute, secretsOf, type ExecFlags } from "../execute.js";
 import { loadInputs } from "../load-inputs.js";
 
@@ -13,36 +12,66 @@ export interface ApplyFlags extends ExecFlags {
 
 /** Apply exactly a reviewed plan: each host is read again and changed only if its changes are still the reviewed ones. */
 export async function applyCommand(file: string, flags: ApplyFlags): Promise<void> {
-  const plan = readPlanFile(file);
-  const stale = [
-    sha256File(plan.playbook.file) !== plan.playbook.sha256 ? `the playbook ${plan.playbook.file} changed since the plan was made` : "",
-    sha256File(plan.inventory.file) !== plan.inventory.sha256 ? `the inventory ${plan.inventory.file} changed since the plan was made` : "",
-  ].filter(Boolean);
-  if (stale.length > 0) throw new InputError(`${stale.join("; ")}: make a new plan and have it reviewed`);
+  const read = readPlanFile(file);
+  const { plan } = read;
+  checkSources(read);
   const missing = plan.secretVars.filter((s) => !flags.extraVar.some((e) => e.startsWith(`${s}=`)) && !flags.varsFile);
   if (missing.length > 0) throw new InputError(`the plan leaves secrets out: give them again with ${missing.map((s) => `-e ${s}=…`).join(" ")}`);
-  const inputs = loadInputs(plan.playbook.file, { inventory: plan.inventory.file, extraVar: flags.extraVar, preset: plan.vars, ...(plan.limit ? { limit: plan.limit } : {}), ...(flags.varsFile ? { varsFile: flags.varsFile } : {}) });
+  // Values recorded in the plan are located there: a bad one names the plan file and its line.
+  const preset: Record<string, GivenVar> = Object.fromEntries(Object.entries(plan.vars).map(([k, value]) => [k, { value, origin: `plan vars.${k}`, location: read.locate(["vars", k]) }]));
+  const inputs = loadInputs(plan.playbook.file, { inventory: plan.inventory.file, extraVar: flags.extraVar, preset, ...(plan.limit ? { limit: plan.limit } : {}), ...(flags.varsFile ? { varsFile: flags.varsFile } : {}) });
   const secrets = secretsOf(inputs);
   const reviewed = new Set(Object.entries(plan.hosts).filter(([, h]) => h.status !== "unreachable" && h.status !== "failed").map(([name]) => name));
   await execute(inputs, { ...flags, ...(plan.limit ? { limit: plan.limit } : {}) }, {
     command: "apply",
     check: false,
     runId: plan.runId,
-    reviewed: { hosts: reviewed, compare: (host, fresh) => compareHost(plan, host, comparable(fresh.changes, secrets)) },
+    reviewed: { hosts: reviewed, compare: (host, fresh, observed) => compareHost(read, host, fresh && comparable(fresh.changes, secrets), observed) },
     ...(flags.allowDrift === "replan" ? { replanOnDrift: true } : {}),
   });
 }
 
-/** null when the fresh changes are the reviewed ones; otherwise what drifted, naming file and both hashes. */
-function compareHost(plan: PlanFile, host: string, fresh: Change[]): string | null {
-  const reviewed: Change[] = (plan.hosts[host] as Partial<PlannedHost> | undefined)?.changes ?? [];
-  if (JSON.stringify(reviewed) === JSON.stringify(fresh)) return null;
-  const before = (list: Change[]): Map<string, string | null> => new Map(list.flatMap((c) => (c.kind === "write-file" || c.kind === "upload" ? [[c.path, c.beforeSha256] as const] : [])));
+/** The playbook and inventory must be readable and the very files planned (sha256); each problem located in the plan. */
+function checkSources({ plan, locate }: ReadPlan): void {
+  const problems: Problem[] = [];
+  for (const [key, what] of [["playbook", "playbook"], ["inventory", "inventory"]] as const) {
+    const { file, sha256 } = plan[key];
+    let now: string;
+    try {
+      now = sha256File(file);
+    } catch (err) {
+      problems.push({ message: `the ${what} ${file} the plan was made from cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)}): restore it, or make a new plan and have it reviewed`, location: locate([key, "file"]), path: `${key}.file` });
+      continue;
+    }
+    if (now !== sha256) problems.push({ message: `the ${what} ${file} changed since the plan was made: make a new plan and have it reviewed`, location: locate([key, "sha256"]), path: `${key}.sha256` });
+  }
+  if (problems.length > 0) throw new InputError(problems);
+}
+
+/** How a file was or is, for drift messages: its sha256, or what stands instead of a regular file. */
+const state = (sha: string | null | undefined): string => (sha === null || sha === undefined || sha === "none" ? "(absent)" : sha === "other" ? "(not a regular file)" : sha);
+
+/**
+ * null when the host may be applied: every file the plan writes is still what it was planned against (as read now),
+ * and the fresh changes are the reviewed ones. Otherwise what drifted, naming the file and both states.
+ */
+function compareHost({ plan }: ReadPlan, host: string, fresh: ReviewedChange[] | undefined, observed: (path: string) => string | undefined): string | null {
+  const reviewed: ReviewedChange[] = plan.hosts[host]?.changes ?? [];
+  const before = (list: ReviewedChange[]): Map<string, string | null> => new Map(list.flatMap((c) => (c.kind === "write-file" || c.kind === "upload" ? [[c.path, c.beforeSha256] as const] : [])));
   const was = before(reviewed);
+  for (const [path, sha] of was) {
+    const seen = observed(path);
+    if (seen !== undefined && seen !== (sha ?? "none")) return `${path} changed since the plan: planned against sha256 ${state(sha)}, now ${seen === "none" ? "absent (deleted)" : state(seen)}`;
+  }
+  // A host that could not be planned again, with its files as reviewed, keeps its own failure.
+  if (fresh === undefined) return null;
+  if (JSON.stringify(reviewed) === JSON.stringify(fresh)) return null;
   const now = before(fresh);
   for (const [path, sha] of was) {
-    if (now.has(path) && now.get(path) !== sha) return `${path} changed since the plan: planned against sha256 ${sha ?? "(absent)"}, now ${now.get(path) ?? "(absent)"}`;
-    if (!now.has(path)) return `${path} changed since the plan (planned against sha256 ${sha ?? "(absent)"}); it now needs no change or a different one`;
+    if (now.has(path) && now.get(path) !== sha) return `${path} changed since the plan: planned against sha256 ${state(sha)}, now ${state(now.get(path))}`;
+    if (!now.has(path)) return `${path} changed since the plan (planned against sha256 ${state(sha)}); it now needs no change or a different one`;
   }
+  const bytes = reviewed.find((c, i) => c.kind === "write-file" && JSON.stringify(c) !== JSON.stringify(fresh[i]));
+  if (bytes && "path" in bytes) return `the content to write to ${bytes.path} is not the reviewed one (its sha256 differs): the playbook, a variable or a secret given again is not what was planned`;
   return `the changes for ${host} differ from the reviewed plan (${fresh.length} now, ${reviewed.length} reviewed)`;
 }

@@ -2,7 +2,7 @@ import { probeGenerations } from "../../engine/probe-generations.js";
 import { selectHosts } from "../../inventory/limit.js";
 import { loadInventory } from "../../inventory/load.js";
 import { painter } from "../../report/color.js";
-import { makeRedactor } from "../../report/redact.js";
+import { makeRedactor, redactDeep } from "../../report/redact.js";
 
 export interface InventoryFlags {
   inventory: string;
@@ -23,7 +23,7 @@ export async function inventoryCommand(o: InventoryFlags): Promise<void> {
   });
   const redact = makeRedactor([]);
   if (o.json) {
-    process.stdout.write(`${redact(JSON.stringify({ file: inventory.file, format: inventory.format, hosts }, null, 2))}\n`);
+    process.stdout.write(`${JSON.stringify(redactDeep({ file: inventory.file, format: inventory.format, hosts }, redact), null, 2)}\n`);
     return;
   }
   const c = painter(process.stdout);

@@ -6,6 +6,7 @@ import { EXIT, InputError } from "../../errors.js";
 import { loadInventory } from "../../inventory/load.js";
 import { painter } from "../../report/color.js";
 import { connect } from "../../transport/connect.js";
+import { checkSshConfigFile } from "../../transport/ssh-config.js";
 import type { HostKeyPolicy } from "../../transport/types.js";
 import { now } from "../clock.js";
 
@@ -29,6 +30,7 @@ export function findRun(entries: AuditEntry[], runId: string): AuditEntry {
 
 /** Restore every file a past run changed (refusing files changed since, unless --force), then its handlers. */
 export async function rollbackCommand(runId: string, flags: RollbackFlags): Promise<void> {
+  checkSshConfigFile(flags.sshConfig);
   const logDir = flags.logDir ?? defaultLogDir();
   const run = findRun(readAudit(logDir), runId);
   const inventory = loadInventory(run.inventory);
