@@ -1,3 +1,5 @@
+import { appliedBy } from "../../audit/applied.js";
+import { defaultLogDir } from "../../audit/audit-log.js";
 import { InputError, type Problem } from "../../errors.js";
 import type { GivenVar } from "../../playbook/vars.js";
 import { comparable, readPlanFile, sha256File, type ReadPlan, type ReviewedChange } from "../../plan/plan-file.js";
@@ -14,6 +16,12 @@ export interface ApplyFlags extends ExecFlags {
 export async function applyCommand(file: string, flags: ApplyFlags): Promise<void> {
   const read = readPlanFile(file);
   const { plan } = read;
+  // Applied already: its files now differ from what the plan read, which is no drift to refuse.
+  const done = appliedBy(flags.logDir ?? defaultLogDir(), plan.runId);
+  if (done) {
+    process.stdout.write(`${file}: already applied by run ${done.runId} at ${done.time} (${done.user}); nothing was changed. See \`bkplay history\`; make a new plan to change more.\n`);
+    return;
+  }
   checkSources(read);
   const missing = plan.secretVars.filter((s) => !flags.extraVar.some((e) => e.startsWith(`${s}=`)) && !flags.varsFile);
   if (missing.length > 0) throw new InputError(`the plan leaves secrets out: give them again with ${missing.map((s) => `-e ${s}=…`).join(" ")}`);
