@@ -74,13 +74,12 @@ interface PreparedHost extends SandboxServerHost {
   host: SandboxHost;
 }
 
-async function prepareHost(dir: string, index: number, plan: HostPlan, backend: SandboxBackend): Promise<PreparedHost> {
+async function prepareHost(dir: string, index: number, plan: HostPlan, backend: SandboxBackend, nginxPort: number | undefined): Promise<PreparedHost> {
   const name = `bk-${index + 1}`;
   const hostDir = join(dir, "hosts", name);
   await mkdir(hostDir, { recursive: true });
   const hostKeyFile = join(hostDir, "ssh_host_ed25519_key");
   const { publicKey } = await ensureKeyPair(hostKeyFile, `bkplay-sandbox-${name}`);
-  const [nginxPort] = plan.roles.includes("nginx") ? await reservePorts(1) : [];
   const host: SandboxHost = {
     name, address: "127.0.0.1", port: 0, root: join(hostDir, LAYOUTS[plan.generation].root), sysroot: hostDir,
     generation: plan.generation, roles: plan.roles, installIndex: plan.installIndex, ...(nginxPort === undefined ? {} : { nginxPort }),
@@ -125,37 +124,47 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const identityFile = join(dir, "id_ed25519");
   const client = await ensureKeyPair(identityFile, "bkplay-sandbox-client");
   const plans = planFleet(options.hosts, generation);
-  const prepared = await Promise.all(plans.map((plan, i) => prepareHost(dir, i, plan, backend)));
+  // All nginx ports in one reservation (no two alike), taken by the nginx daemons before any SSH server picks ports.
+  const nginxPorts = await reservePorts(plans.filter((p) => p.roles.includes("nginx")).length);
+  const prepared = await Promise.all(plans.map((plan, i) => prepareHost(dir, i, plan, backend, plan.roles.includes("nginx") ? nginxPorts.shift() : undefined)));
   const authorizedKeys = join(dir, "authorized_keys");
   await writeFile(authorizedKeys, `${client.publicKey} bkplay-sandbox-client\n`);
 
+  const record: FleetRecord & { daemons: RunningDaemon[] } = { backend, generation, pids: [], daemons: [], hosts: prepared.map((p) => p.host) };
+  const started = await Promise.allSettled(prepared.map((p) => startHostDaemons(p.host, detached)));
+  record.daemons = started.flatMap((r) => (r.status === "fulfilled" ? r.value : []));
+  record.pids = record.daemons.map((d) => d.pid);
+  await writeRecord(dir, record);
+  const failed = started.find((r) => r.status === "rejected");
+  if (failed !== undefined) {
+    // Half a fleet is no use: stop what did start.
+    await stopFleet(dir);
+    throw failed.reason;
+  }
+
   let running: RunningHost[];
   let stopServers = (): Promise<void> => Promise.resolve();
-  if (backend === "sshd") {
-    running = await startSshdHosts(prepared, authorizedKeys, detached);
-  } else {
-    const started = await startSsh2Hosts(prepared, `${identityFile}.pub`, dir, detached);
-    running = started.hosts;
-    stopServers = started.stop;
+  try {
+    if (backend === "sshd") {
+      running = await startSshdHosts(prepared, authorizedKeys, detached);
+    } else {
+      const servers = await startSsh2Hosts(prepared, `${identityFile}.pub`, dir, detached);
+      running = servers.hosts;
+      stopServers = servers.stop;
+    }
+  } catch (error) {
+    await stopFleet(dir);
+    throw error;
   }
   const hosts = prepared.map((p, i): SandboxHost => ({ ...p.host, port: running[i]?.port ?? 0 }));
-  const record: FleetRecord & { daemons: RunningDaemon[] } = { backend, generation, pids: [...new Set(running.flatMap((r) => (r.pid === undefined ? [] : [r.pid])))], daemons: [], hosts };
+  const servers = [...new Set(running.flatMap((r) => (r.pid === undefined ? [] : [r.pid])))];
+  record.hosts = hosts;
+  record.pids = [...servers, ...record.pids];
   await writeRecord(dir, record);
   const stop = async (): Promise<void> => {
     await stopServers();
     await stopFleet(dir);
   };
-  const started = await Promise.allSettled(hosts.map((h) => startHostDaemons(h, detached)));
-  record.daemons = started.flatMap((r) => (r.status === "fulfilled" ? r.value : []));
-  const failed = started.find((r) => r.status === "rejected");
-  if (failed !== undefined) {
-    // Half a fleet is no use: stop everything that did start.
-    await writeRecord(dir, record);
-    await stop();
-    throw failed.reason;
-  }
-  record.pids = [...record.pids, ...record.daemons.map((d) => d.pid)];
-  await writeRecord(dir, record);
 
   const knownHostsFile = join(dir, "known_hosts");
   const inventoryFile = join(dir, "hosts.yaml");
