@@ -1,5 +1,6 @@
 import { InputError, type Problem } from "../errors.js";
 import { buildWork, type BuiltWork } from "../engine/build-work.js";
+import { emptyPlays } from "../engine/empty-plays.js";
 import { selectHosts } from "../inventory/limit.js";
 import { loadInventory } from "../inventory/load.js";
 import type { Inventory } from "../inventory/types.js";
@@ -41,6 +42,7 @@ export function loadInputs(ref: string, flags: InputFlags): Inputs {
   const preset = flags.preset ?? {};
   const given = attempt(() => ({ ...preset, ...(flags.varsFile ? readVarsFile(flags.varsFile) : {}), ...parseExtraVars(flags.extraVar) }));
   if (playbook && given) problems.push(...checkGivenNames(playbook, given));
+  if (playbook && inventory) problems.push(...emptyPlays(playbook, inventory));
   const hosts = inventory ? attempt(() => selectHosts(inventory, flags.limit)) : undefined;
   for (const g of Object.values(given ?? {})) problems.push(...[controlProblem(g.value, g.origin, g.location)].filter((p) => p !== undefined));
   if (problems.length > 0 || !playbook || !inventory || !given || !hosts) throw new InputError(problems);

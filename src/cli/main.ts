@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from "commander";
+import { InputError } from "../errors.js";
 import { handleError } from "./handle-error.js";
 
 const EXIT_CODES = `
@@ -13,8 +14,17 @@ const program = new Command("bkplay")
   .version("0.1.0")
   .showSuggestionAfterError()
   .addHelpText("after", EXIT_CODES);
+// Before any subcommand is made: subcommands copy these, so every usage error of every command reaches the one catch (exit 2).
+program.exitOverride();
+program.configureOutput({ outputError: (s, write) => write(s) });
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
+const EXTRA_VAR_HELP = "set a variable (repeatable): name=value, @vars.yaml, or a JSON object (also --extra-vars)";
+
+/** Ansible's spelling `--extra-vars` is ours `--extra-var`: operators type what their hands know. */
+function ansibleSpellings(argv: readonly string[]): string[] {
+  return argv.map((a) => (a === "--extra-vars" ? "--extra-var" : a.startsWith("--extra-vars=") ? `--extra-var=${a.slice("--extra-vars=".length)}` : a));
+}
 
 program
   .command("list")
@@ -27,7 +37,7 @@ program
   .description("check playbooks (a bare name is a shipped playbook) and, with -i, render them for every host")
   .argument("<playbook...>", "shipped playbook name or path to a .yaml file")
   .option("-i, --inventory <file>", "inventory: native hosts.yaml, Ansible YAML or INI, or BlueKing install.config")
-  .option("-e, --extra-var <name=value>", "set a variable (repeatable)", collect, [])
+  .option("-e, --extra-var <name=value>", EXTRA_VAR_HELP, collect, [])
   .option("--vars-file <file>", "YAML file of variables")
   .action(async (refs: string[], o: { inventory?: string; extraVar: string[]; varsFile?: string }) => (await import("./commands/validate.js")).validateCommand(refs, o));
 
@@ -35,7 +45,7 @@ program
   .command("inventory")
   .description("show hosts with address, port, user, groups and merged variables")
   .requiredOption("-i, --inventory <file>", "inventory file")
-  .option("--limit <pattern>", "hosts, groups, globs, !exclusions, a,b lists")
+  .option("-l, --limit <pattern>", "hosts, groups, globs, !exclusions, a,b lists")
   .option("--json", "machine-readable output")
   .option("--probe", "connect to each host (read-only) and show its BlueKing generation, found from its marker files")
   .addOption(new Option("--forks <n>", "hosts probed at once").default(50).argParser((v) => positiveInt(v, "--forks")))
@@ -44,7 +54,7 @@ program
 /** Options shared by every command that executes a playbook (run, plan, apply). */
 function withExecOptions(cmd: Command): Command {
   return cmd
-    .option("--diff", "show unified diffs of every file change (identical diffs grouped across hosts)")
+    .option("-D, --diff", "show unified diffs of every file change (identical diffs grouped across hosts)")
     .addOption(new Option("--forks <n>", "hosts worked on at once").default(50).argParser((v) => positiveInt(v, "--forks")))
     .addOption(new Option("--host-key-checking <policy>", "override the inventory: strict | accept-new | off").choices(["strict", "accept-new", "off"]))
     .option("--ssh-config <file>", "OpenSSH client config to read (default ~/.ssh/config); the inventory wins where both set something")
@@ -57,19 +67,29 @@ function withExecOptions(cmd: Command): Command {
     .option("--confirm-each-batch", "ask for a yes on the terminal before each batch after the first")
     .option("--partial", "apply the hosts that planned cleanly even when others could not be planned (default: then no host is changed)")
     .option("--log-dir <dir>", "audit log directory (default ~/.bkplay/runs)")
-    .option("--json", "print a machine-readable report instead of progress and recap");
+    .option("--json", "print a machine-readable report instead of progress and recap")
+    .option("-v, --verbose", "show long commands and their whole output in messages (--json always has them whole)");
+}
+
+/** How a plan is applied is decided when it is applied: `plan` would otherwise take these and drop them. */
+const APPLY_ONLY = { serial: "--serial", maxFailPercentage: "--max-fail-percentage", window: "--window", tz: "--tz", confirmEachBatch: "--confirm-each-batch" } as const;
+
+function refuseApplyOnly(opts: Record<string, unknown>): void {
+  const given = Object.entries(APPLY_ONLY).filter(([key]) => opts[key] !== undefined).map(([, flag]) => flag);
+  if (given.length === 0) return;
+  throw new InputError(`${given.join(", ")} ${given.length > 1 ? "decide" : "decides"} how a plan is applied, not what it contains: pass ${given.length > 1 ? "them" : "it"} to \`bkplay apply <plan>\` (the plan was not written)`);
 }
 
 const inputOptions = (cmd: Command): Command =>
   cmd
     .requiredOption("-i, --inventory <file>", "inventory file")
-    .option("-e, --extra-var <name=value>", "set a variable (repeatable)", collect, [])
+    .option("-e, --extra-var <name=value>", EXTRA_VAR_HELP, collect, [])
     .option("--vars-file <file>", "YAML file of variables")
-    .option("--limit <pattern>", "restrict to these hosts/groups");
+    .option("-l, --limit <pattern>", "restrict to these hosts/groups");
 
 withExecOptions(
   inputOptions(program.command("run").description("run a playbook: probe every host in one round trip, plan, apply in one more").argument("<playbook>", "shipped playbook name or path to a .yaml file")).option(
-    "--check",
+    "-C, --check",
     "plan only: show what would change, write nothing",
   ),
 ).action(async (ref: string, o: import("./commands/run.js").RunFlags) => (await import("./commands/run.js")).runCommand(ref, o));
@@ -78,7 +98,9 @@ withExecOptions(
   inputOptions(program.command("plan").description("read every host and save the exact changes to a plan file for review; changes nothing").argument("<playbook>", "shipped playbook name or path to a .yaml file"))
     .requiredOption("-o, --output <file>", "plan file to write (JSON, versioned)")
     .option("--report <file>", "also write a Markdown review report"),
-).action(async (ref: string, o: import("./commands/plan.js").PlanFlags) => (await import("./commands/plan.js")).planCommand(ref, o));
+)
+  .hook("preAction", (cmd) => refuseApplyOnly(cmd.opts()))
+  .action(async (ref: string, o: import("./commands/plan.js").PlanFlags) => (await import("./commands/plan.js")).planCommand(ref, o));
 
 withExecOptions(
   program
@@ -145,11 +167,8 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-program.exitOverride();
-program.configureOutput({ outputError: (s, write) => write(s) });
-
 try {
-  await program.parseAsync(process.argv);
+  await program.parseAsync(ansibleSpellings(process.argv));
 } catch (err) {
   process.exitCode = handleError(err);
 }

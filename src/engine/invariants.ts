@@ -92,8 +92,12 @@ export function invariantChecker(playbook: Playbook, inventory: Inventory, built
       };
       return params.that.flatMap((cond) => {
         const failures: string[] = [];
-        for (const left of observe(cond.value)) {
-          for (const right of observe(cond.than)) {
+        const [lefts, rights] = [observe(cond.value), observe(cond.than)];
+        // A side with nothing read would make the condition hold vacuously (PaaS never compared with the agents).
+        const empty = [cond.value, cond.than].filter((_, i) => [lefts, rights][i]?.length === 0).map((v) => emptySide(v, params.read, inventory));
+        if (empty.length > 0) return [`${a.name}: cannot be checked: ${empty.join("; ")}; the run is refused rather than the condition taken as met`];
+        for (const left of lefts) {
+          for (const right of rights) {
             if (!OPS[cond.op](comparable(left.value), comparable(right.value))) {
               failures.push(`${fmt(left)} is not ${cond.op} ${fmt(right)}`);
             }
@@ -104,6 +108,15 @@ export function invariantChecker(playbook: Playbook, inventory: Inventory, built
         return [`${msg}: ${failures.slice(0, 3).join("; ")}${failures.length > 3 ? ` (and ${failures.length - 3} more)` : ""}`];
       });
     });
+}
+
+/** Why one side of a condition has no value: its pattern names no host, or none of them could be read. */
+function emptySide(v: unknown, reads: Record<string, Read> | undefined, inventory: Inventory): string {
+  const name = typeof v === "string" ? v.slice("read:".length) : "";
+  const r = reads?.[name];
+  if (!r) return `'${name}' is not declared under read:`;
+  const hosts = matchHosts(inventory, r.hosts);
+  return hosts.length === 0 ? `'${name}' is read on hosts '${r.hosts}', and the inventory has none (groups: ${Object.keys(inventory.groups).join(", ")})` : `'${name}' is read on hosts '${r.hosts}' (${hosts.map((h) => h.name).join(", ")}), and none of them was read`;
 }
 
 function comparable(v: unknown): number | string {

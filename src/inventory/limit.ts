@@ -1,4 +1,5 @@
 import { InputError } from "../errors.js";
+import { closest } from "../schema/closest.js";
 import type { Host, Inventory } from "./types.js";
 
 /**
@@ -26,13 +27,37 @@ export function matchHosts(inventory: Inventory, pattern: string): Host[] {
 export function selectHosts(inventory: Inventory, pattern: string | undefined): Host[] {
   if (pattern === undefined) return inventory.hosts;
   const hosts = matchHosts(inventory, pattern);
-  if (hosts.length === 0) {
-    const names = inventory.hosts.map((h) => h.name);
-    const shown = names.length > 10 ? [...names.slice(0, 10), "…"] : names;
-    throw new InputError(`--limit '${pattern}' matches no host (hosts: ${shown.join(", ")})`);
-  }
+  if (hosts.length === 0) throw new InputError(`--limit '${pattern}' matches no host${suggest(inventory, pattern)}`);
   return hosts;
 }
+
+/** ` — did you mean 'paas'? (groups: …; hosts: …)`: what the inventory has, nearest first. */
+function suggest(inventory: Inventory, pattern: string): string {
+  const groups = Object.keys(inventory.groups).filter((g) => g !== "all");
+  const names = inventory.hosts.map((h) => h.name);
+  const hints = suggestNames(inventory, patternTerms(pattern));
+  const list = (label: string, items: string[]): string => `${label}: ${items.length > 10 ? [...items.slice(0, 10), "…"].join(", ") : items.join(", ") || "none"}`;
+  return `${hints.length > 0 ? ` — did you mean ${hints.map((h) => `'${h}'`).join(" or ")}?` : ""} (${list("groups", groups)}; ${list("hosts", names)})`;
+}
+
+/** The names a pattern's terms give, without their `&`/`!` (globs included). */
+export function patternTerms(pattern: string): string[] {
+  return pattern.split(/[,:]/).map((t) => t.trim().replace(/^[&!]/, "")).filter((t) => t !== "");
+}
+
+/**
+ * For terms that name neither a group nor a host: the group or host each most likely meant, by spelling
+ * (`pass` → `paas`) or as a part of a longer name (`paas` → `open_paas`, `open_paas` → `paas`).
+ */
+export function suggestNames(inventory: Inventory, terms: readonly string[]): string[] {
+  const groups = Object.keys(inventory.groups).filter((g) => g !== "all");
+  const names = [...groups, ...inventory.hosts.map((h) => h.name)];
+  const unknown = terms.filter((t) => !/[*?[]/.test(t) && !names.includes(t));
+  return [...new Set(unknown.flatMap((t) => closest(t, names) ?? groups.find((g) => sharesWord(t, g)) ?? []))];
+}
+
+const words = (name: string): string[] => name.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w.length > 1);
+const sharesWord = (a: string, b: string): boolean => words(a).some((w) => words(b).includes(w));
 
 /** Host names selected by one term: a host name, a group name, or a glob over both. */
 function namesFor(inventory: Inventory, term: string): Set<string> {

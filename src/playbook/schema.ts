@@ -96,6 +96,7 @@ export function buildPlaybookSchema(): Record<string, unknown> {
           properties: {
             name: { type: "string" },
             hosts: { type: "string", minLength: 1, description: "Host pattern: groups, host names, globs, `a:b`, `!x`." },
+            optional: { type: "boolean", default: false, description: "The play may match no host of the inventory (otherwise that is an error before any host is contacted)." },
             steps: { type: "array", minItems: 1, items: { $ref: "#/definitions/step" } },
           },
         },

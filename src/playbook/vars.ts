@@ -16,26 +16,44 @@ export interface GivenVar {
   location?: SourceLocation;
 }
 
-/** `-e name=value` pairs (repeatable); values are strings until coerced to the declared type. */
+/**
+ * `-e` values in order, later ones winning, as Ansible reads them: `name=value` (a string until coerced to the
+ * declared type), `@vars.yaml` (a YAML mapping) or a JSON object (`{"name": value}`, typed as written).
+ */
 export function parseExtraVars(pairs: readonly string[]): Record<string, GivenVar> {
   const out: Record<string, GivenVar> = {};
   for (const pair of pairs) {
-    const eq = pair.indexOf("=");
-    if (eq <= 0) throw new InputError(`-e expects name=value, got '${pair}'`);
-    const name = pair.slice(0, eq);
-    out[name] = { value: pair.slice(eq + 1), origin: `-e ${name}` };
+    if (pair.startsWith("@")) Object.assign(out, readVarsFile(pair.slice(1), `-e ${pair}`));
+    else if (pair.trimStart().startsWith("{")) Object.assign(out, jsonVars(pair));
+    else {
+      const eq = pair.indexOf("=");
+      if (eq <= 0) throw new InputError(`-e expects name=value, @file.yaml or a JSON object, got '${pair}'`);
+      const name = pair.slice(0, eq);
+      out[name] = { value: pair.slice(eq + 1), origin: `-e ${name}` };
+    }
   }
   return out;
 }
 
-export function readVarsFile(file: string): Record<string, GivenVar> {
+function jsonVars(text: string): Record<string, GivenVar> {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new InputError(`-e: not valid JSON (${(err as Error).message}): ${text}`, { cause: err });
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) throw new InputError(`-e: a JSON value must be an object of name: value, got ${text}`);
+  return Object.fromEntries(Object.entries(data as Record<string, unknown>).map(([name, value]) => [name, { value, origin: `-e JSON ${name}` }]));
+}
+
+export function readVarsFile(file: string, how = "vars file"): Record<string, GivenVar> {
   const source = readYamlFile(file);
   const data = source.data;
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
     throw new InputError({ message: "a vars file must be a mapping of name: value", location: source.locate([]) });
   }
   return Object.fromEntries(
-    Object.entries(data as Record<string, unknown>).map(([name, value]) => [name, { value, origin: `vars file ${name}`, location: source.locateKey([name]) }]),
+    Object.entries(data as Record<string, unknown>).map(([name, value]) => [name, { value, origin: `${how} ${name}`, location: source.locateKey([name]) }]),
   );
 }
 

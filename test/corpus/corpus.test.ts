@@ -135,7 +135,7 @@ describe("bad input with no committed file", () => {
     { title: "-e integer given 'abc'", ref: TYPED_VARS, extraVar: ["retries=abc"], fragment: `-e retries: "abc" must be integer` },
     { title: "-e integer below its minimum", ref: TYPED_VARS, extraVar: ["retries=0"], fragment: "-e retries: 0 must be >= 1" },
     { title: "-e boolean given 'maybe'", ref: TYPED_VARS, extraVar: ["enabled=maybe"], fragment: `-e enabled: "maybe" must be boolean` },
-    { title: "-e without '='", extraVar: ["new_domain"], fragment: "-e expects name=value, got 'new_domain'" },
+    { title: "-e without '='", extraVar: ["new_domain"], fragment: "-e expects name=value, @file.yaml or a JSON object, got 'new_domain'" },
     { title: "a required variable not given", fragment: "missing required variable 'new_domain'" },
     { title: "--limit matching nothing", extraVar: ["new_domain=paas.example.com"], limit: "nosuch*", fragment: "--limit 'nosuch*' matches no host" },
   ];

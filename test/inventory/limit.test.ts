@@ -45,14 +45,19 @@ describe("host patterns", () => {
     expect(selectHosts(inventory, undefined)).to.equal(inventory.hosts);
   });
 
-  it("selectHosts refuses a pattern that matches nothing, listing the hosts", () => {
+  it("selectHosts refuses a pattern that matches nothing, listing the groups and hosts", () => {
     const err = catchInputError(() => selectHosts(inventory, "paas:&mysql"));
-    expect(err.message).to.equal("--limit 'paas:&mysql' matches no host (hosts: bk-1, bk-2, bk-3, bk-4, bk-5)");
+    expect(err.message).to.equal("--limit 'paas:&mysql' matches no host (groups: web, nginx, platform, paas, appo, appt, mysql; hosts: bk-1, bk-2, bk-3, bk-4, bk-5)");
+  });
+
+  it("selectHosts suggests the group a misspelt or longer name meant", () => {
+    expect(catchInputError(() => selectHosts(inventory, "apto")).message).to.match(/^--limit 'apto' matches no host — did you mean 'appo'\? \(groups: /);
+    expect(catchInputError(() => selectHosts(inventory, "open_paas")).message).to.match(/^--limit 'open_paas' matches no host — did you mean 'paas'\? /);
   });
 
   it("selectHosts abbreviates a long host list", () => {
     const config = loadInventory(join(fixtures, "many-hosts.install.config"));
     expect(config.hosts).to.have.length(12);
-    expect(catchInputError(() => selectHosts(config, "web*")).message).to.match(/\(hosts: 10\.0\.0\.1, .*10\.0\.0\.10, …\)$/);
+    expect(catchInputError(() => selectHosts(config, "web*")).message).to.match(/; hosts: 10\.0\.0\.1, .*10\.0\.0\.10, …\)$/);
   });
 });

@@ -2,6 +2,9 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { shippedPlaybooksDir } from "../../paths.js";
 import { loadPlaybook } from "../../playbook/load.js";
+import { patternTerms } from "../../inventory/limit.js";
+import type { Playbook } from "../../playbook/types.js";
+import { playOptions } from "../../playbook/play-options.js";
 import { painter } from "../../report/color.js";
 
 interface ListedVar {
@@ -23,6 +26,7 @@ export function listCommand(o: { json?: boolean }): void {
     .map((p) => ({
       name: p.name,
       description: p.description,
+      groups: groupsNeeded(p),
       vars: Object.entries(p.vars).map(([name, spec]): ListedVar => {
         const v: ListedVar = { name, required: !("default" in spec) && spec.read === undefined, type: Array.isArray(spec.type) ? spec.type.join("|") : (spec.type ?? "string"), secret: spec.secret === true, description: spec.description ?? "" };
         if ("default" in spec) v.default = spec.default;
@@ -37,9 +41,20 @@ export function listCommand(o: { json?: boolean }): void {
   const c = painter(process.stdout);
   for (const p of playbooks) {
     process.stdout.write(`${c("bold", p.name)} — ${p.description}\n`);
+    process.stdout.write(`    ${c("gray", "groups:")} ${p.groups.map((g) => (g.optional ? `${g.name} (optional)` : g.name)).join(", ")}\n`);
     for (const v of p.vars) {
       const flag = v.required ? c("yellow", "required") : v.read ? `read from ${v.read.hosts} (${v.read.key})` : `default ${JSON.stringify(v.default)}`;
       process.stdout.write(`    ${v.name.padEnd(18)} ${v.type.padEnd(8)} ${flag}${v.secret ? " (secret)" : ""}${v.description ? `  ${c("gray", v.description)}` : ""}\n`);
     }
   }
+}
+
+/** The groups an inventory must have for a playbook: every name its plays' patterns use (a play marked optional may match none). */
+function groupsNeeded(p: Playbook): { name: string; optional: boolean }[] {
+  const options = playOptions(p);
+  const groups = new Map<string, boolean>();
+  p.plays.forEach((play, i) => {
+    for (const t of patternTerms(play.hosts).filter((t) => !/[*?[]/.test(t))) groups.set(t, (groups.get(t) ?? true) && options[i]?.optional === true);
+  });
+  return [...groups].map(([name, optional]) => ({ name, optional }));
 }
