@@ -19,6 +19,8 @@ import { minutesLeft, parseWindow } from "./window.js";
 /** Flags every executing command (run, plan, apply) shares. */
 export interface ExecFlags {
   diff?: boolean;
+  /** Messages show long commands and outputs whole. */
+  verbose?: boolean;
   forks: number;
   hostKeyChecking?: HostKeyPolicy;
   sshConfig?: string;
@@ -69,7 +71,7 @@ export async function execute(loaded: Inputs, flags: ExecFlags, mode: ExecMode):
   if (flags.hostKeyChecking === "off") process.stderr.write("WARNING: host key checking is OFF: any machine can impersonate your hosts on this run.\n");
   const checkInvariants = invariantChecker(playbook, inventory, built, given);
   // listr2 is loaded only when it draws: a --json run never needs it.
-  const progress = flags.json ? undefined : (await import("../report/progress.js")).startProgress(built.works.filter((w) => w.steps.length > 0).map((w) => w.host.name), `${playbook.name}${mode.check ? " (check)" : ""}`, redact);
+  const progress = flags.json ? undefined : (await import("../report/progress.js")).startProgress(built.works.filter((w) => w.steps.length > 0).map((w) => w.host.name), `${playbook.name}${mode.check ? " (check)" : ""}`, redact, { check: mode.check });
   const stop = interruptOnCtrlC();
   const report = await runPlaybook(built.works, {
     signal: stop.signal,
@@ -95,7 +97,7 @@ export async function execute(loaded: Inputs, flags: ExecFlags, mode: ExecMode):
   stop.release();
   const exitCode = stop.signal.aborted ? 130 : exitCodeOf(report);
   if (flags.json) process.stdout.write(`${JSON.stringify(redactDeep(report, redact), null, 2)}\n`);
-  else printRun(report, { diff: Boolean(flags.diff), redact, out: process.stdout });
+  else printRun(report, { diff: Boolean(flags.diff), verbose: Boolean(flags.verbose), redact, out: process.stdout });
   appendAudit(flags.logDir ?? defaultLogDir(), auditEntry(report, { command: mode.command, playbookFile: playbook.file, inventory: inventory.file, ...(flags.limit ? { limit: flags.limit } : {}), vars: givenValues(inputs), backupRoot: flags.backupDir, exitCode, redact }));
   process.exitCode = exitCode;
   return { report, redact };

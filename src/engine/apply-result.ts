@@ -39,7 +39,7 @@ export function readApplyOutput(plan: Pick<HostPlan, "changes" | "owners">, host
       host.backups.push(path);
     } else if (r.field === "L") {
       host.notes.push(`an earlier run was interrupted while applying here and left its lock record (${fromBase64(r.values[0])}); check it with \`bkplay history\``);
-    } else if (r.field === "F" && step) fail(host, owner, fromBase64(r.values[0]));
+    } else if (r.field === "F" && step) fail(host, owner, causeFirst(fromBase64(r.values[0]), step.commands.at(-1)));
     else if (r.field === "Z" && step && change && "path" in change) {
       host.status = "refused";
       // Every file is checked before the first write, so nothing planned on this host happened.
@@ -57,6 +57,20 @@ export function readApplyOutput(plan: Pick<HostPlan, "changes" | "owners">, host
     const first = plan.changes.findIndex((_, i) => !done.has(i));
     fail(host, plan.owners[first] ?? 0, `apply stopped early (exit ${exitCode}): ${stderr.trim().split("\n").slice(-3).join(" ") || "connection lost?"}`);
   }
+}
+
+/** Words of a line that says what went wrong (the first such line is the cause; what follows is often its echo). */
+const SAYS_WHY = /\b(error|fatal|failed|denied|refused|not found|cannot|can't|no such|invalid|unknown|emerg)\b/i;
+
+/**
+ * A command's `exit 1` says little: its output's first line that says what went wrong (else its last line) is
+ * the cause, and leads: `ERROR 2002 (HY000): Can't connect … (exit 1)`.
+ */
+function causeFirst(message: string, last: HostResult["steps"][number]["commands"][number] | undefined): string {
+  if (!last || last.exitCode === 0 || message !== `exit ${last.exitCode}`) return message;
+  const lines = (last.stderr || last.stdout).split("\n").map((l) => l.trim()).filter((l) => l !== "");
+  const cause = lines.find((l) => SAYS_WHY.test(l)) ?? lines.at(-1);
+  return cause ? `${cause} (exit ${last.exitCode})` : message;
 }
 
 function fail(host: HostResult, index: number, message: string): void {

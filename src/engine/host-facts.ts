@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { InternalError } from "../errors.js";
-import type { Change, CommandFact, Facts, FileFact, Probe, StatFact, TreeEntry } from "../steps/types.js";
+import type { Change, CommandFact, Facts, FileAttrs, FileFact, Probe, StatFact, TreeEntry } from "../steps/types.js";
 import type { Gathered } from "./gathered.js";
 import { probeKey } from "./probe-script.js";
 
@@ -66,6 +66,22 @@ export class HostFacts implements Facts {
       if (f && "exists" in f && (f.realPath === realPath || f.path === realPath) && f.content !== undefined) return f.content;
     }
     return "";
+  }
+
+  /** Type, mode, owner and group of a path as read on the host: its own stat, or its entry in a tree read above it. */
+  readAttrs(path: string): (FileAttrs & { type: TreeEntry["type"] }) | undefined {
+    for (const kind of ["stat", "file"] as const) {
+      const f = this.gathered.get(probeKey({ kind, path })) as StatFact | null | undefined;
+      if (f?.exists) return { type: f.type ?? "other", ...attrs(f) };
+    }
+    for (const [key, value] of this.gathered) {
+      if (!key.startsWith("tree\0") || !Array.isArray(value)) continue;
+      const root = key.slice("tree\0".length).replace(/\/+$/, "");
+      const rel = path === root ? "" : path.startsWith(`${root}/`) ? path.slice(root.length + 1) : undefined;
+      const entry = rel === undefined ? undefined : value.find((e) => e.rel === rel);
+      if (entry) return { type: entry.type, mode: entry.mode, owner: entry.owner, group: entry.group };
+    }
+    return undefined;
   }
 
   /** Record a planned change so later steps see its effect. */

@@ -40,6 +40,8 @@ export interface SessionOptions {
   sshConfig?: string;
   readLocal: (path: string) => Buffer;
   connect: (spec: ConnectSpec) => Promise<Transport>;
+  /** The apply found another run's lock on this host and waits for it (`holder`: that run, as its record names it). */
+  onLockWait?: (host: string, holder: string) => void;
 }
 
 export function connectSpecOf(host: Host, policy?: HostKeyPolicy, sshConfig?: string): ConnectSpec {
@@ -180,7 +182,12 @@ export class HostSession {
   /** Execute the planned changes and notified handlers in one exec. */
   async apply(): Promise<void> {
     const plan = this.plan;
-    if (!plan || this.result.status === "failed" || plan.changes.length === 0) {
+    if (this.result.status === "failed") {
+      // Its plan failed, so nothing it planned was applied: the steps before the failure are not "changed".
+      for (const st of this.result.steps) if (st.status === "changed" || st.status === "unknown") st.status = "not-run";
+      return;
+    }
+    if (!plan || plan.changes.length === 0) {
       this.settle();
       return;
     }
@@ -188,7 +195,8 @@ export class HostSession {
     const shell = remoteShell(this.work.host);
     const handlerOf = plan.owners.map((o) => (plan.steps[o]?.handler ? plan.steps[o].name : undefined));
     const script = buildApplyScript(plan.changes, { runId: this.opts.runId, playbook: this.opts.playbook, stateDir: this.stateDir, backupRoot: this.backupRoot, lockTimeout: this.opts.lockTimeout, startedAt: new Date().toISOString().replace(/\.\d+Z$/, "Z"), readLocal: this.opts.readLocal, notifies: plan.notifies, handlerOf });
-    const res = await transport.exec(shell.command, { stdin: shell.stdinPrefix + script });
+    const watch = this.lockWaitWatcher();
+    const res = await transport.exec(shell.command, { stdin: shell.stdinPrefix + script, ...(watch ? { onStdout: watch } : {}) });
     this.result.durations.applyMs = res.durationMs;
     const out = { runDir: `${this.backupRoot}/${this.opts.runId}`, stdout: res.stdout.toString("utf8"), stderr: res.stderr.toString("utf8"), exitCode: res.exitCode };
     readApplyOutput(plan, this.result, out);
@@ -196,6 +204,28 @@ export class HostSession {
     // A command check mode could not predict has now run.
     for (const s of this.result.steps) if (s.status === "unknown") s.status = "changed";
     this.settle();
+  }
+
+  /**
+   * The apply script's `0 W <holder>` record, printed when the host's lock is taken and it starts to wait, is
+   * passed on at once: the display says "waiting for lock", not "applying", for as long as that lasts.
+   */
+  private lockWaitWatcher(): ((chunk: Buffer) => void) | undefined {
+    const notify = this.opts.onLockWait;
+    if (!notify) return undefined;
+    let head = "";
+    let done = false;
+    return (chunk) => {
+      if (done) return;
+      head += chunk.toString("utf8");
+      for (const line of head.split("\n").slice(0, -1)) {
+        const m = /^0 W ?(\S*)$/.exec(line);
+        if (m) notify(this.name, fromBase64(m[1]) || "another bkplay run");
+      }
+      // The record comes first, before any change is made; after the first change nothing more is looked for.
+      done = /^\d+ [DBF]/m.test(head) || head.length > 65536;
+      head = head.slice(head.lastIndexOf("\n") + 1);
+    };
   }
 
   /** ok → changed when something was (or would be) changed. */
@@ -212,7 +242,7 @@ export class HostSession {
   async restore(runId: string, force: boolean): Promise<RestoreOutcome> {
     const transport = this.need();
     const shell = remoteShell(this.work.host);
-    const res = await transport.exec(shell.command, { stdin: shell.stdinPrefix + buildRestoreScript(`${this.backupRoot}/${runId}`, force) });
+    const res = await transport.exec(shell.command, { stdin: shell.stdinPrefix + buildRestoreScript(`${this.backupRoot}/${runId}`, this.stateDir, force) });
     const lines = res.stdout.toString("utf8").split("\n").map((l) => l.split(" "));
     const field = (f: string): string[][] => lines.filter((l) => l[0] === f);
     return {

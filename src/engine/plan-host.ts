@@ -4,7 +4,7 @@ import type { Gathered } from "./gathered.js";
 import { handlerProblem } from "./handler-check.js";
 import { HostFacts } from "./host-facts.js";
 import type { Pending } from "./pending-handlers.js";
-import type { FileDiff, StepResult, StepStatus } from "./results.js";
+import type { AttrChange, FileDiff, StepResult, StepStatus } from "./results.js";
 import type { HostWork, RenderedStep } from "./work.js";
 
 export interface HostPlan {
@@ -60,14 +60,17 @@ export function planHost(work: HostWork, gathered: Gathered, pending: readonly P
       const by = notified.get(s.def.name);
       // A handler runs because steps changed something: say which, rather than the command's own guard.
       const plan = handler && by ? { ...planned, unknown: false, changes: planned.changes.map((c) => (c.kind === "run" ? { ...c, reason: whyNotified(by) } : c)) } : planned;
+      const attrs: AttrChange[] = [];
       for (const c of plan.changes) {
         if (c.kind === "write-file" && !diffsBefore.has(c.path)) diffsBefore.set(c.path, facts.contentAt(c.path));
+        if (c.kind === "attrs" || c.kind === "mkdir") attrs.push(attrChange(c, facts));
         facts.record(c);
         addChange({ changes, owners, notifies }, c, steps.length - 1, s.def.notify);
       }
       result.changes = plan.changes.map(reportable);
       result.messages.push(...(plan.messages ?? []));
       result.diffs = [...diffsBefore].map(([path, before]): FileDiff => ({ path, before, after: facts.contentAt(path) }));
+      if (attrs.length > 0) result.attrs = attrs;
       const status: StepStatus = plan.unknown ? "unknown" : plan.changes.length > 0 ? "changed" : "ok";
       result.status = status;
       if (status !== "ok") for (const n of s.def.notify) notified.set(n, [...(notified.get(n) ?? []), s.def.name]);
@@ -87,6 +90,16 @@ export function planHost(work: HostWork, gathered: Gathered, pending: readonly P
 }
 
 const PENDING = "\0pending from run ";
+
+/** What an attribute change does, from the values read before any change of this run. */
+function attrChange(c: Extract<Change, { kind: "attrs" | "mkdir" }>, facts: HostFacts): AttrChange {
+  const was = c.kind === "attrs" ? facts.readAttrs(c.path) : undefined;
+  const out: AttrChange = { path: c.path, type: c.kind === "mkdir" ? "dir" : (was?.type ?? "other"), ...(c.kind === "mkdir" ? { created: true } : {}) };
+  if (c.mode !== undefined) out.mode = { from: was?.mode ?? null, to: c.mode };
+  if (c.owner !== undefined) out.owner = { from: was?.owner ?? null, to: c.owner };
+  if (c.group !== undefined) out.group = { from: was?.group ?? null, to: c.group };
+  return out;
+}
 
 function whyNotified(by: readonly string[]): string {
   const steps = by.filter((b) => !b.startsWith(PENDING));

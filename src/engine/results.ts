@@ -24,6 +24,17 @@ export interface FileDiff {
   after: string;
 }
 
+/** A mode/owner/group change of one path, with what it was when read (`--diff` and the report show it as text). */
+export interface AttrChange {
+  path: string;
+  type: "file" | "dir" | "link" | "other";
+  /** Created by this change (a directory): there was nothing before. */
+  created?: boolean;
+  mode?: { from: number | null; to: number };
+  owner?: { from: string | null; to: string };
+  group?: { from: string | null; to: string };
+}
+
 export interface CommandRun {
   command: string;
   exitCode: number;
@@ -41,6 +52,8 @@ export interface StepResult {
   status: StepStatus;
   changes: Change[];
   diffs: FileDiff[];
+  /** Mode and owner changes (files the step does not rewrite), with their values before. */
+  attrs?: AttrChange[];
   messages: string[];
   error?: string;
   commands: CommandRun[];

@@ -9,6 +9,8 @@ import type { HostWork } from "./work.js";
 
 export type RunEvent =
   | { host: string; phase: "connect" | "probe" | "apply" | "verify" | "rollback" }
+  /** The host's apply waits for another run's lock (`holder`: that run's record: run id, pid, since when). */
+  | { host: string; phase: "lock-wait"; holder: string }
   | { host: string; phase: "done"; result: HostResult };
 
 export interface RollingOptions {
@@ -63,7 +65,7 @@ export async function runPlaybook(works: readonly HostWork[], opts: RunOptions):
   const started = Date.now();
   const report: RunReport = { runId: opts.runId, playbook: opts.playbook.name, playbookSha256: opts.playbook.sha256, check: opts.check, startedAt: new Date(started).toISOString(), durationMs: 0, hosts: [], refused: [], batches: [] };
   const emit = (e: RunEvent): void => opts.onEvent?.(e);
-  const sessionOpts = { runId: opts.runId, playbook: opts.playbook.name, backupRoot: opts.backupRoot, lockTimeout: opts.lockTimeout ?? 60, readLocal: opts.readLocal, connect: opts.connect ?? connectTransport, ...(opts.hostKeyPolicy ? { hostKeyPolicy: opts.hostKeyPolicy } : {}), ...(opts.sshConfig ? { sshConfig: opts.sshConfig } : {}) };
+  const sessionOpts = { runId: opts.runId, playbook: opts.playbook.name, backupRoot: opts.backupRoot, lockTimeout: opts.lockTimeout ?? 60, readLocal: opts.readLocal, connect: opts.connect ?? connectTransport, onLockWait: (host: string, holder: string) => emit({ host, phase: "lock-wait", holder }), ...(opts.hostKeyPolicy ? { hostKeyPolicy: opts.hostKeyPolicy } : {}), ...(opts.sshConfig ? { sshConfig: opts.sshConfig } : {}) };
   const sessions = works.map((w) => new HostSession(w, sessionOpts));
 
   const interrupted = (s: HostSession): boolean => {
@@ -129,7 +131,7 @@ export async function runPlaybook(works: readonly HostWork[], opts: RunOptions):
   if (unplanned.length > 0 && !opts.partial) report.refused.push(gateMessage(unplanned, opts.check));
   if (report.refused.length === 0) report.batches = await applyInBatches(sessions, opts, apply, emit);
   else for (const s of sessions) if (opts.check) s.settle();
-  else leaveAlone(s, "not applied: the run was refused before any change (see above)");
+  else if (s.work.steps.length > 0) leaveAlone(s, "not applied: the run was refused before any change (see above)");
   report.hosts = await Promise.all(sessions.map(done));
   report.durationMs = Date.now() - started;
   return report;
@@ -145,12 +147,12 @@ function gateMessage(unplanned: readonly HostSession[], check: boolean): string 
   return `${names.length} host${names.length > 1 ? "s" : ""} could not be planned (${shown}; each one's reason is below): ${what}. Fix them, or pass --partial to apply the hosts that planned cleanly`;
 }
 
-/** A host that planned but is not applied: nothing it planned counts as done. */
+/** A host that is not applied: nothing it planned counts as done (a host whose plan failed keeps its failure). */
 function leaveAlone(s: HostSession, why: string): void {
+  for (const st of s.result.steps) if (st.status === "changed" || st.status === "unknown") st.status = "not-run";
   if (s.result.status !== "ok" && s.result.status !== "changed") return;
   s.result.status = "not-started";
   s.result.error ??= why;
-  for (const st of s.result.steps) if (st.status === "changed" || st.status === "unknown") st.status = "not-run";
 }
 
 async function applyInBatches(

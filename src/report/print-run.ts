@@ -1,67 +1,79 @@
-import type { Change } from "../steps/types.js";
-import { countSteps, type HostResult, type RunReport, type StepResult } from "../engine/results.js";
+import { countSteps, type RunReport } from "../engine/results.js";
+import { describeAttrs } from "./attr-summary.js";
 import { painter } from "./color.js";
 import { groupDiffs, hostList } from "./diffs.js";
+import { hostLines } from "./host-lines.js";
+import { OUTCOME, statusLabel } from "./outcome.js";
 import type { Redactor } from "./redact.js";
+import { shortMessage } from "./shorten.js";
 import { groupWarnings } from "./warnings.js";
 
-const STATUS_STYLE = { ok: "green", changed: "yellow", failed: "red", unreachable: "red", refused: "magenta", "not-started": "gray", "rolled-back": "magenta" } as const;
+export interface PrintOptions {
+  diff: boolean;
+  /** Long commands and whole outputs in messages (else shortened: the cause first). */
+  verbose?: boolean;
+  redact: Redactor;
+  out: NodeJS.WriteStream;
+}
 
-/** The human summary after a run: refusals, failures, commands, grouped diffs, the recap, then step warnings. */
-export function printRun(report: RunReport, options: { diff: boolean; redact: Redactor; out: NodeJS.WriteStream }): void {
+/**
+ * The human summary after a run, read from the same report as `--json` and the audit log: refusals, diffs
+ * (with mode and owner changes as text), per host what changed (or would) with files, commands and backups,
+ * the recap, then step warnings. A check speaks of what would happen, an apply of what happened.
+ */
+export function printRun(report: RunReport, options: PrintOptions): void {
   const { out, redact } = options;
+  const verbose = options.verbose === true;
   const c = painter(out);
   const w = (line = ""): void => void out.write(`${redact(line)}\n`);
   for (const r of report.refused) w(c("red", `REFUSED before any change: ${r}`));
-  if (options.diff) {
-    for (const g of groupDiffs(report, redact)) {
-      w(c("bold", `--- ${g.paths.length === 1 ? (g.paths[0] ?? "") : `${g.paths[0] ?? ""} (and the same file on the other hosts)`}`));
-      w(c("gray", `    ${g.hosts.length > 1 ? `same change on ${hostList(g.hosts)}` : `on ${g.hosts[0] ?? ""}`}`));
-      for (const line of g.patch.split("\n")) w(line.startsWith("+") ? c("green", line) : line.startsWith("-") ? c("red", line) : line);
-    }
+  if (options.diff) printDiffs(report, w, c, redact);
+  for (const h of report.hosts) {
+    const lines = hostLines(h, { check: report.check, verbose });
+    if (lines.length === 0 && (!h.error || h.status === "not-started")) continue;
+    w(c("bold", `${h.host}:`));
+    for (const l of lines) w(`  ${l}`);
+    if ((h.status === "unreachable" || (lines.length === 0 && h.error)) && h.error) w(`  ${c(OUTCOME[h.status].color, `${statusLabel(h.status, report.check)}: ${shortMessage(h.error, verbose)}`)}`);
   }
-  for (const h of report.hosts) printHostNotes(h, report.check, w, c);
   w();
-  w(c("bold", `${report.check ? "CHECK (nothing was written)" : "RECAP"} ${report.playbook} — run ${report.runId}, ${(report.durationMs / 1000).toFixed(1)}s`));
+  const nothingWritten = report.check || report.refused.length > 0 || report.hosts.every((h) => h.files.length === 0 && h.steps.every((s) => s.status !== "changed"));
+  const title = report.check ? "CHECK" : report.refused.length > 0 ? "REFUSED" : "RECAP";
+  w(c("bold", `${title}${nothingWritten ? " (nothing was written)" : ""} ${report.playbook} — run ${report.runId}, ${(report.durationMs / 1000).toFixed(1)}s`));
   const width = Math.max(...report.hosts.map((h) => h.host.length), 4);
+  const labels = Math.max(...report.hosts.map((h) => statusLabel(h.status, report.check).length), 11);
   // The BlueKing generation each host was found to run, when the playbook depends on it.
   const generations = report.hosts.some((h) => h.generation);
   for (const h of report.hosts) {
     const n = countSteps(h);
+    const o = OUTCOME[h.status];
     const gen = generations ? `${(h.generation?.name ?? "-").padEnd(4)} ` : "";
-    w(`${c(STATUS_STYLE[h.status], h.host.padEnd(width))}  ${h.status.padEnd(11)} ${gen}ok=${n.ok} changed=${n.changed} failed=${n.failed} skipped=${n.skipped}${h.error ? `  ${c("red", firstLine(h.error))}` : ""}`);
+    const counts = `ok=${n.ok} ${report.check ? "would-change" : "changed"}=${n.changed} failed=${n.failed} skipped=${n.skipped}`;
+    w(`${c(o.color, `${o.symbol} ${h.host.padEnd(width)}  ${statusLabel(h.status, report.check).padEnd(labels)}`)} ${gen}${counts}${h.error ? `  ${c(o.color, shortMessage(h.error, verbose))}` : ""}`);
   }
   const warnings = groupWarnings(report);
   if (warnings.length > 0) w(c("yellow", "WARNINGS"));
   for (const g of warnings) w(`  ${c("yellow", "!")} [${hostList(g.hosts)}] ${g.step}: ${g.message}`);
 }
 
-function printHostNotes(h: HostResult, check: boolean, w: (l?: string) => void, c: ReturnType<typeof painter>): void {
-  const notes = [...h.notes.map((n) => `! ${n}`), ...h.steps.flatMap((s) => stepNotes(s, check))];
-  if (notes.length === 0 && !h.error) return;
-  w(c("bold", `${h.host}:`));
-  for (const n of notes) w(`  ${n}`);
-  if (h.status === "unreachable" && h.error) w(`  ${c("red", `unreachable: ${h.error}`)}`);
-}
-
-function stepNotes(s: StepResult, check: boolean): string[] {
-  const label = `${s.handler ? "handler " : ""}${s.name}`;
-  switch (s.status) {
-    case "failed":
-      return [`✗ ${label}: ${s.error ?? "failed"}`, ...s.commands.filter((r) => r.exitCode !== 0).map((r) => `    ${tail(r.stderr || r.stdout)}`)];
-    case "blocked":
-      return [`? ${label}: blocked — ${s.messages.join("; ")}`];
-    case "unknown":
-    case "changed":
-      return s.changes.filter((ch) => ch.kind === "run").map((ch) => `${check ? "would run" : "ran"}: ${describeRun(ch)}${s.status === "unknown" && check ? " (outcome unknown)" : ""}`);
-    default:
-      return [];
+/** Unified diffs of file contents, then mode and owner changes as text; both grouped across hosts. */
+function printDiffs(report: RunReport, w: (l?: string) => void, c: ReturnType<typeof painter>, redact: Redactor): void {
+  for (const g of groupDiffs(report, redact)) {
+    w(c("bold", `--- ${g.paths.length === 1 ? (g.paths[0] ?? "") : `${g.paths[0] ?? ""} (and the same file on the other hosts)`}`));
+    w(c("gray", `    ${g.hosts.length > 1 ? `same change on ${hostList(g.hosts)}` : `on ${g.hosts[0] ?? ""}`}`));
+    for (const line of g.patch.split("\n")) w(line.startsWith("+") ? c("green", line) : line.startsWith("-") ? c("red", line) : line);
+  }
+  const attrs = new Map<string, string[]>();
+  for (const h of report.hosts) {
+    for (const s of h.steps) {
+      if (s.status !== "changed" && s.status !== "unknown") continue;
+      for (const line of describeAttrs(s.attrs ?? [])) {
+        const key = `${s.handler ? "handler " : ""}${s.name}: ${line}`;
+        attrs.set(key, [...(attrs.get(key) ?? []), h.host]);
+      }
+    }
+  }
+  for (const [line, hosts] of attrs) {
+    w(c("bold", `--- ${line}`));
+    w(c("gray", `    ${hosts.length > 1 ? `same change on ${hostList(hosts)}` : `on ${hosts[0] ?? ""}`}`));
   }
 }
-
-function describeRun(ch: Change): string {
-  return ch.kind === "run" ? `${ch.display ?? ch.command}  [${ch.reason}]` : "";
-}
-
-const firstLine = (s: string): string => s.split("\n")[0] ?? s;
-const tail = (s: string): string => s.trim().split("\n").slice(-5).join("\n    ");

@@ -1,6 +1,9 @@
-import { Listr, ListrLogger, PRESET_TIMER, ProcessOutput, Spinner, type DefaultRenderer, type ListrDefaultRendererLogLevels, type ListrTaskWrapper, type SimpleRenderer } from "listr2";
+import { Listr, ListrDefaultRendererLogLevels, ListrLogger, ListrLogLevels, PRESET_TIMER, ProcessOutput, Spinner, type DefaultRenderer, type ListrTaskWrapper, type SimpleRenderer } from "listr2";
 import type { RunEvent } from "../engine/run-playbook.js";
-import type { HostResult } from "../engine/results.js";
+import type { HostResult, HostStatus } from "../engine/results.js";
+import { painter } from "./color.js";
+import { OUTCOME, statusLabel } from "./outcome.js";
+import { shortMessage } from "./shorten.js";
 import { showPromptsOn } from "../transport/prompt.js";
 
 const PHASE_TEXT = { connect: "connecting", probe: "reading state", apply: "applying", verify: "verifying", rollback: "rolling back" } as const;
@@ -28,18 +31,28 @@ class PausableSpinner extends Spinner {
   }
 }
 
-function summary(result: HostResult): string {
-  return `${result.host}: ${result.status}${result.error ? ` — ${result.error.split("\n")[0] ?? ""}` : ""}`;
+/** A host's final line: its outcome's own symbol and colour (as in the recap), never listr2's green tick. */
+function summary(result: HostResult, check: boolean, c: ReturnType<typeof painter>): string {
+  const o = OUTCOME[result.status];
+  return c(o.color, `${o.symbol} ${result.host}: ${statusLabel(result.status, check)}${result.error ? ` — ${shortMessage(result.error, false)}` : ""}`);
+}
+
+/** `24/24 hosts done (6 ok, 18 changed)`: only hosts of this display count, so the numbers add up. */
+function counterText(title: string, finished: number, total: number, counts: ReadonlyMap<HostStatus, number>, check: boolean, c: ReturnType<typeof painter>): string {
+  const parts = [...counts].map(([status, n]) => c(OUTCOME[status].color, `${OUTCOME[status].symbol} ${n} ${statusLabel(status, check)}`));
+  return `${title}: ${finished}/${total} hosts done${parts.length > 0 ? ` (${parts.join(", ")})` : ""}`;
 }
 
 /** listr2 progress: a line per host (a counter above 20 hosts); plain lines when not on a TTY or under CI. */
-export function startProgress(hosts: readonly string[], title: string, redact: (s: string) => string): Progress {
+export function startProgress(hosts: readonly string[], title: string, redact: (s: string) => string, options: { check: boolean }): Progress {
   const waiters = new Map<string, { task?: Task; resolve: () => void }>();
   const pending = new Map<string, RunEvent>();
   const plain = !process.stdout.isTTY || Boolean(process.env.CI);
   const collapsed = hosts.length > COLLAPSE_ABOVE;
+  const mine = new Set(hosts);
+  const c = painter(process.stdout);
   let finished = 0;
-  const counts = new Map<string, number>();
+  const counts = new Map<HostStatus, number>();
   let counter: Task | undefined;
   let releaseCounter = (): void => undefined;
 
@@ -59,17 +72,20 @@ export function startProgress(hosts: readonly string[], title: string, redact: (
     renderer: "default",
     fallbackRenderer: "simple",
     fallbackRendererCondition: plain,
-    rendererOptions: { timer: PRESET_TIMER, spinner, logger: new ListrLogger<ListrDefaultRendererLogLevels>({ useIcons: true, processOutput: output }) },
-    fallbackRendererOptions: { timer: PRESET_TIMER },
+    // A finished host's line carries its own outcome symbol: listr2's ✔ would say "done" for failed hosts too.
+    rendererOptions: { timer: PRESET_TIMER, spinner, icon: { [ListrDefaultRendererLogLevels.COMPLETED]: "" }, logger: new ListrLogger<ListrDefaultRendererLogLevels>({ useIcons: true, processOutput: output }) },
+    fallbackRendererOptions: { timer: PRESET_TIMER, icon: { [ListrLogLevels.COMPLETED]: "" } },
   });
   const running = listr.run();
 
   const apply = (e: RunEvent): void => {
+    // Hosts only read for another host's condition report too; they are not this display's.
+    if (!mine.has(e.host)) return;
     if (collapsed) {
       if (e.phase !== "done") return;
       finished++;
       counts.set(e.result.status, (counts.get(e.result.status) ?? 0) + 1);
-      if (counter) counter.title = `${title}: ${finished}/${hosts.length} hosts done (${[...counts].map(([k, v]) => `${v} ${k}`).join(", ")})`;
+      if (counter) counter.title = counterText(title, finished, hosts.length, counts, options.check, c);
       if (finished === hosts.length) releaseCounter();
       return;
     }
@@ -79,8 +95,11 @@ export function startProgress(hosts: readonly string[], title: string, redact: (
       return;
     }
     if (e.phase === "done") {
-      w.task.title = redact(summary(e.result));
+      w.task.title = redact(summary(e.result, options.check, c));
       w.resolve();
+    } else if (e.phase === "lock-wait") {
+      // Waiting may last minutes: said even on plain lines, with the host, since it explains the wait.
+      w.task.output = redact(`${plain ? `${e.host}: ` : ""}waiting for lock (held by ${e.holder})`);
     } else if (!plain) {
       // The line-by-line renderer prints outputs without their host: there, each host's final line is enough.
       w.task.output = PHASE_TEXT[e.phase];

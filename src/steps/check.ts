@@ -37,7 +37,7 @@ export const check: StepType<CheckParams> = {
     const r = facts.command(checkCommand(p));
     if (r.exitCode !== 0) {
       const out = (r.stderr || r.stdout).trim().split("\n").slice(-3).join(" ");
-      throw new StepError(`\`${p.command}\` exited ${r.exitCode}${out ? `: ${out}` : ""}`);
+      throw new StepError(out ? `${out} (\`${p.command}\` exited ${r.exitCode})` : `\`${p.command}\` exited ${r.exitCode}`);
     }
     return { changes: [], messages: [`\`${p.command}\` exited 0`] };
   },

@@ -83,7 +83,9 @@ function verdicts(p: SqlParams, facts: Facts): Verdict[] {
     if (query === undefined) continue;
     const fact = facts.command(mysqlCommand(p, query));
     const shown = maskSecrets(query, p.login?.password);
-    if (fact.exitCode !== 0) throw new StepError(`${guard} query \`${shown}\` failed (exit ${fact.exitCode}): ${maskSecrets(fact.stderr.trim(), p.login?.password)}`);
+    // The client's own words lead: the query is long, and the cause (e.g. no socket) is not in it.
+    const cause = maskSecrets(fact.stderr.trim(), p.login?.password) || `exit ${fact.exitCode}`;
+    if (fact.exitCode !== 0) throw new StepError(`${cause} — the ${guard} query failed (exit ${fact.exitCode}): \`${shown}\``);
     const rows = fact.stdout.split("\n").length - 1;
     out.push({ run: (rows > 0) === runWhenRows, reason: `${guard} \`${shown}\`: ${rows === 0 ? "no rows" : `${rows} row${rows === 1 ? "" : "s"}`}` });
   }

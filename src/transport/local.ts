@@ -12,7 +12,10 @@ export function localTransport(name: string): Transport {
       const child = spawn("/bin/sh", ["-c", command], { stdio: "pipe" });
       const stdout: Buffer[] = [];
       const stderr: Buffer[] = [];
-      child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+      child.stdout.on("data", (chunk: Buffer) => {
+        stdout.push(chunk);
+        options.onStdout?.(chunk);
+      });
       child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
       // A command that never reads its stdin closes the pipe early; that is not a failure.
       child.stdin.on("error", () => undefined);

@@ -23,7 +23,10 @@ export function wrapClient(spec: ConnectSpec, client: SshClient): Transport {
       const stderr: Buffer[] = [];
       let code: number | null | undefined;
       let signal: string | undefined;
-      channel.on("data", (chunk: Buffer) => stdout.push(chunk));
+      channel.on("data", (chunk: Buffer) => {
+        stdout.push(chunk);
+        options.onStdout?.(chunk);
+      });
       channel.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
       channel.on("exit", (exitCode: number | null, signalName?: string) => {
         code = exitCode;

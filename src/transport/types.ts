@@ -10,6 +10,8 @@ export interface ExecResult {
 export interface ExecOptions {
   /** Bytes written to the command's stdin, then stdin is closed. */
   stdin?: Buffer | string;
+  /** Each piece of stdout as it arrives (the whole is in the result too): records a long script prints on its way. */
+  onStdout?: (chunk: Buffer) => void;
 }
 
 /** A live connection to one host, reused for everything done there. */

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { bkplay, reportOf } from "../support/cli.js";
-import { BACKENDS, useFleet, writeInventory, type InventoryTweaks } from "../support/fleet.js";
+import { BACKENDS, supervisorPid, useFleet, writeInventory, type InventoryTweaks } from "../support/fleet.js";
 import { snapshotTree } from "../support/tree-snapshot.js";
 
 const fixtures = join(import.meta.dirname, "../../../test/fixtures/playbooks");
@@ -12,7 +12,7 @@ for (const backend of BACKENDS) {
   describe(`run over real SSH (${backend})`, function () {
     this.timeout(60_000);
     const f = useFleet(6, backend);
-    const inv = (tweaks: InventoryTweaks = {}): string => writeInventory(f.fleet(), join(f.dir(), "test-hosts.yaml"), { vars: Object.fromEntries(f.fleet().hosts.map((h) => [h.name, { expect_count: 1, nginx_reload: "true" }])), ...tweaks });
+    const inv = (tweaks: InventoryTweaks = {}): string => writeInventory(f.fleet(), join(f.dir(), "test-hosts.yaml"), { vars: Object.fromEntries(f.fleet().hosts.map((h) => [h.name, { expect_count: 1 }])), ...tweaks });
     const hostsRoot = (): string => join(f.dir(), "hosts");
     beforeEach(() => f.reset());
 
@@ -21,24 +21,29 @@ for (const backend of BACKENDS) {
       const r = await bkplay(["run", "change-domain", "-i", inv(), ...domain, "--check", "--diff"]);
       expect(r.code, r.stderr).to.equal(0);
       expect(snapshotTree(hostsRoot())).to.deep.equal(before);
-      expect(r.stdout).to.include("+PAAS_DOMAIN = 'paas.example.com'").and.include("CHECK (nothing was written)");
+      expect(r.stdout).to.match(/^\+PAAS_DOMAIN = 'paas\.example\.com(:80)?'$/m).and.include("CHECK (nothing was written)");
       expect(r.stdout).to.include("would run:");
     });
 
     it("apply converges; the second run changes nothing and runs no handler", async () => {
+      const paas = f.fleet().hosts[0];
+      if (!paas) throw new Error("no host");
+      const conf = join(paas.root, "etc/supervisor-open_paas.conf");
+      const pids = (): number[] => ["paas", "login", "esb"].map((p) => supervisorPid(conf, p));
+      const before = pids();
       const first = await bkplay(["run", "change-domain", "-i", inv(), ...domain, "--json"]);
       expect(first.code, first.stderr).to.equal(0);
       const report = reportOf(first);
-      expect(report.hosts.filter((h) => h.status === "changed").map((h) => h.host)).to.have.members(["bk-1", "bk-2", "bk-3", "bk-4", "bk-6"]);
-      const paas = f.fleet().hosts[0]?.root ?? "";
-      expect(readFileSync(join(paas, "open_paas/paas/conf/settings_production.py"), "utf8")).to.include("PAAS_DOMAIN = 'paas.example.com'");
-      const log = (): string => readFileSync(join(paas, "logs/dashboard.log"), "utf8");
-      expect(log()).to.equal("restart all\n");
+      expect(report.hosts.filter((h) => h.status === "changed").map((h) => h.host)).to.have.members(f.fleet().hosts.filter((h) => !h.roles.every((r) => r === "mysql")).map((h) => h.name));
+      expect(readFileSync(join(paas.root, "open_paas/paas/conf/settings_production.py"), "utf8")).to.match(/^PAAS_DOMAIN = 'paas\.example\.com(:80)?'$/m);
+      // Restarted through the host's own supervisord: each program has a new process.
+      const after = pids();
+      after.forEach((pid, i) => expect(pid, "restarted").to.not.equal(before[i]).and.to.be.above(0));
       const second = await bkplay(["run", "change-domain", "-i", inv(), ...domain, "--json"]);
       const again = reportOf(second);
       expect(again.hosts.every((h) => h.status === "ok"), second.stdout).to.equal(true);
       expect(again.hosts.flatMap((h) => h.steps).filter((s) => s.status !== "ok")).to.deep.equal([]);
-      expect(log()).to.equal("restart all\n");
+      expect(pids()).to.deep.equal(after);
     });
 
     it("a handler notified by three steps runs once; every changed file has a backup", async () => {
@@ -50,7 +55,7 @@ for (const backend of BACKENDS) {
       const host = report.hosts.find((h) => h.host === "bk-1");
       expect(host?.backups).to.have.length(3);
       for (const b of host?.backups ?? []) expect(existsSync(b), b).to.equal(true);
-      expect(readFileSync(host?.backups.find((b) => b.endsWith("paas/conf/settings_production.py")) ?? "", "utf8")).to.include("PAAS_DOMAIN = 'paas.bk.com'");
+      expect(readFileSync(host?.backups.find((b) => b.endsWith("paas/conf/settings_production.py")) ?? "", "utf8")).to.match(/^PAAS_DOMAIN = 'paas\.bk\.com(:80)?'$/m);
     });
 
     it("a host that cannot be planned stops every host: nothing is written anywhere, exit 1, each reason listed", async () => {
@@ -75,7 +80,8 @@ for (const backend of BACKENDS) {
       const report = reportOf(r);
       const failed = report.hosts.find((h) => h.host === "bk-6");
       expect(failed?.status).to.equal("failed");
-      expect(failed?.steps.map((s) => `${s.handler ? "handler " : ""}${s.status}`)).to.deep.equal(["changed", "changed", "changed", "failed", "not-run", "handler not-run"]);
+      // Its plan failed, so nothing it planned was applied: no step of it "changed".
+      expect(failed?.steps.map((s) => `${s.handler ? "handler " : ""}${s.status}`)).to.deep.equal(["not-run", "not-run", "not-run", "failed", "not-run", "handler not-run"]);
       expect(failed?.error).to.match(/expected 2 match/);
       expect(existsSync(join(f.fleet().hosts[5]?.root ?? "", "logs/bump.log"))).to.equal(false);
       expect(report.hosts.find((h) => h.host === "bk-1")?.status).to.equal("changed");
@@ -95,7 +101,7 @@ for (const backend of BACKENDS) {
     });
 
     it("an unreachable host stops the run before any change; with --partial the others complete; exit 1 both times", async () => {
-      const file = inv({ extraHosts: { "bk-dead": { address: "127.0.0.1", port: 1 } } });
+      const file = inv({ extraHosts: { "bk-dead": { address: "127.0.0.1", port: 1 } }, vars: { ...Object.fromEntries(f.fleet().hosts.map((h) => [h.name, { expect_count: 1 }])), "bk-dead": { expect_count: 1 } } });
       const before = snapshotTree(hostsRoot());
       const gated = await bkplay(["run", join(fixtures, "handlers.yaml"), "-i", file, "--json"]);
       expect(gated.code).to.equal(1);

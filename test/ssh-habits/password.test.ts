@@ -69,7 +69,7 @@ describe("ssh habits: password authentication (real sshd that accepts passwords 
     // CI unset: the live display draws only where no CI variable says otherwise.
     const screen = await onTerminal(["run", MARK_PLAYBOOK, "-i", shared, ...asUser], { HOME: join(dir, "home"), SSH_AUTH_SOCK: "", CI: "" }, /password: $/, PASSWORD);
     expect(screen.match(/bkh-pass@127\.0\.0\.1's password: /g)).to.have.length(1);
-    expect(screen).to.match(/RECAP mark[^\n]*\n\s*tty-3 +changed/);
+    expect(screen).to.match(/RECAP mark[^\n]*\n\W*tty-3 +changed/);
     expect(readFileSync(`/home/${USER}/tty-3.conf`, "utf8")).to.equal(`${MARK_LINE}\n`);
   });
 

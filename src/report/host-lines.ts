@@ -1,0 +1,77 @@
+import type { HostResult, StepResult } from "../engine/results.js";
+import type { Change } from "../steps/types.js";
+import { describeAttrs } from "./attr-summary.js";
+import { shortMessage } from "./shorten.js";
+
+/** Whether the lines speak of what a check planned ("would write") or of what an apply did ("wrote"). */
+type Tense = "would" | "did";
+
+const VERBS: Record<Exclude<Change["kind"], "attrs" | "run">, [string, string]> = {
+  "write-file": ["would write", "wrote"],
+  upload: ["would upload", "uploaded"],
+  extract: ["would extract into", "extracted into"],
+  mkdir: ["would create", "created"],
+  remove: ["would remove", "removed"],
+};
+
+/**
+ * What one host's run has to say, as the same result the JSON report and the audit log carry: the steps that
+ * changed (or would), with their files, the commands run (or that would run), failures with their cause first,
+ * and where the backups went.
+ */
+export function hostLines(h: HostResult, options: { check: boolean; verbose: boolean }): string[] {
+  const tense: Tense = options.check ? "would" : "did";
+  const lines = [...h.notes.map((n) => `! ${n}`), ...h.steps.flatMap((s) => stepLines(s, tense, options.verbose))];
+  const backups = backupDir(h);
+  if (backups) lines.push(`backups: ${backups} (${h.backups.length} file${h.backups.length === 1 ? "" : "s"})`);
+  return lines;
+}
+
+function stepLines(s: StepResult, tense: Tense, verbose: boolean): string[] {
+  const label = `${s.handler ? "handler " : ""}${s.name}`;
+  switch (s.status) {
+    case "failed":
+      return failedLines(s, label, verbose);
+    case "blocked":
+      return [`? ${label}: blocked — ${s.messages.join("; ")}`];
+    case "unknown":
+    case "changed":
+      return [...fileLines(s, label, tense), ...s.changes.flatMap((ch) => (ch.kind === "run" ? [`${tense === "would" ? "would run" : "ran"}: ${ch.display ?? ch.command}  [${ch.reason}]${s.status === "unknown" && tense === "would" ? " (outcome unknown)" : ""}`] : []))];
+    default:
+      return [];
+  }
+}
+
+/** `~ PAAS_DOMAIN: wrote /data/bkce/…/settings_production.py`; attribute changes summarised, not listed. */
+function fileLines(s: StepResult, label: string, tense: Tense): string[] {
+  const what: string[] = [];
+  for (const ch of s.changes) {
+    if (ch.kind === "run" || ch.kind === "attrs" || ch.kind === "mkdir") continue;
+    const [would, did] = VERBS[ch.kind];
+    const verb = ch.kind === "write-file" && ch.beforeSha256 === null ? (tense === "would" ? "would create" : "created") : tense === "would" ? would : did;
+    what.push(`${verb} ${ch.kind === "extract" ? ch.dest : ch.path}`);
+  }
+  const attrs = describeAttrs(s.attrs ?? []).map((a) => `${tense === "would" ? "would set" : "set"} ${a}`);
+  return [...what, ...attrs].map((w) => `~ ${label}: ${w}`);
+}
+
+/** The cause first (the error, led by the command's last words), then the output above it and what ran, shortened unless verbose. */
+function failedLines(s: StepResult, label: string, verbose: boolean): string[] {
+  const lines = [`✗ ${label}: ${shortMessage(s.error ?? "failed", verbose)}`];
+  const failed = s.commands.filter((r) => r.exitCode !== 0).at(-1);
+  if (!failed) return lines;
+  const output = (failed.stderr || failed.stdout).trim().split("\n").filter((l) => l.trim() !== "");
+  // The line that leads the error is not said twice; the others give its context.
+  const context = output.filter((l) => !(s.error ?? "").startsWith(`${l.trim()} (exit `));
+  lines.push(...(verbose ? context : context.slice(-4)).map((l) => `    ${l}`));
+  lines.push(`    ${shortMessage(`exit ${failed.exitCode} from \`${failed.command}\``, verbose)}`);
+  return lines;
+}
+
+/** `/var/tmp/bkplay/<run-id>/backup`: the folder every backup of this host is under, its tree mirroring `/`. */
+function backupDir(h: HostResult): string | undefined {
+  const first = h.backups[0];
+  const file = h.files.find((f) => f.backup === first);
+  if (!first) return undefined;
+  return file && first.endsWith(file.path) ? first.slice(0, first.length - file.path.length) : first.replace(/\/backup\/.*$/, "/backup");
+}
