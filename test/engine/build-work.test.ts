@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildWork } from "../../src/engine/build-work.js";
@@ -18,6 +18,7 @@ const playbook = (file: string): ReturnType<typeof loadPlaybook> =>
   loadPlaybook(write("pb.yaml", `name: t\ndescription: t\nplays:\n  - hosts: paas\n    steps:\n      - name: s\n        line: { file: "${file}", line: x, create: true }\n`));
 
 describe("buildWork: a host's steps per generation", () => {
+  after(() => { rmSync(dir, { recursive: true, force: true }); });
   it("a playbook that never names bk. does not depend on the generation", () => {
     const inv = inventory("");
     const built = buildWork(playbook("/etc/x"), inv, inv.hosts, {});

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { knownHostName } from "../../src/transport/known-hosts.js";
@@ -44,14 +44,17 @@ describe("host keys through the real CLI (sshd)", function () {
   });
 
   it("a recorded key replaced by another: refused even under accept-new, naming both fingerprints", async () => {
-    const other = join(mkdtempSync(join(tmpdir(), "bkplay-hk-")), "other");
+    const scratch = mkdtempSync(join(tmpdir(), "bkplay-hk-"));
+    const other = join(scratch, "other");
     execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", other]);
+    const otherFingerprint = fingerprintOf(`${other}.pub`);
     const [type, key] = readFileSync(`${other}.pub`, "utf8").split(" ");
+    rmSync(scratch, { recursive: true, force: true });
     writeFileSync(knownHosts(), `${knownHostName("127.0.0.1", h().port)} ${type ?? ""} ${key ?? ""}\n`);
     writeFileSync(target(), "original\n");
     const r = await run("accept-new");
     expect(r.code).to.equal(1);
-    expect(r.stdout + r.stderr).to.include("HOST KEY MISMATCH").and.include(fingerprintOf(hostKey())).and.include(fingerprintOf(`${other}.pub`));
+    expect(r.stdout + r.stderr).to.include("HOST KEY MISMATCH").and.include(fingerprintOf(hostKey())).and.include(otherFingerprint);
     expect(readFileSync(target(), "utf8")).to.equal("original\n");
   });
 

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bkplay, type CliResult } from "../support/cli.js";
@@ -21,8 +21,12 @@ describe("secrets never show (sshd)", function () {
   it("check --diff, apply and --json: no secret in stdout, stderr, the report or any file written on the controller; •••• where they were", async () => {
     const paas = f.fleet().hosts.find((h) => h.roles.includes("paas"))?.root ?? "";
     const agent = f.fleet().hosts.find((h) => h.roles.includes("appo"))?.root ?? "";
-    const agentToken = /^ {2}token: (\S+)$/m.exec(readFileSync(join(agent, "etc/paas_agent_config.yaml"), "utf8"))?.[1] ?? "";
-    const secrets = [TOKEN, "Zqv", "Xyq", "Kjw", agentToken, "Sandbox#Db9pass", "Db9pass", "Sandbox#Admin1", "Admin1"];
+    const agentConfig = readFileSync(join(agent, "etc/paas_agent_config.yaml"), "utf8");
+    // The agent's auth block, end-of-line comments and all, as the real file has it (sid is a secret too).
+    const [agentSid, agentToken] = ["sid", "token"].map((k) => new RegExp(`^ {2}${k}: (\\S+)`, "m").exec(agentConfig)?.[1] ?? "");
+    expect(agentSid, "the sandbox agent has a sid").to.match(/^[0-9a-f-]{36}$/);
+    expect(agentToken, "the sandbox agent has a token").to.match(/^[0-9a-f-]{36}$/);
+    const secrets = [TOKEN, "Zqv", "Xyq", "Kjw", agentSid, agentToken, "Sandbox#Db9pass", "Db9pass", "Sandbox#Admin1", "Admin1"];
     // The controller's own places: bkplay runs with them as home, temp dir and working directory.
     const home = mkdtempSync(join(tmpdir(), "bkplay-secrets-home-"));
     const env = { HOME: home, TMPDIR: home };
@@ -41,6 +45,10 @@ describe("secrets never show (sshd)", function () {
     expect(runs.check?.stdout).to.include(" •••• | tee ");
     const report = runs.json?.stdout ?? "";
     expect(report).to.include("token: ••••");
-    for (const [file, text] of Object.entries(filesBelow(home))) for (const s of secrets) expect(text, `${file} holds ${s}`).not.to.include(s);
+    try {
+      for (const [file, text] of Object.entries(filesBelow(home))) for (const s of secrets) expect(text, `${file} holds ${s}`).not.to.include(s);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,6 @@
 import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RunReport } from "../../src/engine/results.js";
 
@@ -10,12 +12,24 @@ export interface CliResult {
 
 const BIN = join(import.meta.dirname, "../../../bin/bkplay.js");
 
-/** Run the real bkplay CLI as a child process (as an operator would), never on a TTY. */
+/**
+ * A HOME of the child's own, unless the test gives one: a run without --log-dir then writes its audit log there,
+ * never into the user's ~/.bkplay/runs, and no ~/.ssh/config of the user's changes what a test sees. Removed
+ * when the child ends.
+ */
+function ownHome(env: Record<string, string> | undefined): { env: Record<string, string>; cleanUp: () => void } {
+  if (env?.HOME !== undefined) return { env, cleanUp: () => undefined };
+  const home = mkdtempSync(join(tmpdir(), "bkplay-test-home-"));
+  return { env: { ...env, HOME: home }, cleanUp: () => { rmSync(home, { recursive: true, force: true }); } };
+}
+
+/** Run the real bkplay CLI as a child process (as an operator would), never on a TTY, with a HOME of its own. */
 export function bkplay(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
+  const home = ownHome(options.env);
+  return new Promise<CliResult>((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd ?? process.cwd(),
-      env: { ...process.env, NO_COLOR: "1", CI: "1", ...options.env },
+      env: { ...process.env, NO_COLOR: "1", CI: "1", ...home.env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
@@ -24,7 +38,7 @@ export function bkplay(args: readonly string[], options: { cwd?: string; env?: R
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     child.on("error", reject);
     child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+  }).finally(home.cleanUp);
 }
 
 /** The `--json` report of a run; when there is none, fail with what the run printed instead. */
@@ -43,10 +57,11 @@ export function reportOf(r: CliResult): RunReport {
 export function onTerminal(args: readonly string[], env: Record<string, string>, prompt: RegExp, answer: string): Promise<string> {
   const command = [process.execPath, BIN, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" ");
   // `--echo never`: script would otherwise show what it types, whatever the program does with echo.
-  const child = spawn("script", ["--echo", "never", "-qec", command, "/dev/null"], { env: { ...process.env, NO_COLOR: "1", ...env } });
+  const home = ownHome(env);
+  const child = spawn("script", ["--echo", "never", "-qec", command, "/dev/null"], { env: { ...process.env, NO_COLOR: "1", ...home.env } });
   let screen = "";
   let answered = false;
-  return new Promise((resolve, reject) => {
+  return new Promise<string>((resolve, reject) => {
     child.stdout.on("data", (d: Buffer) => {
       screen += d.toString();
       if (answered || !prompt.test(screen)) return;
@@ -55,5 +70,5 @@ export function onTerminal(args: readonly string[], env: Record<string, string>,
     });
     child.on("error", reject);
     child.on("close", () => { resolve(screen); });
-  });
+  }).finally(home.cleanUp);
 }
