@@ -12,13 +12,14 @@ describe("handlers: checked before any write, owed until they succeed (sshd)", f
   const f = useFleet(3, "sshd");
   const inv = (): string => writeInventory(f.fleet(), join(f.dir(), "handler-hosts.yaml"));
   const paasHosts = (): { name: string; root: string }[] => f.fleet().hosts.filter((h) => h.roles.includes("paas"));
-  const log = join(f.dir(), "audit");
+  // Read when a test runs: at describe time the fleet's folder is not made yet (it was "audit" in the working directory).
+  const log = (): string => join(f.dir(), "audit");
   beforeEach(() => f.reset());
 
   it("a handler that fails after the writes is owed: the next run (and --check) says so and runs it; then nothing", async () => {
     const [paas] = paasHosts();
     if (!paas) throw new Error("no paas host");
-    const first = await bkplay(["run", join(fixtures, "owed-handler.yaml"), "-i", inv(), "-e", "level=2", "--json", "--log-dir", log]);
+    const first = await bkplay(["run", join(fixtures, "owed-handler.yaml"), "-i", inv(), "-e", "level=2", "--json", "--log-dir", log()]);
     expect(first.code).to.equal(1);
     const failed = reportOf(first).hosts.find((h) => h.host === paas.name);
     expect(failed?.steps.map((s) => `${s.name}:${s.status}`)).to.deep.equal(["level:changed", "reload level:failed"]);
@@ -27,19 +28,19 @@ describe("handlers: checked before any write, owed until they succeed (sshd)", f
 
     // The files are as wanted now; only the handler is owed.
     for (const h of paasHosts()) writeFileSync(join(h.root, "etc/handler-may-run"), "");
-    const check = await bkplay(["run", join(fixtures, "owed-handler.yaml"), "-i", inv(), "-e", "level=2", "--check", "--log-dir", log]);
+    const check = await bkplay(["run", join(fixtures, "owed-handler.yaml"), "-i", inv(), "-e", "level=2", "--check", "--log-dir", log()]);
     expect(check.code, check.stdout + check.stderr).to.equal(0);
     expect(check.stdout).to.include(`pending from run ${runId}`);
     expect(existsSync(join(paas.root, "logs/reload.log"))).to.equal(false);
 
-    const second = await bkplay(["run", join(fixtures, "owed-handler.yaml"), "-i", inv(), "-e", "level=2", "--json", "--log-dir", log]);
+    const second = await bkplay(["run", join(fixtures, "owed-handler.yaml"), "-i", inv(), "-e", "level=2", "--json", "--log-dir", log()]);
     expect(second.code, second.stderr).to.equal(0);
     const host = reportOf(second).hosts.find((h) => h.host === paas.name);
     expect(host?.steps.map((s) => `${s.name}:${s.status}`)).to.deep.equal(["level:ok", "reload level:changed"]);
     expect(JSON.stringify(host?.steps[1]?.changes)).to.include(`pending from run ${runId}`);
     expect(readFileSync(join(paas.root, "logs/reload.log"), "utf8")).to.equal("reloaded\n");
 
-    const third = await bkplay(["run", join(fixtures, "owed-handler.yaml"), "-i", inv(), "-e", "level=2", "--json", "--log-dir", log]);
+    const third = await bkplay(["run", join(fixtures, "owed-handler.yaml"), "-i", inv(), "-e", "level=2", "--json", "--log-dir", log()]);
     expect(third.code).to.equal(0);
     expect(reportOf(third).hosts.every((h) => h.status === "ok")).to.equal(true);
     expect(readFileSync(join(paas.root, "logs/reload.log"), "utf8")).to.equal("reloaded\n");
@@ -55,7 +56,7 @@ describe("handlers: checked before any write, owed until they succeed (sshd)", f
       chmodSync(join(h.root, "bin/restart-level"), 0o755);
     });
     const before = snapshotTree(join(f.dir(), "hosts"));
-    const r = await bkplay(["run", join(fixtures, "missing-handler-program.yaml"), "-i", inv(), "--json", "--log-dir", log]);
+    const r = await bkplay(["run", join(fixtures, "missing-handler-program.yaml"), "-i", inv(), "--json", "--log-dir", log()]);
     expect(r.code).to.equal(1);
     const report = reportOf(r);
     const bad = report.hosts.find((h) => h.host === hosts[1]?.name);
