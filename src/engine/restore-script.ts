@@ -6,14 +6,16 @@ import { shellQuote as q } from "../steps/shell-quote.js";
  * (unless forced), then the handlers those files notified, in their original order.
  * Records: `R <b64 path>` restored, `S <b64 path> <sha now>` skipped (changed since), `H <b64 name> <exit>`, `END`.
  */
-export function buildRestoreScript(runDir: string, force: boolean): string {
+export function buildRestoreScript(runDir: string, stateDir: string, force: boolean): string {
   return String.raw`bk_restore() {
 d=${q(runDir)}
+state=${q(stateDir)}
 force=${force ? 1 : 0}
 unb() { [ "$1" = - ] && return 0; printf '%s' "$1" | base64 -d; }
 sha() { if [ -f "$1" ]; then sha256sum < "$1" | cut -c1-64; elif [ -e "$1" ]; then echo other; else echo none; fi; }
 [ -f "$d/manifest" ] || { echo NOMANIFEST; exit 4; }
-if command -v flock >/dev/null 2>&1; then exec 9>>"$(dirname -- "$d")/lock" && flock -w 60 9 || { echo LOCKED; exit 75; }; fi
+# The host's one apply lock (see apply-script.ts), whatever the backup directory.
+if command -v flock >/dev/null 2>&1; then mkdir -p -m 700 -- "$state" && exec 9>>"$state/lock" && flock -w 60 9 || { echo LOCKED; exit 75; }; fi
 notified=''
 tac "$d/manifest" > "$d/manifest.rev" || exit 1
 while read -r p64 before after b64 n64; do

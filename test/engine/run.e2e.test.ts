@@ -38,7 +38,10 @@ for (const backend of BACKENDS) {
       expect(readFileSync(join(paas.root, "open_paas/paas/conf/settings_production.py"), "utf8")).to.match(/^PAAS_DOMAIN = 'paas\.example\.com(:80)?'$/m);
       // Restarted through the host's own supervisord: each program has a new process.
       const after = pids();
-      after.forEach((pid, i) => expect(pid, "restarted").to.not.equal(before[i]).and.to.be.above(0));
+      after.forEach((pid, i) => {
+        expect(pid, "running").to.be.above(0);
+        expect(pid, "restarted").to.not.equal(before[i]);
+      });
       const second = await bkplay(["run", "change-domain", "-i", inv(), ...domain, "--json"]);
       const again = reportOf(second);
       expect(again.hosts.every((h) => h.status === "ok"), second.stdout).to.equal(true);

@@ -54,7 +54,7 @@ export function writeInventory(fleet: Fleet, file: string, tweaks: InventoryTwea
   }
   for (const [name, h] of Object.entries(tweaks.extraHosts ?? {})) {
     const group = (groups.paas ??= { hosts: {} });
-    group.hosts[name] = { address: h.address, port: h.port, vars: { paas_root: "/nonexistent" } };
+    group.hosts[name] = { address: h.address, port: h.port, vars: { paas_root: "/nonexistent", ...(tweaks.vars?.[name] ?? {}) } };
   }
   const doc = { ssh: { identity_file: fleet.identityFile, known_hosts: fleet.knownHostsFile, ...(tweaks.ssh ?? {}) }, groups };
   writeFileSync(file, stringify(doc));
