@@ -30,8 +30,14 @@ export function planHost(work: HostWork, gathered: Gathered, pending: readonly P
   const changes: Change[] = [];
   const owners: number[] = [];
   const notifies: string[][] = [];
-  /** Handler name → the steps that notified it. */
-  const notified = new Map<string, string[]>();
+  /** Handler name → why it runs: the steps that notified it, and earlier runs that still owe it. */
+  const notified = new Map<string, { steps: string[]; owedBy: string[] }>();
+  const notify = (handler: string, why: { step?: string; owedBy?: string }): void => {
+    const n = notified.get(handler) ?? { steps: [], owedBy: [] };
+    if (why.step !== undefined) n.steps.push(why.step);
+    if (why.owedBy !== undefined) n.owedBy.push(why.owedBy);
+    notified.set(handler, n);
+  };
   const unknownCommands: string[] = [];
   let failed = false;
 
@@ -73,7 +79,7 @@ export function planHost(work: HostWork, gathered: Gathered, pending: readonly P
       if (attrs.length > 0) result.attrs = attrs;
       const status: StepStatus = plan.unknown ? "unknown" : plan.changes.length > 0 ? "changed" : "ok";
       result.status = status;
-      if (status !== "ok") for (const n of s.def.notify) notified.set(n, [...(notified.get(n) ?? []), s.def.name]);
+      if (status !== "ok") for (const n of s.def.notify) notify(n, { step: s.def.name });
       if (plan.unknown) unknownCommands.push(...plan.changes.flatMap((c) => (c.kind === "run" ? [c.command] : [])));
     } catch (err) {
       if (!(err instanceof StepError)) throw err;
@@ -84,12 +90,10 @@ export function planHost(work: HostWork, gathered: Gathered, pending: readonly P
   };
 
   for (const s of work.steps) planOne(s, false);
-  for (const p of pending) if (work.handlers.some((h) => h.def.name === p.handler)) notified.set(p.handler, [...(notified.get(p.handler) ?? []), `${PENDING}${p.runId}`]);
+  for (const p of pending) if (work.handlers.some((h) => h.def.name === p.handler)) notify(p.handler, { owedBy: p.runId });
   for (const h of work.handlers) if (notified.has(h.def.name)) planOne(h, true);
   return { steps, changes, owners, notifies, failed, facts };
 }
-
-const PENDING = "\0pending from run ";
 
 /** What an attribute change does, from the values read before any change of this run. */
 function attrChange(c: Extract<Change, { kind: "attrs" | "mkdir" }>, facts: HostFacts): AttrChange {
@@ -101,10 +105,8 @@ function attrChange(c: Extract<Change, { kind: "attrs" | "mkdir" }>, facts: Host
   return out;
 }
 
-function whyNotified(by: readonly string[]): string {
-  const steps = by.filter((b) => !b.startsWith(PENDING));
-  const owed = by.filter((b) => b.startsWith(PENDING)).map((b) => b.slice(1));
-  return [...(steps.length > 0 ? [`notified by ${steps.join(", ")}`] : []), ...owed].join("; ");
+function whyNotified(by: { steps: readonly string[]; owedBy: readonly string[] }): string {
+  return [...(by.steps.length > 0 ? [`notified by ${by.steps.join(", ")}`] : []), ...by.owedBy.map((run) => `pending from run ${run}`)].join("; ");
 }
 
 /** A command's stdin is where secrets travel (option files, passwords): reports show its `display`, never the stdin. */
