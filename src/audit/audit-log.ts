@@ -1,5 +1,6 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
-import { homedir, hostname, userInfo } from "node:os";
+import { homedir } from "node:os";
+import { operatorId } from "../who.js";
 import { join } from "node:path";
 import type { FileRecord, RunReport } from "../engine/results.js";
 import { InputError, type Problem } from "../errors.js";
@@ -103,7 +104,7 @@ export function auditEntry(report: RunReport, ctx: { command: string; playbookFi
   return redactDeep<AuditEntry>({
     runId: report.runId,
     time: report.startedAt,
-    user: `${userInfo().username}@${hostname()}`,
+    user: operatorId(),
     command: ctx.command,
     check: report.check,
     playbook: { name: report.playbook, file: ctx.playbookFile, sha256: report.playbookSha256 },

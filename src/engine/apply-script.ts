@@ -13,6 +13,8 @@ export interface ApplyOptions {
   backupRoot: string;
   /** Seconds to wait for another run's apply on this host to finish. */
   lockTimeout: number;
+  /** Who applies (`user@controller`), recorded with the lock so a waiting run can name the holder. */
+  by: string;
   /** When the apply started (UTC, to the second), recorded with the lock. */
   startedAt: string;
   /** Resolve a local upload source to its bytes (files are read, directories packed). */
@@ -97,10 +99,12 @@ bk_lock() {
   bk_tmps="$bk_tmps $bk_err"
   command -v flock >/dev/null 2>&1 || return 0
   exec 9>>"$bk_state/lock" || bk_stop 0 "cannot open the lock $bk_state/lock"
-  flock -w "$bk_wait" 9 || bk_stop 0 "another bkplay run is applying on this host ($(cat "$bk_state/lock.owner" 2>/dev/null)); waited $bk_wait s (--lock-timeout)"
+  # Taken: say so at once (the display shows who holds it while this run waits), then wait.
+  { flock -n 9 || { printf '0 W %s\n' "$(bk_b64 "$(cat "$bk_state/lock.owner" 2>/dev/null)")"; flock -w "$bk_wait" 9; }; } ||
+    bk_stop 0 "another bkplay run is applying on this host ($(cat "$bk_state/lock.owner" 2>/dev/null)); waited $bk_wait s (--lock-timeout)"
   if [ -s "$bk_state/lock.owner" ]; then printf '0 L %s\n' "$(bk_b64 "$(cat "$bk_state/lock.owner")")"; fi
   bk_owner="$bk_state/lock.owner"
-  printf 'run %s, pid %s, since %s' "$bk_run" "$$" "$bk_since" > "$bk_owner"
+  printf 'run %s by %s, pid %s, since %s' "$bk_run" "$bk_by" "$$" "$bk_since" > "$bk_owner"
 }
 bk_candidate() {
   # $3 is the candidate, named beside the target ($4 its stem). Candidates left by a run killed outright
@@ -318,7 +322,7 @@ export function buildApplyScript(changes: readonly Change[], opts: ApplyOptions)
   ];
   // One apply at a time per host: an exclusive flock, released by the kernel when this script ends. Backups may
   // hold secrets: the run's directories are 700.
-  const head = `bk_run=${q(opts.runId)}\nbk_root=${q(opts.backupRoot)}\nbk_state=${q(opts.stateDir)}\nbk_dir=${q(dir)}\nbk_lock ${opts.lockTimeout} ${opts.startedAt} "$bk_dir" ${backupDirs.join(" ")}`;
+  const head = `bk_run=${q(opts.runId)}\nbk_root=${q(opts.backupRoot)}\nbk_state=${q(opts.stateDir)}\nbk_by=${q(opts.by)}\nbk_dir=${q(dir)}\nbk_lock ${opts.lockTimeout} ${opts.startedAt} "$bk_dir" ${backupDirs.join(" ")}`;
   // Every file is checked against what was planned before the first write: a drifted host is left untouched.
   const expected = indexed.flatMap(({ i, c }) => (isFileChange(c) ? [{ path: c.path, sha: c.beforeSha256, each: `bk_expect ${i} ${q(c.path)} ${c.beforeSha256 ?? "none"}` }] : []));
   const expects = [...expected.filter((e) => e.sha === null).map((e) => e.each), ...checkSums(expected.flatMap((e) => (e.sha === null ? [] : [{ ...e, sha: e.sha }])))];

@@ -1,7 +1,6 @@
 import type { Problem } from "../errors.js";
 import { matchHosts, patternTerms, suggestNames } from "../inventory/limit.js";
 import type { Inventory } from "../inventory/types.js";
-import { playOptions } from "../playbook/play-options.js";
 import type { Playbook } from "../playbook/types.js";
 
 /**
@@ -10,17 +9,15 @@ import type { Playbook } from "../playbook/types.js";
  * inventory counts, not `--limit`: a play whose hosts are only limited out is fine.
  */
 export function emptyPlays(playbook: Playbook, inventory: Inventory): Problem[] {
-  const options = playOptions(playbook);
   const groups = Object.keys(inventory.groups).filter((g) => g !== "all");
   return playbook.plays.flatMap((play, i) => {
-    const o = options[i];
-    if (o?.optional === true || matchHosts(inventory, play.hosts).length > 0) return [];
+    if (play.optional || matchHosts(inventory, play.hosts).length > 0) return [];
     const hints = suggestNames(inventory, patternTerms(play.hosts));
     const named = play.name === play.hosts ? "" : ` '${play.name}'`;
     const hint = hints.length > 0 ? ` — did you mean ${hints.map((h) => `'${h}'`).join(" or ")}?` : "";
     const message =
       `play ${i + 1}${named} (hosts: ${play.hosts}) matches no host of ${inventory.file}${hint}` +
       ` (groups: ${groups.join(", ") || "none"}); rename the group in the inventory, or mark the play \`optional: true\` if it may match nothing`;
-    return [{ message, ...(o ? { location: o.location } : {}) }];
+    return [{ message, location: play.hostsLocation }];
   });
 }

@@ -1,4 +1,5 @@
 import { ConnectError } from "../errors.js";
+import { operatorId } from "../who.js";
 import type { Host } from "../inventory/types.js";
 import type { ConnectSpec, HostKeyPolicy, Transport } from "../transport/types.js";
 import { buildApplyScript } from "./apply-script.js";
@@ -194,7 +195,7 @@ export class HostSession {
     const transport = this.need();
     const shell = remoteShell(this.work.host);
     const handlerOf = plan.owners.map((o) => (plan.steps[o]?.handler ? plan.steps[o].name : undefined));
-    const script = buildApplyScript(plan.changes, { runId: this.opts.runId, playbook: this.opts.playbook, stateDir: this.stateDir, backupRoot: this.backupRoot, lockTimeout: this.opts.lockTimeout, startedAt: new Date().toISOString().replace(/\.\d+Z$/, "Z"), readLocal: this.opts.readLocal, notifies: plan.notifies, handlerOf });
+    const script = buildApplyScript(plan.changes, { runId: this.opts.runId, playbook: this.opts.playbook, stateDir: this.stateDir, backupRoot: this.backupRoot, lockTimeout: this.opts.lockTimeout, by: operatorId(), startedAt: new Date().toISOString().replace(/\.\d+Z$/, "Z"), readLocal: this.opts.readLocal, notifies: plan.notifies, handlerOf });
     const watch = this.lockWaitWatcher();
     const res = await transport.exec(shell.command, { stdin: shell.stdinPrefix + script, ...(watch ? { onStdout: watch } : {}) });
     this.result.durations.applyMs = res.durationMs;

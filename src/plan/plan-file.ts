@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
-import { hostname, userInfo } from "node:os";
+import { operatorId } from "../who.js";
 import { createTwoFilesPatch } from "diff";
 import { InputError, type Problem, type SourceLocation } from "../errors.js";
 import type { PlannedHost } from "../engine/host-session.js";
@@ -109,7 +109,7 @@ export function buildPlanFile(
     version: 2,
     runId: report.runId,
     createdAt: report.startedAt,
-    createdBy: `${userInfo().username}@${hostname()}`,
+    createdBy: operatorId(),
     playbook: { name: report.playbook, file: input.playbookFile, sha256: report.playbookSha256 },
     inventory: { file: input.inventoryFile, sha256: sha256File(input.inventoryFile) },
     limit: input.limit ?? null,

@@ -24,7 +24,7 @@ interface RawPlaybook {
   name: string;
   description: string;
   vars?: Record<string, VarSpec>;
-  plays: { name?: string; hosts: string; steps: RawStep[] }[];
+  plays: { name?: string; hosts: string; optional?: boolean; steps: RawStep[] }[];
   handlers?: Record<string, RawStep>;
   verify?: RawStep[];
 }
@@ -53,6 +53,8 @@ export function loadPlaybook(ref: string): Playbook {
   const plays: Play[] = raw.plays.map((p, i) => ({
     name: p.name ?? p.hosts,
     hosts: p.hosts,
+    optional: p.optional === true,
+    hostsLocation: source.locate(["plays", i, "hosts"]),
     path: ["plays", i],
     steps: p.steps.map((s, j) => toStep(s, ["plays", i, "steps", j], source)),
   }));

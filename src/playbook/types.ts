@@ -30,6 +30,10 @@ export interface Play {
   name: string;
   /** Host pattern (group names, host names, globs, `a:b`, `!x`). */
   hosts: string;
+  /** The play may match no host of the inventory (otherwise that is bad input). */
+  optional: boolean;
+  /** Where its `hosts:` is written. */
+  hostsLocation: SourceLocation;
   steps: StepDef[];
   path: (string | number)[];
 }

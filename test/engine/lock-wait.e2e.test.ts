@@ -18,7 +18,7 @@ const HOLDER = "run other-run, pid 1, since 2026-11-22T00:00:00Z";
 
 /** The apply script's `0 W <holder>` record, printed when it finds the lock taken and starts waiting. */
 const WAIT_RECORD = `{ flock -n 9 || { printf '0 W %s\\n' "$(bk_b64 "$(cat "$bk_state/lock.owner" 2>/dev/null)")"; flock -w "$bk_wait" 9; }; } ||`;
-const printsWaitRecord = (): boolean => buildApplyScript([], { runId: "r", playbook: "p", stateDir: "/s", backupRoot: "/b", lockTimeout: 1, startedAt: "t", readLocal: () => Buffer.from(""), notifies: [], handlerOf: [] }).includes("'0 W ");
+const printsWaitRecord = (): boolean => buildApplyScript([], { runId: "r", playbook: "p", stateDir: "/s", backupRoot: "/b", lockTimeout: 1, by: "u@c", startedAt: "t", readLocal: () => Buffer.from(""), notifies: [], handlerOf: [] }).includes("'0 W ");
 
 describe("a host waiting for another run's lock says so (sshd)", function () {
   this.timeout(60_000);

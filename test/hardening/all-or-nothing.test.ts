@@ -57,7 +57,7 @@ describe("one host's files are all old or all new; durable writes; uploads (sshd
 
   it("candidates and backups are flushed before the first rename, the directories after the last: two sync processes per run of writes (item 13)", () => {
     const changes: Change[] = ["/data/x/a.conf", "/data/y/b.conf", "/data/x/c.conf"].map((path) => ({ kind: "write-file", path, beforeSha256: "0".repeat(64), content: "new\n" }));
-    const script = buildApplyScript(changes, { runId: "20250101T000000-abcdef", playbook: "p", stateDir: "/s", backupRoot: "/b", lockTimeout: 1, startedAt: "now", readLocal: () => Buffer.alloc(0), notifies: [[], [], []], handlerOf: [undefined, undefined, undefined] });
+    const script = buildApplyScript(changes, { runId: "20250101T000000-abcdef", playbook: "p", stateDir: "/s", backupRoot: "/b", lockTimeout: 1, by: "u@c", startedAt: "now", readLocal: () => Buffer.alloc(0), notifies: [[], [], []], handlerOf: [undefined, undefined, undefined] });
     const lines = script.split("\n");
     const at = (re: RegExp): number[] => lines.flatMap((l, i) => (re.test(l) ? [i] : []));
     const flushes = at(/^bk_flush /);

@@ -4,7 +4,6 @@ import { shippedPlaybooksDir } from "../../paths.js";
 import { loadPlaybook } from "../../playbook/load.js";
 import { patternTerms } from "../../inventory/limit.js";
 import type { Playbook } from "../../playbook/types.js";
-import { playOptions } from "../../playbook/play-options.js";
 import { painter } from "../../report/color.js";
 
 interface ListedVar {
@@ -51,10 +50,9 @@ export function listCommand(o: { json?: boolean }): void {
 
 /** The groups an inventory must have for a playbook: every name its plays' patterns use (a play marked optional may match none). */
 function groupsNeeded(p: Playbook): { name: string; optional: boolean }[] {
-  const options = playOptions(p);
   const groups = new Map<string, boolean>();
-  p.plays.forEach((play, i) => {
-    for (const t of patternTerms(play.hosts).filter((t) => !/[*?[]/.test(t))) groups.set(t, (groups.get(t) ?? true) && options[i]?.optional === true);
-  });
+  for (const play of p.plays) {
+    for (const t of patternTerms(play.hosts).filter((t) => !/[*?[]/.test(t))) groups.set(t, (groups.get(t) ?? true) && play.optional);
+  }
   return [...groups].map(([name, optional]) => ({ name, optional }));
 }
