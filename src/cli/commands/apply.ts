@@ -1,7 +1,7 @@
 import { appliedBy } from "../../audit/applied.js";
 import { defaultLogDir } from "../../audit/audit-log.js";
 import { InputError, type Problem } from "../../errors.js";
-import type { GivenVar } from "../../playbook/vars.js";
+import { parseExtraVars, readVarsFile, type GivenVar } from "../../playbook/vars.js";
 import { comparable, readPlanFile, sha256File, type ReadPlan, type ReviewedChange } from "../../plan/plan-file.js";
 import { execute, secretsOf, type ExecFlags } from "../execute.js";
 import { loadInputs } from "../load-inputs.js";
@@ -23,7 +23,9 @@ export async function applyCommand(file: string, flags: ApplyFlags): Promise<voi
     return;
   }
   checkSources(read);
-  const missing = plan.secretVars.filter((s) => !flags.extraVar.some((e) => e.startsWith(`${s}=`)) && !flags.varsFile);
+  // However they are given: -e name=…, -e @file.yaml, -e '{json}', --vars-file.
+  const given = { ...(flags.varsFile ? readVarsFile(flags.varsFile) : {}), ...parseExtraVars(flags.extraVar) };
+  const missing = plan.secretVars.filter((s) => !(s in given));
   if (missing.length > 0) throw new InputError(`the plan leaves secrets out: give them again with ${missing.map((s) => `-e ${s}=…`).join(" ")}`);
   // Values recorded in the plan are located there: a bad one names the plan file and its line.
   const preset: Record<string, GivenVar> = Object.fromEntries(Object.entries(plan.vars).map(([k, value]) => [k, { value, origin: `plan vars.${k}`, location: read.locate(["vars", k]) }]));
