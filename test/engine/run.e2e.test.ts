@@ -36,12 +36,12 @@ for (const backend of BACKENDS) {
       const report = reportOf(first);
       expect(report.hosts.filter((h) => h.status === "changed").map((h) => h.host)).to.have.members(f.fleet().hosts.filter((h) => !h.roles.every((r) => r === "mysql")).map((h) => h.name));
       expect(readFileSync(join(paas.root, "open_paas/paas/conf/settings_production.py"), "utf8")).to.match(/^PAAS_DOMAIN = 'paas\.example\.com(:80)?'$/m);
-      // Restarted through the host's own supervisord: each program has a new process.
+      // Restarted through the host's own supervisord: paas and login have new processes; ESB names only internal
+      // addresses on bkce 5.x, so nothing of it changed and it was left running.
       const after = pids();
-      after.forEach((pid, i) => {
-        expect(pid, "running").to.be.above(0);
-        expect(pid, "restarted").to.not.equal(before[i]);
-      });
+      for (const pid of after) expect(pid, "running").to.be.above(0);
+      expect(after.slice(0, 2), "paas and login restarted").to.satisfy((now: number[]) => now.every((pid, i) => pid !== before[i]));
+      expect(after[2], "esb left alone").to.equal(before[2]);
       const second = await bkplay(["run", "change-domain", "-i", inv(), ...domain, "--json"]);
       const again = reportOf(second);
       expect(again.hosts.every((h) => h.status === "ok"), second.stdout).to.equal(true);
