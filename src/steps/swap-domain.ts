@@ -4,7 +4,7 @@ import { swapHost, type Swap } from "./domain-names.js";
 import { fileEditSchema, planWrite, probeFile, readEditable, type FileEditParams } from "./file-edit.js";
 import { pyAssign } from "./py-assign.js";
 import { findPyAssignments } from "./python-assignments.js";
-import type { Facts, StepPlan, StepType } from "./types.js";
+import type { Facts, StepContext, StepPlan, StepType } from "./types.js";
 import { warning } from "./warning.js";
 import { yamlSet } from "./yaml-set.js";
 
@@ -38,9 +38,9 @@ export const swapDomain: StepType<SwapDomainParams> = {
   plan(p, facts, ctx) {
     switch (p.format) {
       case "python":
-        return planPython(p, facts, ctx);
+        return planKeyed(p, facts, ctx, pyAssign, pythonValues);
       case "yaml":
-        return planYaml(p, facts, ctx);
+        return planKeyed(p, facts, ctx, yamlSet, yamlValues);
       case "nginx":
         return planNginx(p, facts);
     }
@@ -54,50 +54,52 @@ function leftMessage(key: string, value: string, swap: Swap): string | null {
   return null;
 }
 
-function planPython(p: SwapDomainParams, facts: Facts, ctx: Parameters<StepType["plan"]>[2]): StepPlan {
-  const { content } = readEditable(facts, p.file);
+/**
+ * The keyed values a file holds, by format: a string, undefined when the file does not set the key; a value
+ * that is not a plain string (it may name the domain in a way not seen here) throws.
+ */
+type ValueOf = (key: string) => string | undefined;
+
+function pythonValues(p: SwapDomainParams, content: string): ValueOf {
   const assignments = findPyAssignments(content);
-  const set: Record<string, string> = {};
-  const messages: string[] = [];
-  for (const key of p.keys) {
+  return (key) => {
     const last = assignments.filter((a) => a.name === key).at(-1);
-    if (!last) {
-      messages.push(`${key}: not in ${p.file}`);
-      continue;
-    }
+    if (!last) return undefined;
     const text = content.slice(last.valueStart, last.valueEnd);
     const literal = PY_STRING.exec(text)?.[2];
     if (literal === undefined) throw new StepError(`${key} at ${p.file}:${last.line} is not a plain string (${text.length > 60 ? `${text.slice(0, 57)}...` : text}); it may name the domain, so it is not guessed at. Edit it by hand, then run again`);
-    const swap = swapHost(literal, p.old, p.new);
-    if (swap.kind === "swapped") set[key] = swap.value;
-    const left = leftMessage(key, literal, swap);
-    if (left) messages.push(left);
-  }
-  if (Object.keys(set).length === 0) return { changes: [], messages };
-  const planned = pyAssign.plan({ file: p.file, set, ...(p.validate === undefined ? {} : { validate: p.validate }) }, facts, ctx);
-  return { ...planned, messages: [...messages, ...(planned.messages ?? [])] };
+    return literal;
+  };
 }
 
-function planYaml(p: SwapDomainParams, facts: Facts, ctx: Parameters<StepType["plan"]>[2]): StepPlan {
-  const { content } = readEditable(facts, p.file);
+function yamlValues(p: SwapDomainParams, content: string): ValueOf {
   const doc = parseDocument(content);
   if (doc.errors[0]) throw new StepError(`${p.file} is not valid YAML: ${doc.errors[0].message}`);
+  return (key) => {
+    const value: unknown = doc.getIn(key.split("."));
+    if (value !== undefined && typeof value !== "string") throw new StepError(`${key} in ${p.file} is not a string (${JSON.stringify(value)})`);
+    return value;
+  };
+}
+
+/** Swap the domain in each keyed value, then let the format's own editor (py_assign, yaml_set) write them. */
+function planKeyed(p: SwapDomainParams, facts: Facts, ctx: StepContext, editor: StepType<FileEditParams & { set: Record<string, unknown> }>, valuesIn: (p: SwapDomainParams, content: string) => ValueOf): StepPlan {
+  const valueOf = valuesIn(p, readEditable(facts, p.file).content);
   const set: Record<string, string> = {};
   const messages: string[] = [];
   for (const key of p.keys) {
-    const value: unknown = doc.getIn(key.split("."));
+    const value = valueOf(key);
     if (value === undefined) {
       messages.push(`${key}: not in ${p.file}`);
       continue;
     }
-    if (typeof value !== "string") throw new StepError(`${key} in ${p.file} is not a string (${JSON.stringify(value)})`);
     const swap = swapHost(value, p.old, p.new);
     if (swap.kind === "swapped") set[key] = swap.value;
     const left = leftMessage(key, value, swap);
     if (left) messages.push(left);
   }
   if (Object.keys(set).length === 0) return { changes: [], messages };
-  const planned = yamlSet.plan({ file: p.file, set, ...(p.validate === undefined ? {} : { validate: p.validate }) }, facts, ctx);
+  const planned = editor.plan({ file: p.file, set, ...(p.validate === undefined ? {} : { validate: p.validate }) }, facts, ctx);
   return { ...planned, messages: [...messages, ...(planned.messages ?? [])] };
 }
 
