@@ -1,25 +1,18 @@
 import type { Host } from "../inventory/types.js";
-import { isGeneration, LAYOUTS, placePath, type Generation } from "./layouts.js";
+import { isGeneration, LAYOUTS, placePath, type Generation, type Layout } from "./layouts.js";
 import { markerPaths, type MarkerPaths } from "./markers.js";
 
-/** What templates see as `bk`: the host's generation and where that generation keeps things on it. */
-export interface BkView {
+/**
+ * What templates see as `bk`: the host's generation and where that generation keeps things on it (every
+ * layout path placed under the host's root or sysroot; the build scripts by name).
+ */
+export type BkView = Omit<Layout, "agent_build_scripts"> & {
   generation: Generation;
-  root: string;
   sysroot: string;
-  paas_settings: string;
-  paas_default: string;
-  login_settings: string;
-  esb_settings: string;
-  esb_components: string;
-  esb_venv: string;
-  agent_config: string;
   /** The script that builds a plain app; S-mart packages have their own (`agent_buildsaas`). */
   agent_build: string;
   agent_buildsaas: string | null;
-  agent_packages: string | null;
-  nginx_paas_conf: string | null;
-}
+};
 
 const text = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
 
