@@ -20,9 +20,17 @@ export interface AuditEntry {
   vars: Record<string, unknown>;
   backupRoot: string;
   exitCode: number;
-  hosts: { host: string; status: string; batch?: number; error?: string; files: FileRecord[] }[];
+  hosts: { host: string; status: string; batch?: number; error?: string; files: FileRecord[]; skipped?: SkippedFile[]; handlers?: { name: string; exitCode: number }[] }[];
   batches: RunReport["batches"];
   refused: string[];
+  /** A rollback: the run it undid. */
+  rollbackOf?: string;
+}
+
+/** A file a rollback left as it was, and why (changed since the run; already as before it). */
+export interface SkippedFile {
+  path: string;
+  why: string;
 }
 
 export const defaultLogDir = (): string => join(homedir(), ".bkplay", "runs");

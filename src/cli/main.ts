@@ -114,14 +114,18 @@ withExecOptions(
 
 program
   .command("rollback")
-  .description("restore every file a past run changed, then run the handlers those files notify")
+  .description("restore every file a past run changed, then run the handlers those files notify; on a terminal it shows what it will do and asks first")
   .argument("<run-id>", "run id (or a unique prefix) from `bkplay history`")
+  .option("-C, --check", "preview per host what would be restored and restarted; changes nothing")
+  .option("-y, --yes", "roll back without asking (needed without a terminal)")
   .option("--force", "also restore files changed since that run")
   .addOption(new Option("--forks <n>", "hosts worked on at once").default(50).argParser((v) => positiveInt(v, "--forks")))
+  .addOption(new Option("--lock-timeout <seconds>", "wait this long for another run's apply on the same host").default(60).argParser((v) => positiveInt(v, "--lock-timeout")))
   .addOption(new Option("--host-key-checking <policy>", "override the inventory: strict | accept-new | off").choices(["strict", "accept-new", "off"]))
   .option("--ssh-config <file>", "OpenSSH client config to read (default ~/.ssh/config); the inventory wins where both set something")
   .option("--log-dir <dir>", "audit log directory (default ~/.bkplay/runs)")
-  .option("--json", "machine-readable output")
+  .option("--json", "print a machine-readable report (the shape of run's) instead of progress and recap")
+  .option("-v, --verbose", "show long commands and their whole output in messages")
   .action(async (runId: string, o: import("./commands/rollback.js").RollbackFlags) => (await import("./commands/rollback.js")).rollbackCommand(runId, o));
 
 program

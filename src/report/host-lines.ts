@@ -27,7 +27,11 @@ export function hostLines(h: HostResult, options: { check: boolean; verbose: boo
   return lines;
 }
 
+/** A rollback's file (step type `restore`, see rollback-run.ts): what became of it, marked by its outcome. */
+const RESTORE_MARK: Record<StepResult["status"], string> = { changed: "↺", ok: "✔", "not-run": "⊗", failed: "✗", unknown: "?", blocked: "?" };
+
 function stepLines(s: StepResult, tense: Tense, verbose: boolean): string[] {
+  if (s.type === "restore") return s.messages.map((m) => `${RESTORE_MARK[s.status]} ${shortMessage(m, verbose)}`);
   const label = `${s.handler ? "handler " : ""}${s.name}`;
   switch (s.status) {
     case "failed":

@@ -132,12 +132,12 @@ describe("change windows: plan/apply, rolling batches, verify and rollback (sshd
     expect(run.code, run.stderr).to.equal(0);
     const runId = (reportOf(run)).runId;
     writeFileSync(appFile(5), "# changed by hand after the run\n");
-    const back = await bkplay(["rollback", runId, "--log-dir", logDir()]);
+    const back = await bkplay(["rollback", runId, "--yes", "--log-dir", logDir()]);
     expect(back.code).to.equal(3);
     expect(back.stdout).to.match(/refused .*bk-6.*etc\/app\.py: changed since run/);
     for (const i of [0, 1, 2, 3, 4]) expect(readFileSync(appFile(i), "utf8")).to.equal(ORIGINAL);
     expect(readFileSync(appFile(5), "utf8")).to.equal("# changed by hand after the run\n");
-    const forced = await bkplay(["rollback", runId, "--log-dir", logDir(), "--force"]);
+    const forced = await bkplay(["rollback", runId, "--yes", "--log-dir", logDir(), "--force"]);
     expect(forced.code, forced.stdout).to.equal(0);
     expect(readFileSync(appFile(5), "utf8")).to.equal(ORIGINAL);
     const history = await bkplay(["history", "--log-dir", logDir()]);

@@ -1,73 +1,125 @@
 import { appendAudit, defaultLogDir, readAudit, type AuditEntry } from "../../audit/audit-log.js";
-import { localContext } from "../../engine/build-work.js";
-import { HostSession, type RestoreOutcome } from "../../engine/host-session.js";
-import { mapPool } from "../../engine/pool.js";
-import { EXIT, InputError } from "../../errors.js";
+import { findRun } from "../../audit/find-run.js";
+import { rollbackAuditEntry } from "../../audit/rollback-entry.js";
+import { restoredBy } from "../../audit/rolled-back.js";
+import { exitCodeOf, type RunReport } from "../../engine/results.js";
+import { rollbackRun, type RollbackOptions } from "../../engine/rollback-run.js";
+import { InputError } from "../../errors.js";
+import type { Host } from "../../inventory/types.js";
 import { loadInventory } from "../../inventory/load.js";
-import { painter } from "../../report/color.js";
-import { connect } from "../../transport/connect.js";
+import { printRun } from "../../report/print-run.js";
+import { askLine } from "../../transport/prompt.js";
 import { checkSshConfigFile } from "../../transport/ssh-config.js";
 import type { HostKeyPolicy } from "../../transport/types.js";
-import { now } from "../clock.js";
+import { newRunId } from "./run.js";
 
 export interface RollbackFlags {
   force?: boolean;
+  /** Preview only: what would be restored and run, per host; nothing changes. */
+  check?: boolean;
+  /** Roll back without asking (the only way without a terminal). */
+  yes?: boolean;
   logDir?: string;
   forks: number;
+  lockTimeout: number;
   hostKeyChecking?: HostKeyPolicy;
   sshConfig?: string;
   json?: boolean;
+  verbose?: boolean;
 }
 
-export function findRun(entries: AuditEntry[], runId: string): AuditEntry {
-  const matches = entries.filter((e) => e.runId === runId || e.runId.startsWith(runId));
-  const applied = matches.filter((e) => !e.check && e.hosts.some((h) => h.files.length > 0));
-  if (matches.length === 0) throw new InputError(`no run '${runId}' in the audit log (see \`bkplay history\`)`);
-  const run = applied.at(-1);
-  if (!run) throw new InputError(`run '${runId}' changed no file: nothing to roll back`);
-  return run;
-}
+const onTerminal = (): boolean => process.stdin.isTTY && process.stdout.isTTY;
 
-/** Restore every file a past run changed (refusing files changed since, unless --force), then its handlers. */
-export async function rollbackCommand(runId: string, flags: RollbackFlags): Promise<void> {
+/**
+ * Restore every file a past run changed (refusing files changed since, unless --force), then its handlers, through the
+ * engine like run and apply. `--check` previews it; on a terminal the preview is shown and a yes asked for first.
+ */
+export async function rollbackCommand(id: string, flags: RollbackFlags): Promise<void> {
   checkSshConfigFile(flags.sshConfig);
   const logDir = flags.logDir ?? defaultLogDir();
-  const run = findRun(readAudit(logDir), runId);
+  const entries = readAudit(logDir);
+  const run = findRun(entries, id);
+  const ask = !flags.check && !flags.yes;
+  if (ask && (flags.json || !onTerminal())) {
+    throw new InputError(`rollback of run ${run.runId} (${run.playbook.name}, ${run.time}) changes hosts, and there is no terminal to ask on${flags.json ? " with --json" : ""}: pass --yes to roll back, or --check to preview what it would restore and restart`);
+  }
+  const hosts = hostsOf(run);
+  const opts: RollbackOptions = {
+    of: { runId: run.runId, playbook: run.playbook.name, playbookSha256: run.playbook.sha256, backupRoot: run.backupRoot },
+    runId: newRunId(),
+    check: Boolean(flags.check),
+    force: Boolean(flags.force),
+    forks: flags.forks,
+    lockTimeout: flags.lockTimeout,
+    restoredBy: restoredBy(entries, run.runId),
+    ...(flags.hostKeyChecking ? { hostKeyPolicy: flags.hostKeyChecking } : {}),
+    ...(flags.sshConfig ? { sshConfig: flags.sshConfig } : {}),
+  };
+  if (flags.hostKeyChecking === "off") process.stderr.write("WARNING: host key checking is OFF: any machine can impersonate your hosts on this run.\n");
+  if (ask) {
+    const preview = await shown(hosts, { ...opts, check: true }, run, flags);
+    const restoring = preview.hosts.filter((h) => h.steps.some((s) => s.type === "restore" && s.status === "changed"));
+    if (restoring.length === 0) {
+      process.stdout.write(`nothing to roll back: no file of run ${run.runId} would be restored (see above); nothing was changed\n`);
+      process.exitCode = exitCodeOf(preview);
+      return;
+    }
+    const answer = await askLine(`roll back run ${run.runId}: ${question(preview)}? [y/N] `);
+    if (answer === null) return;
+    if (!/^y(es)?$/i.test(answer.trim())) {
+      process.stdout.write("rollback cancelled by the operator: nothing was changed\n");
+      return;
+    }
+  }
+  const report = await shown(hosts, opts, run, flags);
+  const exitCode = process.exitCode === 130 ? 130 : exitCodeOf(report);
+  appendAudit(logDir, rollbackAuditEntry(report, run, exitCode));
+  process.exitCode = exitCode;
+}
+
+/** The run's hosts that changed files, as the inventory it used names them now. */
+function hostsOf(run: AuditEntry): Host[] {
   const inventory = loadInventory(run.inventory);
-  const targets = run.hosts.filter((h) => h.files.length > 0).map((h) => {
+  return run.hosts.filter((h) => h.files.length > 0).map((h) => {
     const host = inventory.hosts.find((x) => x.name === h.host);
     if (!host) throw new InputError(`host ${h.host} of run ${run.runId} is no longer in ${run.inventory}`);
     return host;
   });
-  const ctx = localContext(".");
-  const outcomes = await mapPool(targets, flags.forks, async (host) => {
-    const session = new HostSession({ host, generation: null, steps: [], handlers: [], verify: [], extraProbes: [], ctx, context: {} }, { runId: run.runId, playbook: run.playbook.name, backupRoot: run.backupRoot, lockTimeout: 60, readLocal: ctx.readLocal, connect, ...(flags.hostKeyChecking ? { hostKeyPolicy: flags.hostKeyChecking } : {}), ...(flags.sshConfig ? { sshConfig: flags.sshConfig } : {}) });
-    try {
-      if (!(await session.connect())) return { host: host.name, error: session.result.error ?? "unreachable" };
-      return { host: host.name, outcome: await session.restore(run.runId, Boolean(flags.force)) };
-    } finally {
-      await session.close();
-    }
-  });
-  const c = painter(process.stdout);
-  let code: number = EXIT.ok;
-  for (const o of outcomes) {
-    const r: RestoreOutcome | undefined = o.outcome;
-    if (!r) {
-      code = EXIT.hostFailed;
-      if (!flags.json) process.stdout.write(`${c("red", o.host)}: ${o.error ?? ""}\n`);
-      continue;
-    }
-    if (r.failed.length > 0 || !r.complete || r.handlers.some((h) => h.exitCode !== 0)) code = EXIT.hostFailed;
-    else if (r.skipped.length > 0 && code === EXIT.ok) code = EXIT.drift;
-    if (flags.json) continue;
-    process.stdout.write(`${c("bold", o.host)}: restored ${r.restored.length}${r.noRecord ? " (no record of this run on the host)" : ""}\n`);
-    for (const p of r.restored) process.stdout.write(`  ${c("green", "restored")} ${p}\n`);
-    for (const s of r.skipped) process.stdout.write(`  ${c("yellow", "refused")}  ${s.path}: changed since run ${run.runId} (sha256 now ${s.sha256}); --force to restore anyway\n`);
-    for (const p of r.failed) process.stdout.write(`  ${c("red", "failed")}   ${p}\n`);
-    for (const h of r.handlers) process.stdout.write(`  handler ${h.name}: exit ${h.exitCode}\n`);
-  }
-  if (flags.json) process.stdout.write(`${JSON.stringify({ runId: run.runId, hosts: outcomes }, null, 2)}\n`);
-  appendAudit(logDir, { ...run, runId: `${run.runId}-rollback`, time: now().toISOString(), command: "rollback", exitCode: code, batches: [], refused: [], hosts: outcomes.map((o) => ({ host: o.host, status: o.outcome ? "rolled-back" : "unreachable", files: [] })) });
-  process.exitCode = code;
+}
+
+/** Runs the rollback (or its preview) with the live display, then prints its report as run and apply print theirs. */
+async function shown(hosts: readonly Host[], opts: RollbackOptions, run: AuditEntry, flags: RollbackFlags): Promise<RunReport> {
+  const title = `rollback of run ${run.runId} (${run.playbook.name})`;
+  const progress = flags.json ? undefined : (await import("../../report/progress.js")).startProgress(hosts.map((h) => h.name), `${title}${opts.check ? " (check)" : ""}`, (s) => s, { check: opts.check });
+  const stop = interruptOnCtrlC();
+  const report = await rollbackRun(hosts, { ...opts, signal: stop.signal, ...(progress ? { onEvent: (e) => progress.onEvent(e) } : {}) });
+  await progress?.finish();
+  stop.release();
+  if (flags.json) process.stdout.write(`${JSON.stringify({ ...report, rollbackOf: run.runId }, null, 2)}\n`);
+  else printRun({ ...report, playbook: title }, { diff: false, verbose: Boolean(flags.verbose), redact: (s) => s, out: process.stdout });
+  return report;
+}
+
+/** `restore 6 files on 3 hosts and run 4 handlers (2 files refused)`: what a yes will do. */
+function question(preview: RunReport): string {
+  const steps = preview.hosts.flatMap((h) => h.steps.map((s) => ({ host: h.host, s })));
+  const files = steps.filter(({ s }) => s.type === "restore" && s.status === "changed");
+  const handlers = steps.filter(({ s }) => s.handler).length;
+  const refused = steps.filter(({ s }) => s.type === "restore" && s.status === "not-run").length;
+  const hostCount = new Set(files.map((f) => f.host)).size;
+  const n = (k: number, what: string): string => `${k} ${what}${k === 1 ? "" : "s"}`;
+  return `restore ${n(files.length, "file")} on ${n(hostCount, "host")}${handlers > 0 ? ` and run ${n(handlers, "handler")}` : ""}${refused > 0 ? ` (${n(refused, "file")} left: changed since)` : ""}`;
+}
+
+/** First Ctrl-C: start no other host, let those in flight finish, then report. Second: leave at once. */
+function interruptOnCtrlC(): { signal: AbortSignal; release: () => void } {
+  const controller = new AbortController();
+  const onInt = (): void => {
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort();
+    process.exitCode = 130;
+    process.stderr.write("\ninterrupted: finishing the hosts in flight, starting no others (Ctrl-C again to leave now)\n");
+  };
+  process.on("SIGINT", onInt);
+  return { signal: controller.signal, release: () => process.off("SIGINT", onInt) };
 }
