@@ -28,6 +28,8 @@ export interface Fleet {
   dir: string;
   backend: SandboxBackend;
   generation: FleetGeneration;
+  /** A fleet was running in this folder: it was stopped and every host's tree written afresh. */
+  replaced: boolean;
   inventoryFile: string;
   knownHostsFile: string;
   identityFile: string;
@@ -98,17 +100,18 @@ const readRecord = async (dir: string): Promise<FleetRecord | null> => {
 };
 const writeRecord = (dir: string, record: FleetRecord): Promise<void> => writeFile(join(dir, "fleet.json"), `${JSON.stringify(record, null, 2)}\n`);
 
-/** Stops what a fleet.json in `dir` records (a no-op when there is none). */
-export async function stopFleet(dir: string): Promise<void> {
+/** Stops what a fleet.json in `dir` records; false when there is none (nothing to stop). */
+export async function stopFleet(dir: string): Promise<boolean> {
   const abs = resolve(dir);
   const record = await readRecord(abs);
-  if (record === null) return;
+  if (record === null) return false;
   await stopDaemons(record.daemons ?? [], abs);
   const daemonPids = new Set((record.daemons ?? []).map((d) => d.pid));
   await Promise.all(record.pids.filter((pid) => !daemonPids.has(pid)).map(async (pid) => {
     if (await isOurProcess(pid, abs)) await terminate(pid);
   }));
   await rm(join(abs, "fleet.json"), { force: true });
+  return true;
 }
 
 /** Starts `hosts` SSH servers on 127.0.0.1, each with its own BlueKing tree and services, plus inventory and known_hosts. */
@@ -117,7 +120,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const dir = resolve(options.dir);
   const generation = options.generation ?? "ce5";
   // A fleet still running from this directory would serve the trees about to be rewritten.
-  await stopFleet(dir);
+  const replaced = await stopFleet(dir);
   const backend = await chooseBackend(options.backend ?? "auto");
   const detached = options.detached ?? false;
   await mkdir(dir, { recursive: true });
@@ -183,5 +186,5 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     record.pids = [...record.pids.filter((pid) => !nginx.some((d) => d.pid === pid)), ...restarted.map((d) => d.pid)];
     await writeRecord(dir, record);
   };
-  return { dir, backend, generation, inventoryFile, knownHostsFile, identityFile, hosts, reset, stop };
+  return { dir, backend, generation, replaced, inventoryFile, knownHostsFile, identityFile, hosts, reset, stop };
 }

@@ -4,6 +4,7 @@ import { startFleet, stopFleet, type FleetGeneration } from "../../sandbox/fleet
 export async function sandboxUp(o: { hosts: number; dir: string; backend: "auto" | "sshd" | "ssh2"; generation: FleetGeneration }): Promise<void> {
   const fleet = await startFleet({ hosts: o.hosts, dir: o.dir, backend: o.backend, generation: o.generation, detached: true });
   const inv = relative(process.cwd(), fleet.inventoryFile) || fleet.inventoryFile;
+  if (fleet.replaced) process.stdout.write(`sandbox: the fleet running in ${o.dir} was stopped and its hosts' trees written afresh (changes made on them are gone)\n`);
   process.stdout.write(`sandbox: ${fleet.hosts.length} hosts up (${fleet.backend}, ${fleet.generation}) on 127.0.0.1\n`);
   for (const h of fleet.hosts) {
     const nginx = h.nginxPort === undefined ? "" : `  nginx on ${h.nginxPort}`;
@@ -13,6 +14,6 @@ export async function sandboxUp(o: { hosts: number; dir: string; backend: "auto"
 }
 
 export async function sandboxDown(o: { dir: string }): Promise<void> {
-  await stopFleet(o.dir);
-  process.stdout.write(`sandbox in ${o.dir} stopped\n`);
+  const stopped = await stopFleet(o.dir);
+  process.stdout.write(stopped ? `sandbox in ${o.dir} stopped\n` : `no sandbox fleet in ${o.dir} (no fleet.json there): nothing to stop\n`);
 }
