@@ -10,6 +10,7 @@ import { compile, translate } from "../schema/check.js";
 import { parseYamlText, type YamlSource } from "../source/yaml-file.js";
 import type { Change } from "../steps/types.js";
 import { PLAN_SCHEMA } from "./plan-schema.js";
+import { hashSecret, sameSecret, type SecretHash } from "./secret-hashes.js";
 import { hideSecrets } from "./secret-placeholders.js";
 
 /** A change as a plan file holds it: a file's new content only as the sha256 of its bytes (secrets as placeholders). */
@@ -30,7 +31,8 @@ export interface ReviewedHost {
 /**
  * A reviewed change, serialised (format `bkplay-plan`, version 2):
  * - `playbook` {name, file, sha256}, `inventory` {file, sha256}, `limit`: what was planned and against what;
- * - `vars`: the variables given (-e, --vars-file), secrets left out; `secretVars`: their names (apply asks again);
+ * - `vars`: the variables given (-e, --vars-file, the environment), secrets left out; `secretVars`: their names
+ *   (apply asks again), `secretHashes`: per name a salted scrypt hash of the value planned with (apply refuses another);
  * - `hosts`: per host the `status` at plan time and, when it has changes, `changes` (the closed change set:
  *   write-file carries `beforeSha256`, the sha256 of the content it was planned against, and `contentSha256`,
  *   that of the bytes to write), `owners` and `notifies` (which step and handlers each change belongs to) and
@@ -51,6 +53,8 @@ export interface PlanFile {
   limit: string | null;
   vars: Record<string, unknown>;
   secretVars: string[];
+  /** Absent from plans made before it was recorded: those are refused when they have secretVars. */
+  secretHashes?: Record<string, SecretHash>;
   hosts: Record<string, ReviewedHost>;
 }
 
@@ -104,6 +108,7 @@ export function buildPlanFile(
     }
     hosts[h.host] = entry;
   }
+  const secretVars = input.secretNames.filter((k) => k in input.vars);
   return {
     format: "bkplay-plan",
     version: 2,
@@ -115,9 +120,25 @@ export function buildPlanFile(
     limit: input.limit ?? null,
     vars: Object.fromEntries(Object.entries(input.vars).filter(([k]) => !input.secretNames.includes(k))),
     // Only secrets the operator gave are asked for again; a secret's default is rendered again at apply.
-    secretVars: input.secretNames.filter((k) => k in input.vars),
+    secretVars,
+    secretHashes: Object.fromEntries(secretVars.flatMap((k) => (input.secrets[k] === undefined ? [] : [[k, hashSecret(input.secrets[k])]]))),
     hosts,
   };
+}
+
+/**
+ * Each secret the plan was made with must be given again with the same value (compared with its salted hash),
+ * checked before any host is contacted. `how` says how to give a secret again.
+ */
+export function checkSecretsAgainst({ plan, locate }: ReadPlan, secrets: Readonly<Record<string, string>>, how: (name: string) => string): void {
+  const problems: Problem[] = [];
+  for (const name of plan.secretVars) {
+    const hash = plan.secretHashes?.[name];
+    const value = secrets[name];
+    if (hash === undefined) problems.push({ message: `the plan does not record the value of ${name} it was made with (it was made by an older bkplay): make a new plan and have it reviewed`, location: locate(["secretVars"]), path: "secretVars" });
+    else if (value === undefined || !sameSecret(hash, value)) problems.push({ message: `${name} differs from the value the plan was made with: give that value (${how(name)}), or make a new plan and have it reviewed`, location: locate(["secretHashes", name]), path: `secretHashes.${name}` });
+  }
+  if (problems.length > 0) throw new InputError(problems);
 }
 
 export function writePlanFile(file: string, plan: PlanFile): void {

@@ -1,8 +1,11 @@
+import { readFileSync } from "node:fs";
 import { InputError, type Problem, type SourceLocation } from "../errors.js";
 import type { Host, Inventory } from "../inventory/types.js";
 import { compile } from "../schema/check.js";
 import { closest } from "../schema/closest.js";
-import { readYamlFile } from "../source/yaml-file.js";
+import { unmaskable } from "../report/redact.js";
+import { findControl } from "../source/control-chars.js";
+import { decodeUtf8, parseYamlText, readYamlFile, type YamlSource } from "../source/yaml-file.js";
 import { coerce } from "./coerce.js";
 import { inventoryContext } from "./context.js";
 import { renderDeep, TemplateError } from "./template.js";
@@ -46,8 +49,12 @@ function jsonVars(text: string): Record<string, GivenVar> {
   return Object.fromEntries(Object.entries(data as Record<string, unknown>).map(([name, value]) => [name, { value, origin: `-e JSON ${name}` }]));
 }
 
+/** How a vars file read from standard input (`--vars-file -`) is named in messages. */
+export const STDIN_NAME = "(stdin)";
+
+/** A YAML mapping of name: value; `-` reads it from standard input (so a secret never reaches argv). */
 export function readVarsFile(file: string, how = "vars file"): Record<string, GivenVar> {
-  const source = readYamlFile(file);
+  const source = file === "-" ? readStdinYaml() : readYamlFile(file);
   const data = source.data;
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
     throw new InputError({ message: "a vars file must be a mapping of name: value", location: source.locate([]) });
@@ -55,6 +62,45 @@ export function readVarsFile(file: string, how = "vars file"): Record<string, Gi
   return Object.fromEntries(
     Object.entries(data as Record<string, unknown>).map(([name, value]) => [name, { value, origin: `${how} ${name}`, location: source.locateKey([name]) }]),
   );
+}
+
+function readStdinYaml(): YamlSource {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(0);
+  } catch (err) {
+    throw new InputError(`--vars-file -: cannot read standard input: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
+  }
+  return parseYamlText(STDIN_NAME, decodeUtf8(STDIN_NAME, buf));
+}
+
+/** The environment variable a variable may be given in. */
+export const envName = (name: string): string => `BKPLAY_VAR_${name}`;
+
+/**
+ * The declared variables set in the environment as `BKPLAY_VAR_<name>` (a string, coerced like `-e name=value`).
+ * Others are left alone (a shell may hold them for other playbooks), but one that looks like a typo of a declared
+ * name is returned as a warning.
+ */
+export function envVars(playbook: Playbook, env: NodeJS.ProcessEnv = process.env): { given: Record<string, GivenVar>; warnings: string[] } {
+  const given: Record<string, GivenVar> = {};
+  const warnings: string[] = [];
+  const declared = Object.keys(playbook.vars);
+  for (const [key, value] of Object.entries(env)) {
+    if (!key.startsWith("BKPLAY_VAR_") || value === undefined) continue;
+    const name = key.slice("BKPLAY_VAR_".length);
+    if (name in playbook.vars) given[name] = { value, origin: key };
+    else {
+      const hint = closest(name, declared);
+      if (hint !== undefined && !(envName(hint) in env)) warnings.push(`${key} is set: did you mean ${envName(hint)}? (${playbook.name} has no variable '${name}')`);
+    }
+  }
+  return { given, warnings };
+}
+
+/** Where a secret is given without putting it on the command line (which `ps` and the shell's history show). */
+export function howToGiveSecret(name: string): string {
+  return `set ${envName(name)} in the environment, put it in a --vars-file (\`--vars-file -\` reads standard input), or run on a terminal and type it when asked`;
 }
 
 /** Refuse values for variables the playbook does not declare (typos would otherwise be ignored). */
@@ -113,7 +159,9 @@ export function resolveHostVars(
       else if ("default" in spec) [value, origin, at] = [renderDeep(spec.default, context), `default of '${name}'`, declared];
       else {
         invalid.add(name);
-        problems.push({ message: `${who}missing required variable '${name}'${spec.description ? ` (${spec.description})` : ""}; pass -e ${name}=…`, ...(declared ? { location: declared } : {}) });
+        const what = spec.description ? ` (${spec.description})` : "";
+        const message = spec.secret === true ? `${who}missing secret '${name}'${what}: ${howToGiveSecret(name)}` : `${who}missing required variable '${name}'${what}; pass -e ${name}=… or set ${envName(name)}`;
+        problems.push({ message, ...(declared ? { location: declared } : {}) });
         value = undefined;
         origin = "";
       }
@@ -123,7 +171,8 @@ export function resolveHostVars(
         if (!validate(value) && !invalid.has(name)) {
           invalid.add(name);
           const shown = spec.secret ? "••••" : JSON.stringify(value);
-          const p: Problem = { message: `${who}${origin}: ${shown} ${validate.errors?.map((e) => e.message).join(", ") ?? "is invalid"}` };
+          const again = spec.secret === true ? `; give it again: ${howToGiveSecret(name)}` : "";
+          const p: Problem = { message: `${who}${origin}: ${shown} ${validate.errors?.map((e) => e.message).join(", ") ?? "is invalid"}${again}` };
           if (at) p.location = at;
           problems.push(p);
         }
@@ -161,9 +210,36 @@ function dedupe(problems: Problem[]): Problem[] {
   return problems.filter((p) => !seen.has(p.message) && Boolean(seen.add(p.message)));
 }
 
+/** A value as masking sees it. */
+const asText = (v: unknown): string => (typeof v === "string" ? v : JSON.stringify(v));
+
+/**
+ * Secret values given (by -e, a vars file, the environment, the terminal) or set in the inventory that masking could
+ * not tell from other text (see report/redact.ts): each is bad input, naming where it came from, never its value.
+ */
+export function unmaskableSecrets(playbook: Playbook, playbookText: string, inventory: Inventory, hosts: readonly Host[], given: Record<string, GivenVar>): Problem[] {
+  const secret = (name: string): boolean => playbook.vars[name]?.secret === true;
+  const names = [...inventory.hosts.flatMap((h) => [h.name, h.address]), ...Object.keys(inventory.groups)];
+  const values: Record<string, string> = {};
+  for (const [name, g] of Object.entries(given)) if (!secret(name) && g.value !== undefined && g.value !== null) values[name] = asText(g.value);
+  for (const h of hosts) for (const [name, v] of Object.entries(h.vars)) if (!secret(name) && !(name in values) && v !== undefined && v !== null) values[name] = asText(v);
+  const problems: Problem[] = [];
+  const check = (name: string, value: unknown, origin: string, location?: SourceLocation): void => {
+    if (value === undefined || value === null || findControl(value)) return;
+    const why = unmaskable(asText(value), { playbook: playbookText, inventory: names, values });
+    if (why !== null) problems.push({ message: `${origin}: the secret '${name}' cannot be masked safely: ${why}; choose another`, ...(location ? { location } : {}) });
+  };
+  for (const name of Object.keys(playbook.vars).filter(secret)) {
+    const g = given[name];
+    if (g) check(name, g.value, g.origin, g.location);
+    else for (const h of hosts) if (name in h.vars) check(name, h.vars[name], `inventory var '${name}' of ${h.name}`, h.source);
+  }
+  return dedupe(problems);
+}
+
 /** Values of variables declared `secret: true` (to be masked everywhere). */
 export function secretValues(playbook: Playbook, values: Record<string, unknown>): string[] {
   return Object.entries(playbook.vars)
     .filter(([name, spec]) => spec.secret === true && values[name] !== undefined && values[name] !== null)
-    .map(([name]) => (typeof values[name] === "string" ? values[name] : JSON.stringify(values[name])));
+    .map(([name]) => asText(values[name]));
 }

@@ -16,12 +16,25 @@ export type Redactor = (text: string) => string;
 const SECRET_NAME = /token|password|passwd|secret|pwd|^sid$/i;
 
 /** How a value is spelled where it is shown: as is, shell-quoted, in a Python or YAML/SQL string, and each of those inside JSON. */
-function spellings(value: string): string[] {
+export function spellings(value: string): string[] {
   const forms = [value, shellQuote(value), renderPythonString(value, "'").slice(1, -1), renderPythonString(value, '"').slice(1, -1), value.replaceAll("'", "''")];
   return forms.flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]);
 }
 
-/** Mask every known secret value (however it is quoted), and the value of every secret-looking key. */
+/**
+ * Mask every known secret value (however it is quoted), and the value of every secret-looking key.
+ *
+ * Where a secret was interpolated is found by its value: every spelling of it (raw, shell-quoted, in a Python, SQL
+ * or JSON string) is masked wherever it occurs. Marking the interpolated spans while rendering cannot work here:
+ * the marks would have to survive each step's quoting, be stripped from every byte sent to a host, hashed or
+ * compared with a host's file (or every step would see a change), and a host echoing the value back in an error
+ * would still show it unmarked. Masking whole tokens only would leak a secret written next to a letter
+ * (`key_{{secret}}`). So it is the value that must be unmistakable: `unmaskable` refuses at input (exit 2) a
+ * secret short or common enough to be found in other text, or found in the run's own text (the playbook, the
+ * inventory's names, other variables' values). A secret that passes occurs in output only where it was put
+ * (interpolated, or echoed by a host), and masking it alters nothing else. Defaults written in the playbook are
+ * the playbook's own choice and are not checked.
+ */
 export function makeRedactor(secrets: readonly string[]): Redactor {
   const values = [...new Set(secrets.filter((s) => s.length > 0).flatMap(spellings))].sort((a, b) => b.length - a.length);
   return (text) => {
@@ -44,4 +57,48 @@ export function redactDeep<T>(value: T, redact: Redactor): T {
     return v;
   };
   return walk(value) as T;
+}
+
+/** Fewer characters than this are found by chance in ordinary text (and hide little). */
+export const MIN_SECRET_LENGTH = 6;
+
+/**
+ * Words and default passwords too common to tell from other text: masking one would alter titles, paths and
+ * messages, and reveal where it is. Compared whatever the case; shorter ones are refused for their length anyway.
+ */
+const COMMON = new Set(
+  [
+    "password", "passwd", "passw0rd", "p@ssw0rd", "password1", "password123", "secret", "changeme", "default", "welcome",
+    "letmein", "iloveyou", "trustno1", "monkey", "dragon", "master", "shadow", "sunshine", "football", "superman",
+    "qwerty", "qwerty123", "abc123", "abcdef", "abcd1234", "admin123", "administrator", "root123", "toor", "mysql123",
+    "123456", "1234567", "12345678", "123456789", "1234567890", "111111", "000000", "654321", "666666", "888888", "123123",
+    "mysql", "mysqld", "mariadb", "database", "postgres", "postgresql", "oracle", "redis", "rabbitmq", "zookeeper",
+    "mongodb", "consul", "elasticsearch", "kafka", "nginx", "docker", "ubuntu", "centos", "redhat", "debian",
+    "blueking", "bkce", "tencent", "paas_agent", "open_paas", "localhost", "server", "service", "config", "settings",
+    "python", "supervisor", "supervisord", "systemctl", "backup", "restart", "changed", "failed", "success", "unknown",
+    "production", "testing", "develop", "staging", "socket", "access", "denied", "grants", "privileges",
+  ].map((w) => w.toLowerCase()),
+);
+
+/** Text of the run that masking must never alter. */
+export interface OwnText {
+  /** The playbook file as written. */
+  playbook: string;
+  /** The inventory's host and group names and addresses. */
+  inventory: readonly string[];
+  /** The values of the variables that are not secret, by name. */
+  values?: Readonly<Record<string, string>>;
+}
+
+/** Why `value` cannot be masked without altering other text, or null when it can. */
+export function unmaskable(value: string, own: OwnText): string | null {
+  // Characters as a person counts them (a CJK character or an emoji is one).
+  const length = Array.from(new Intl.Segmenter().segment(value)).length;
+  if (length < MIN_SECRET_LENGTH) return `it is too short to be masked safely (${length} character${length === 1 ? "" : "s"}; at least ${MIN_SECRET_LENGTH}): output would lose those characters wherever they appear, and show where it is`;
+  if (COMMON.has(value.toLowerCase())) return "it is a common word or password: masking it would alter ordinary text wherever the word appears";
+  if (own.playbook.includes(value)) return "it appears in the playbook's own text: masking it would alter the playbook's names, titles and paths in every report";
+  if (own.inventory.some((n) => n.includes(value))) return "it appears in the inventory's host or group names or addresses: masking it would alter them in every report";
+  const inValue = Object.entries(own.values ?? {}).find(([, v]) => v.includes(value))?.[0];
+  if (inValue !== undefined) return `it appears in the value of variable '${inValue}': masking it would alter that value in every report`;
+  return null;
 }

@@ -23,15 +23,20 @@ function ownHome(env: Record<string, string> | undefined): { env: Record<string,
   return { env: { ...env, HOME: home }, cleanUp: () => { rmSync(home, { recursive: true, force: true }); } };
 }
 
-/** Run the real bkplay CLI as a child process (as an operator would), never on a TTY, with a HOME of its own. */
-export function bkplay(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+/**
+ * Run the real bkplay CLI as a child process (as an operator would), never on a TTY, with a HOME of its own;
+ * `input` is written to its standard input (otherwise it has none).
+ */
+export function bkplay(args: readonly string[], options: { cwd?: string; env?: Record<string, string>; input?: string } = {}): Promise<CliResult> {
   const home = ownHome(options.env);
   return new Promise<CliResult>((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd ?? process.cwd(),
       env: { ...process.env, NO_COLOR: "1", CI: "1", ...home.env },
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: "pipe",
     });
+    // No input is an empty one, as /dev/null would be.
+    child.stdin.end(options.input ?? "");
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { execute, type ExecFlags } from "../execute.js";
-import { loadInputs, type InputFlags } from "../load-inputs.js";
+import { loadInputsAsking, type InputFlags } from "../load-inputs.js";
 import { now } from "../clock.js";
 
 export interface RunFlags extends InputFlags, ExecFlags {
@@ -12,5 +12,5 @@ export function newRunId(at = now()): string {
 }
 
 export async function runCommand(ref: string, flags: RunFlags): Promise<void> {
-  await execute(loadInputs(ref, flags), flags, { command: "run", check: Boolean(flags.check), runId: newRunId() });
+  await execute(await loadInputsAsking(ref, flags), flags, { command: "run", check: Boolean(flags.check), runId: newRunId() });
 }
