@@ -1,13 +1,15 @@
 import { createHash } from "node:crypto";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { writeBkTree } from "../src/sandbox/bk-tree.js";
 import type { Fleet } from "../src/sandbox/fleet.js";
 import { editsFor } from "./edits.js";
 
-/** Every host's tree back to a fresh bkce install (also wipes the stand-ins' logs). */
+/**
+ * Every host's tree back to a fresh install of its generation, with its own nginx port and sysroot (also wipes the
+ * stand-ins' logs); the fleet's nginx daemons restart on the fresh files.
+ */
 export async function resetTrees(fleet: Fleet): Promise<void> {
-  await Promise.all(fleet.hosts.map((h) => writeBkTree(h.root, h.roles)));
+  await fleet.reset();
 }
 
 /** sha256 over every file change-domain edits, on every host, in fleet order. */

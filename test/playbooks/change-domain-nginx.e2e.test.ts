@@ -1,90 +1,69 @@
 import { expect } from "chai";
 import { readFileSync, writeFileSync } from "node:fs";
-import { createServer, request, type Server } from "node:http";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { parse } from "yaml";
-import { reservePorts } from "../../src/sandbox/ports.js";
-import { bkplay, reportOf } from "../support/cli.js";
-import { startDaemon, type Daemon } from "../support/daemon.js";
+import type { SandboxHost } from "../../src/sandbox/fleet-files.js";
+import { bkplay } from "../support/cli.js";
 import { useFleet, writeInventory } from "../support/fleet.js";
 import { snapshotTree } from "../support/tree-snapshot.js";
+import { answer, answerOnceSettled, edited, notOk, proxyPaasTo, runJson, standInPaas, stepLines, treeChanges } from "./sandbox-checks.js";
 
 const playbooks = join(import.meta.dirname, "../../../playbooks");
 
-/** GET / on the nginx port with a Host header: status and body. */
-function get(port: number, host: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    // A fresh connection each time: a reload closes the idle keep-alive sockets of the old workers.
-    const req = request({ host: "127.0.0.1", port, path: "/", agent: false, headers: { Host: host } }, (res) => {
-      let body = "";
-      res.on("data", (d: Buffer) => (body += d.toString()));
-      res.on("end", () => { resolve(`${res.statusCode ?? 0} ${body.trim()}`); });
-    });
-    req.on("error", reject).end();
-  });
-}
-
-describe("playbook change-domain against a real nginx (sshd)", function () {
+describe("playbook change-domain against the fleet's real nginx (sshd, ce5)", function () {
   this.timeout(120_000);
   const f = useFleet(5, "sshd");
-  let nginxPort = 0;
-  let upstream: Server | undefined;
-  let nginx: Daemon | undefined;
-  const host = (): { name: string; root: string } => f.fleet().hosts.find((h) => h.roles.includes("nginx")) ?? { name: "", root: "" };
-  const paasConf = (): string => join(host().root, "etc/nginx/paas.conf");
-  const mainConf = (): string => join(f.dir(), "nginx.conf");
-  const inv = (): string => writeInventory(f.fleet(), join(f.dir(), "test-hosts.yaml"));
-  const run = (playbook: string, ...args: string[]): ReturnType<typeof bkplay> =>
-    bkplay(["run", playbook, "-i", inv(), "--backup-dir", join(f.dir(), "backups"), "--json", ...args]);
-  /** Polls until nginx answers `want` for `name` (a reload swaps workers asynchronously). */
-  const served = async (name: string, want: string): Promise<string> => {
-    let got = await get(nginxPort, name);
-    for (let i = 0; i < 100 && got !== want; i++) {
-      await sleep(50);
-      got = await get(nginxPort, name);
-    }
-    return got;
+  let paas: Awaited<ReturnType<typeof standInPaas>> | undefined;
+  const nginxHost = (): SandboxHost => {
+    const h = f.fleet().hosts.find((host) => host.roles.includes("nginx"));
+    if (h?.nginxPort === undefined) throw new Error("the fleet has no nginx host with a port");
+    return h;
   };
+  const port = (): number => nginxHost().nginxPort ?? 0;
+  const paasConf = (): string => join(nginxHost().root, "etc/nginx/paas.conf");
+  const hosts = (): string => join(f.dir(), "hosts");
+  const inv = (): string => writeInventory(f.fleet(), join(f.dir(), "test-hosts.yaml"));
+  const run = (playbook: string, ...args: string[]): ReturnType<typeof runJson> => runJson(playbook, inv(), "--backup-dir", join(f.dir(), "backups"), ...args);
 
   before(async () => {
-    const [port = 0, paasPort = 0] = await reservePorts(2);
-    nginxPort = port;
-    upstream = createServer((_req, res) => res.end("paas\n")).listen(paasPort, "127.0.0.1");
-    // The sandbox paas.conf as a real nginx serves it: on a free port, its PaaS upstream a live server.
-    const conf = readFileSync(paasConf(), "utf8");
-    writeFileSync(paasConf(), conf.replace("listen 80;", `listen 127.0.0.1:${port};`).replace("server 127.0.0.1:8001 ", `server 127.0.0.1:${paasPort} `));
-    // A default server answers names paas.conf does not serve, so server_name decides who answers.
-    writeFileSync(mainConf(), `pid ${f.dir()}/nginx.pid;\nerror_log ${f.dir()}/nginx-error.log;\nevents {}\nhttp {\n  access_log off;\n` +
-      `  server { listen 127.0.0.1:${port} default_server; return 404 "default"; }\n  include ${paasConf()};\n}\n`);
-    nginx = await startDaemon("nginx", ["-c", mainConf(), "-g", "daemon off;"], port);
+    paas = await standInPaas();
+    // bkce 5.x's paas.conf as the host's nginx serves it, its PaaS upstream a live server.
+    proxyPaasTo(paasConf(), nginxHost().sysroot, paas.port);
+    expect(await answerOnceSettled(port(), "paas.bk.com", "200 paas")).to.equal("200 paas");
   });
-  after(async () => {
-    await nginx?.stop();
-    upstream?.close();
-  });
+  after(() => paas?.close());
 
-  it("serves the new name from the PaaS server block after apply; the old name is no longer its server_name", async () => {
-    expect(await get(nginxPort, "paas.bk.com")).to.equal("200 paas");
-    expect(await get(nginxPort, "paas.example.com")).to.equal("404 default");
-    const r = await run("change-domain", "-e", "new_domain=paas.example.com", "-e", `nginx_reload=nginx -c ${mainConf()} -s reload`);
+  it("check writes nothing; apply moves server_name and reloads nginx (nginx -s reload through the host's own nginx), which then serves the new name; a second run does nothing", async () => {
+    expect(await answer(port(), "paas.example.com")).to.equal("404");
+    const fresh = snapshotTree(hosts());
+    const before = readFileSync(paasConf(), "utf8");
+    const check = await run("change-domain", "-e", "new_domain=paas.example.com", "--check");
+    expect(check.code, check.stdout + check.stderr).to.equal(0);
+    expect(treeChanges(fresh, snapshotTree(hosts()))).to.deep.equal([]);
+
+    const r = await run("change-domain", "-e", "new_domain=paas.example.com");
     expect(r.code, r.stdout + r.stderr).to.equal(0);
-    const report = reportOf(r);
-    const steps = report.hosts.find((h) => h.host === host().name)?.steps ?? [];
-    expect(steps.map((s) => `${s.handler ? "handler " : ""}${s.name}: ${s.commands.map((c) => `exit ${c.exitCode}`).join() || s.status}`)).to.deep.equal(["server_name in paas.conf: changed", "handler reload nginx: exit 0"]);
-    expect(await served("paas.example.com", "200 paas")).to.equal("200 paas");
+    expect(stepLines(r.report, nginxHost().name)).to.deep.equal(["server_name in paas.conf: changed", "handler reload nginx: exit 0"]);
+    expect(r.report.hosts.find((h) => h.host === nginxHost().name)?.steps[1]?.commands.map((c) => c.command)).to.deep.equal(["nginx -s reload"]);
+    expect(readFileSync(paasConf(), "utf8")).to.equal(edited(before, ["server_name  paas.bk.com paas.service.consul;", "server_name  paas.example.com paas.service.consul;"]));
+    expect(await answerOnceSettled(port(), "paas.example.com", "200 paas")).to.equal("200 paas");
     // Old workers drain after a reload and may still accept a connection or two: poll this name as well.
-    expect(await served("paas.bk.com", "404 default")).to.equal("404 default");
-    expect(readFileSync(paasConf(), "utf8")).to.match(/^\s*server_name paas\.example\.com paas\.service\.consul;$/m);
+    expect(await answerOnceSettled(port(), "paas.bk.com", "404")).to.equal("404");
+
+    const settled = snapshotTree(hosts());
+    const again = await run("change-domain", "-e", "new_domain=paas.example.com");
+    expect(again.code, again.stdout + again.stderr).to.equal(0);
+    expect(notOk(again.report)).to.deep.equal([]);
+    expect(treeChanges(settled, snapshotTree(hosts()))).to.deep.equal([]);
   });
 
   for (const bad of ["a;b.example.com", "x}.example.com", "paas.example.com; include /etc/shadow"]) {
     it(`refuses new_domain ${JSON.stringify(bad)} by the schema (exit 2), touching no host`, async () => {
-      const before = snapshotTree(join(f.dir(), "hosts"));
-      const r = await run("change-domain", "-e", `new_domain=${bad}`);
+      const before = snapshotTree(hosts());
+      const r = await bkplay(["run", "change-domain", "-i", inv(), "-e", `new_domain=${bad}`]);
       expect(r.code, r.stderr).to.equal(2);
       expect(r.stderr).to.match(/new_domain/);
-      expect(snapshotTree(join(f.dir(), "hosts"))).to.deep.equal(before);
+      expect(treeChanges(before, snapshotTree(hosts()))).to.deep.equal([]);
     });
   }
 
@@ -107,9 +86,9 @@ describe("playbook change-domain against a real nginx (sshd)", function () {
     const before = readFileSync(paasConf());
     const r = await run(fixture, "-e", `nginx_test=${changeDomain.vars.nginx_test.default}`);
     expect(r.code, r.stderr).to.equal(1);
-    const step = (reportOf(r)).hosts.find((h) => h.host === host().name)?.steps[0];
+    const step = r.report.hosts.find((h) => h.host === nginxHost().name)?.steps[0];
     expect(step?.error).to.match(/validate failed.*"client_max_body_size" directive invalid value/s);
     expect(readFileSync(paasConf()).equals(before)).to.equal(true);
-    expect(await get(nginxPort, "paas.example.com")).to.equal("200 paas");
+    expect(await answer(port(), "paas.example.com")).to.equal("200 paas");
   });
 });

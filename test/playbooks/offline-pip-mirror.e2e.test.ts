@@ -1,33 +1,55 @@
 import { expect } from "chai";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { RunReport } from "../../src/engine/results.js";
-import { bkplay, reportOf } from "../support/cli.js";
+import type { SandboxHost } from "../../src/sandbox/fleet-files.js";
 import { useFleet, writeInventory } from "../support/fleet.js";
 import { snapshotTree } from "../support/tree-snapshot.js";
+import { changedHosts, edited, notOk, pidsOf, readAll, restarted, runJson, treeChanges } from "./sandbox-checks.js";
 
 const python = join(import.meta.dirname, "../../../test/fixtures/python");
-const ONLINE = "pip install -r requirements.txt -i $PYPI_SERVER_URL --trusted-host $PYPI_SERVER_HOST";
+const ONLINE = "-i $PYPI_SERVER_URL --trusted-host $PYPI_SERVER_HOST";
+const OWN_FIND_LINKS = "pip install $PIP_LIST --no-index --find-links=$SaaS_PATH/$APP_CODE/pkgs\n";
+// bkce 5.x: the plain app's and S-mart's virtualenv build scripts.
+const BUILD = "paas_agent/paas_agent/etc/build/virtualenv/build";
+const BUILDSAAS = "paas_agent/paas_agent/etc/build/virtualenv/saas/buildsaas";
 
 /** pip as the agent would run it, but blind to this machine's own pip configuration and mirrors. */
-function pipEnv(): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("PIP_")));
+function pipEnv(): Record<string, string> {
+  const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => !e[0].startsWith("PIP_") && e[1] !== undefined));
   return { ...env, PIP_CONFIG_FILE: "/dev/null", PIP_DISABLE_PIP_VERSION_CHECK: "1" };
 }
 
-describe("playbook offline-pip-mirror (sshd)", function () {
+/**
+ * Runs a build script as paas_agent does for app `app` (its environment, a fresh virtualenv in the agent's
+ * WORKON_HOME), and returns what it printed. The app's own supervisord is not under test: stand-ins on PATH.
+ */
+function deploy(script: string, work: string, app: string, env: Record<string, string>): string {
+  const base = join(work, "agent/");
+  execFileSync("sh", [join(python, "quick-venv.sh"), join(base, "apps/Envs", app)]);
+  const bin = join(work, "bin");
+  mkdirSync(bin, { recursive: true });
+  for (const tool of ["supervisord", "supervisorctl"]) {
+    writeFileSync(join(bin, tool), `#!/bin/sh\necho "${tool} $*"\n`);
+    chmodSync(join(bin, tool), 0o755);
+  }
+  return execFileSync("bash", [script], {
+    encoding: "utf8",
+    env: { ...pipEnv(), PATH: `${bin}:${process.env.PATH ?? ""}`, APP_CODE: app, APP_PATH: join(work, "apps", app), LOG_PATH: join(work, "logs", app), BASE_APP_PATH: base, ...env },
+  });
+}
+
+describe("playbook offline-pip-mirror (sshd, ce5)", function () {
   this.timeout(60_000);
   const f = useFleet(5, "sshd");
   const inv = (): string => writeInventory(f.fleet(), join(f.dir(), "test-hosts.yaml"));
-  const agent = (): string => f.fleet().hosts.find((h) => h.roles.includes("appo"))?.root ?? "";
-  const buildScript = (): string => join(agent(), "paas_agent/etc/build/virtualenv/build");
-  const mirror = (): string => join(agent(), "paas_agent/pkg/python_pkgs");
+  const agents = (): SandboxHost[] => f.fleet().hosts.filter((h) => h.roles.includes("appo") || h.roles.includes("appt"));
+  const agent = (): string => agents()[0]?.root ?? "";
+  const scripts = (): string[] => agents().flatMap((h) => [join(h.root, BUILD), join(h.root, BUILDSAAS)]);
+  const mirror = (root = agent()): string => join(root, "paas_agent/pkg/python_pkgs");
+  const agentPids = (): Record<string, number>[] => agents().map((h) => pidsOf(join(h.root, "etc/supervisor-paas_agent.conf"), ["paas_agent"]));
   const wheels = (): string => join(f.dir(), "wheels");
-  const run = async (...args: string[]): Promise<{ code: number; report: RunReport; stderr: string }> => {
-    const r = await bkplay(["run", "offline-pip-mirror", "-i", inv(), "--json", ...args]);
-    return { code: r.code, report: reportOf(r), stderr: r.stderr };
-  };
+  const run = (...args: string[]): ReturnType<typeof runJson> => runJson("offline-pip-mirror", inv(), ...args);
 
   before(function () {
     this.timeout(60_000);
@@ -41,37 +63,63 @@ describe("playbook offline-pip-mirror (sshd)", function () {
     const before = snapshotTree(join(f.dir(), "hosts"));
     const r = await run("-e", `packages=${wheels()}`, "--check");
     expect(r.code, r.stderr).to.equal(0);
-    expect(r.report.hosts.filter((h) => h.status === "changed").map((h) => h.host)).to.have.members(["bk-2", "bk-3"]);
-    expect(snapshotTree(join(f.dir(), "hosts"))).to.deep.equal(before);
+    expect(changedHosts(r.report)).to.have.members(agents().map((h) => h.name));
+    expect(treeChanges(before, snapshotTree(join(f.dir(), "hosts")))).to.deep.equal([]);
   });
 
-  it("unpacks a directory of wheels, points the build script at it, and the real build script then installs offline", async () => {
-    const mode = statSync(buildScript()).mode;
+  it("unpacks a directory of wheels, points build and buildsaas at it (buildsaas' own --find-links kept), restarts nothing; the real scripts then install offline; a second run does nothing", async () => {
+    const texts = readAll(scripts());
+    const modes = scripts().map((s) => statSync(s).mode);
+    const running = agentPids();
     const first = await run("-e", `packages=${wheels()}`);
     expect(first.code, first.stderr).to.equal(0);
-    expect(readdirSync(mirror()).filter((n) => n.endsWith(".whl")).sort()).to.deep.equal(readdirSync(wheels()).sort());
-    const script = readFileSync(buildScript(), "utf8");
-    expect(script).to.include(`pip install -r requirements.txt --no-index --find-links=${mirror()}\n`);
-    expect(script).to.include(`pip install uwsgi==2.0.13.1 --no-index --find-links=${mirror()}\n`);
-    expect(script).not.to.match(/ -i |--trusted-host/);
-    expect(statSync(buildScript()).mode).to.equal(mode);
+    for (const h of agents()) {
+      expect(readdirSync(mirror(h.root)).filter((n) => n.endsWith(".whl")).sort()).to.deep.equal(readdirSync(wheels()).sort());
+      const offline = `--no-index --find-links=${mirror(h.root)}\n`;
+      const build = join(h.root, BUILD);
+      const buildsaas = join(h.root, BUILDSAAS);
+      expect(readFileSync(build, "utf8")).to.equal(edited(texts.get(build) ?? "",
+        [`pip install uwsgi==2.0.13.1 ${ONLINE}\n`, `pip install uwsgi==2.0.13.1 ${offline}`],
+        [`pip install -r requirements.txt ${ONLINE}\n`, `pip install -r requirements.txt ${offline}`]));
+      expect(readFileSync(buildsaas, "utf8")).to.equal(edited(texts.get(buildsaas) ?? "", [`pip install uwsgi==2.0.13.1 ${ONLINE}\n`, `pip install uwsgi==2.0.13.1 ${offline}`]));
+      expect(readFileSync(buildsaas, "utf8")).to.include(OWN_FIND_LINKS);
+    }
+    expect(scripts().map((s) => statSync(s).mode)).to.deep.equal(modes);
+    // Only build scripts changed: the agent keeps running as it was.
+    expect(agentPids().map((p, i) => restarted(running[i] ?? {}, p))).to.deep.equal(agents().map(() => []));
 
-    // Deploy as the agent does: `build BUILD_DIR CACHE_DIR`, with the SaaS' requirements and a fresh venv.
-    const saas = join(f.dir(), "saas");
-    const cache = join(f.dir(), "cache");
-    mkdirSync(saas, { recursive: true });
-    writeFileSync(join(saas, "requirements.txt"), "bk_tiny_saas_dep==1.0.0\n");
-    execFileSync("sh", [join(python, "quick-venv.sh"), join(cache, "venv")]);
-    execFileSync("bash", [buildScript(), saas, cache], { env: pipEnv(), stdio: "pipe" });
-    const version = execFileSync(join(cache, "venv/bin/python"), ["-c", "import bk_tiny_saas_dep; print(bk_tiny_saas_dep.VERSION)"], { encoding: "utf8" });
-    expect(version.trim()).to.equal("1.0.0");
+    // Deploy as the agent does: the app's code from its repository, its requirements from the mirror only.
+    const work = join(f.dir(), "deploy");
+    const repo = join(work, "repo");
+    mkdirSync(repo, { recursive: true });
+    writeFileSync(join(repo, "requirements.txt"), "bk_tiny_saas_dep==1.0.0\n");
+    execFileSync("git", ["init", "-q", repo]);
+    execFileSync("git", ["-C", repo, "-c", "user.name=t", "-c", "user.email=t@example.com", "add", "."]);
+    execFileSync("git", ["-C", repo, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "app"]);
+    const log = deploy(join(agent(), BUILD), work, "demo", { VCS_PATH: repo });
+    expect(log).to.include(`Looking in links: ${mirror()}`).and.include("------pip install success------");
+    const venvPython = join(work, "agent/apps/Envs/demo/bin/python");
+    expect(execFileSync(venvPython, ["-B", "-c", "import bk_tiny_saas_dep, uwsgi; print(bk_tiny_saas_dep.VERSION, uwsgi.VERSION)"], { encoding: "utf8" }).trim()).to.equal("1.0.0 2.0.13.1");
 
+    // An S-mart package: its own wheels in pkgs/, installed from there; uwsgi from the mirror.
+    const saas = join(work, "saas");
+    execFileSync("python3", [join(python, "tiny-wheel.py"), join(saas, "smart/pkgs"), "bk_tiny_own_dep", "3.0.0"]);
+    mkdirSync(join(saas, "smart/src"), { recursive: true });
+    execFileSync("tar", ["-czf", join(saas, "smart.tar.gz"), "-C", saas, "smart"]);
+    const saasLog = deploy(join(agent(), BUILDSAAS), work, "smart", { SaaS_PATH: saas, FILE_NAME: "smart.tar.gz", PIP_LIST: "bk_tiny_own_dep==3.0.0" });
+    expect(saasLog).to.include(`Looking in links: ${mirror()}`).and.include(`Looking in links: ${saas}/smart/pkgs`).and.include("------pip install success------");
+    const smartPython = join(work, "agent/apps/Envs/smart/bin/python");
+    expect(execFileSync(smartPython, ["-B", "-c", "import bk_tiny_own_dep; print(bk_tiny_own_dep.VERSION)"], { encoding: "utf8" }).trim()).to.equal("3.0.0");
+
+    const settled = snapshotTree(join(f.dir(), "hosts"));
     const second = await run("-e", `packages=${wheels()}`);
     expect(second.code, second.stderr).to.equal(0);
-    expect(second.report.hosts.flatMap((h) => h.steps).filter((s) => s.status !== "ok")).to.deep.equal([]);
+    expect(notOk(second.report)).to.deep.equal([]);
+    expect(treeChanges(settled, snapshotTree(join(f.dir(), "hosts")))).to.deep.equal([]);
   });
 
-  it("takes a .tar.gz too; revert restores the online form", async () => {
+  it("takes a .tar.gz too; revert restores the online form (buildsaas' own --find-links untouched)", async () => {
+    const texts = readAll(scripts());
     const tarball = join(f.dir(), "wheels.tar.gz");
     execFileSync("tar", ["-czf", tarball, "-C", wheels(), "."]);
     const applied = await run("-e", `packages=${tarball}`);
@@ -80,12 +128,9 @@ describe("playbook offline-pip-mirror (sshd)", function () {
 
     const reverted = await run("-e", "revert=true");
     expect(reverted.code, reverted.stderr).to.equal(0);
-    const script = readFileSync(buildScript(), "utf8");
-    expect(script).to.include(`${ONLINE}\n`);
-    expect(script).to.include("pip install uwsgi==2.0.13.1 -i $PYPI_SERVER_URL --trusted-host $PYPI_SERVER_HOST\n");
-    expect(script).not.to.include("--no-index");
+    for (const script of scripts()) expect(readFileSync(script, "utf8"), script).to.equal(texts.get(script));
     const again = await run("-e", "revert=true");
     expect(again.code, again.stderr).to.equal(0);
-    expect(again.report.hosts.flatMap((h) => h.steps).filter((s) => s.status !== "ok")).to.deep.equal([]);
+    expect(notOk(again.report)).to.deep.equal([]);
   });
 });
