@@ -164,8 +164,10 @@ export class HostSession {
   /** The variant of the generation the markers show (or the inventory pins); a reason when there is none. */
   private chooseGeneration(gathered: Gathered): string | null {
     const { candidates } = this.work;
-    if (this.work.generation !== null) this.result.generation = { name: this.work.generation, from: candidates ? "markers" : "inventory" };
-    if (!candidates) return null;
+    if (!candidates) {
+      if (this.work.generation !== null) this.result.generation = { name: this.work.generation, from: "inventory" };
+      return null;
+    }
     const facts = new HostFacts(gathered);
     const found = detectGeneration(candidates.markers, (p) => facts.stat(p).exists);
     if (found.kind !== "found") return detectionProblem(found);
