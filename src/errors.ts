@@ -38,14 +38,6 @@ export class DriftError extends Error {
   }
 }
 
-/** The fleet's state makes the run unsafe, found before any change (e.g. hosts disagree on a value read). Exit 1. */
-export class RefusedError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "RefusedError";
-  }
-}
-
 /** A connection could not be made or was lost. Reported per host (unreachable). */
 export class ConnectError extends Error {
   readonly host: string;

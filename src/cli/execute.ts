@@ -13,6 +13,7 @@ import { makeRedactor, redactDeep, type Redactor } from "../report/redact.js";
 import type { HostKeyPolicy } from "../transport/types.js";
 import { now } from "./clock.js";
 import { askEachBatch } from "./confirm.js";
+import type { Approver } from "../plan/approvals.js";
 import type { Inputs } from "./load-inputs.js";
 import { minutesLeft, parseWindow } from "./window.js";
 
@@ -44,6 +45,8 @@ export interface ExecMode {
   reviewed?: RunOptions["reviewed"];
   replanOnDrift?: boolean;
   onPlanned?: RunOptions["onPlanned"];
+  /** apply: the reviewers whose approvals were verified, recorded in the audit log. */
+  approvers?: Approver[];
 }
 
 /** Secret variables by name, as resolved for the hosts. */
@@ -64,7 +67,7 @@ export const givenValues = (inputs: Inputs): Record<string, unknown> => Object.f
 /** Everything from flags to report: guard the window, run (in batches), print, append to the audit log, set the exit code. */
 export async function execute(loaded: Inputs, flags: ExecFlags, mode: ExecMode): Promise<{ report: RunReport; redact: Redactor }> {
   checkSshConfigFile(flags.sshConfig);
-  const inputs = await withFleetReads(loaded, flags, mode);
+  const { inputs, refused } = await withFleetReads(loaded, flags, mode);
   const { playbook, inventory, built, given } = inputs;
   const redact = makeRedactor(built.secrets);
   const rolling = rollingOptions(flags, mode);
@@ -89,6 +92,7 @@ export async function execute(loaded: Inputs, flags: ExecFlags, mode: ExecMode):
     ...(mode.reviewed ? { reviewed: mode.reviewed } : {}),
     ...(mode.replanOnDrift ? { replanOnDrift: true } : {}),
     ...(flags.partial ? { partial: true } : {}),
+    ...(refused.length > 0 ? { refused } : {}),
     ...(mode.onPlanned ? { onPlanned: mode.onPlanned } : {}),
     ...(progress ? { onEvent: (e) => progress.onEvent(e) } : {}),
   });
@@ -98,15 +102,15 @@ export async function execute(loaded: Inputs, flags: ExecFlags, mode: ExecMode):
   const exitCode = stop.signal.aborted ? 130 : exitCodeOf(report);
   if (flags.json) process.stdout.write(`${JSON.stringify(redactDeep(report, redact), null, 2)}\n`);
   else printRun(report, { diff: Boolean(flags.diff), verbose: Boolean(flags.verbose), redact, out: process.stdout });
-  appendAudit(flags.logDir ?? defaultLogDir(), auditEntry(report, { command: mode.command, playbookFile: playbook.file, inventory: inventory.file, ...(flags.limit ? { limit: flags.limit } : {}), vars: givenValues(inputs), backupRoot: flags.backupDir, exitCode, redact }));
+  appendAudit(flags.logDir ?? defaultLogDir(), auditEntry(report, { command: mode.command, playbookFile: playbook.file, inventory: inventory.file, ...(flags.limit ? { limit: flags.limit } : {}), vars: givenValues(inputs), backupRoot: flags.backupDir, exitCode, redact, ...(mode.approvers ? { approvers: mode.approvers } : {}) }));
   process.exitCode = exitCode;
   return { report, redact };
 }
 
 /** Variables read on hosts (`read:`) are read first, then every host's steps are rendered with them. */
-async function withFleetReads(inputs: Inputs, flags: ExecFlags, mode: ExecMode): Promise<Inputs> {
+async function withFleetReads(inputs: Inputs, flags: ExecFlags, mode: ExecMode): Promise<{ inputs: Inputs; refused: string[] }> {
   const { playbook, inventory, given } = inputs;
-  const read = await readFleetVars(playbook, inventory, given, {
+  const { values: read, refused } = await readFleetVars(playbook, inventory, given, {
     forks: flags.forks,
     runId: mode.runId,
     playbook: playbook.name,
@@ -117,9 +121,9 @@ async function withFleetReads(inputs: Inputs, flags: ExecFlags, mode: ExecMode):
     ...(flags.hostKeyChecking ? { hostKeyPolicy: flags.hostKeyChecking } : {}),
     ...(flags.sshConfig ? { sshConfig: flags.sshConfig } : {}),
   });
-  if (Object.keys(read).length === 0) return inputs;
+  if (Object.keys(read).length === 0) return { inputs, refused };
   const all = { ...read, ...given };
-  return { ...inputs, given: all, built: buildWork(playbook, inventory, inputs.built.works.map((w) => w.host), all) };
+  return { inputs: { ...inputs, given: all, built: buildWork(playbook, inventory, inputs.built.works.map((w) => w.host), all) }, refused };
 }
 
 /** First Ctrl-C: start nothing new, let hosts in flight finish, then report. Second: leave at once. */

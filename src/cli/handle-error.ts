@@ -1,5 +1,5 @@
 import { CommanderError } from "commander";
-import { DriftError, EXIT, InputError, RefusedError } from "../errors.js";
+import { DriftError, EXIT, InputError } from "../errors.js";
 
 /** The one catch: user errors are one located line each, no stack; anything else is a bug. */
 export function handleError(err: unknown): number {
@@ -10,10 +10,6 @@ export function handleError(err: unknown): number {
   if (err instanceof InputError) {
     process.stderr.write(`${err.message}\n`);
     return EXIT.badInput;
-  }
-  if (err instanceof RefusedError) {
-    process.stderr.write(`REFUSED before any change: ${err.message}\n`);
-    return EXIT.hostFailed;
   }
   if (err instanceof DriftError) {
     process.stderr.write(`${err.message}\n`);

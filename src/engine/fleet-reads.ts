@@ -1,4 +1,3 @@
-import { RefusedError } from "../errors.js";
 import { matchHosts } from "../inventory/limit.js";
 import type { Inventory } from "../inventory/types.js";
 import { renderDeep } from "../playbook/template.js";
@@ -12,17 +11,23 @@ import type { HostWork } from "./work.js";
 
 const pathsOf = (r: Read, context: Record<string, unknown>): string[] => [r.file].flat().map((f) => String(renderDeep(f, context)));
 
+/** The values read, or why the run is refused before any change. */
+export interface FleetReads {
+  values: Record<string, GivenVar>;
+  refused: string[];
+}
+
 /**
  * Variables declared with `read:` and not given: read on their hosts (every host the pattern names, whatever
  * --limit says) in one round trip each, before any host is planned. Every host must hold the same value;
  * a host that cannot be read, a value missing or disagreeing refuses the run before any change.
  */
-export async function readFleetVars(playbook: Playbook, inventory: Inventory, given: Record<string, GivenVar>, opts: SessionOptions & { forks: number }): Promise<Record<string, GivenVar>> {
+export async function readFleetVars(playbook: Playbook, inventory: Inventory, given: Record<string, GivenVar>, opts: SessionOptions & { forks: number }): Promise<FleetReads> {
   const reads = Object.entries(playbook.vars).flatMap(([name, spec]) => (spec.read && !(name in given) ? [{ name, read: spec.read }] : []));
-  if (reads.length === 0) return {};
+  if (reads.length === 0) return { values: {}, refused: [] };
   const hosts = [...new Map(reads.flatMap((r) => matchHosts(inventory, r.read.hosts)).map((h) => [h.name, h])).values()];
   const problems: string[] = reads.filter((r) => matchHosts(inventory, r.read.hosts).length === 0).map((r) => `'${r.name}' is read from hosts '${r.read.hosts}', and the inventory has none; pass -e ${r.name}=…`);
-  if (problems.length > 0) throw new RefusedError(problems.join("\n"));
+  if (problems.length > 0) return { values: {}, refused: problems };
 
   const sessions = await mapPool(hosts, opts.forks, async (host) => {
     const own = buildWork(playbook, inventory, [host], given).works[0];
@@ -65,6 +70,5 @@ export async function readFleetVars(playbook: Playbook, inventory: Inventory, gi
     const [only] = [...seen];
     if (seen.size === 1 && only) out[name] = { value: only[0], origin: `'${name}' read on ${only[1].join(", ")}` };
   }
-  if (problems.length > 0) throw new RefusedError(problems.join("\n"));
-  return out;
+  return problems.length > 0 ? { values: {}, refused: problems } : { values: out, refused: [] };
 }

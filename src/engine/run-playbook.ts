@@ -47,6 +47,8 @@ export interface RunOptions {
   replanOnDrift?: boolean;
   /** Apply the hosts that planned cleanly although others could not be planned (default: none is applied). */
   partial?: boolean;
+  /** Found before planning (values read on hosts that disagree, say): no host is contacted, the report says why. */
+  refused?: string[];
   onEvent?: (event: RunEvent) => void;
   /** Ctrl-C: hosts and batches not yet started are left alone; hosts in flight finish atomically. */
   signal?: AbortSignal;
@@ -122,6 +124,13 @@ export async function runPlaybook(works: readonly HostWork[], opts: RunOptions):
     return s.result;
   };
 
+  if (opts.refused && opts.refused.length > 0) {
+    report.refused = [...opts.refused];
+    for (const s of sessions) if (s.hasWork) leaveAlone(s, "not started: the run was refused before any change (see above)");
+    report.hosts = await Promise.all(sessions.map(done));
+    report.durationMs = Date.now() - started;
+    return report;
+  }
   // The fleet plans before anyone applies: a host that cannot be planned stops every host (unless --partial).
   await mapPool(sessions, opts.forks, prepare);
   if (opts.checkInvariants) {
