@@ -25,6 +25,8 @@ export interface AuditEntry {
   refused: string[];
   /** A rollback: the run it undid. */
   rollbackOf?: string;
+  /** An apply of an approved plan: the reviewers whose signatures were verified (principal, key fingerprint). */
+  approvers?: { principal: string; fingerprint: string }[];
 }
 
 /** A file a rollback left as it was, and why (changed since the run; already as before it). */
@@ -71,6 +73,7 @@ export const AUDIT_ENTRY_SCHEMA = {
     },
     batches: { type: "array" },
     refused: { type: "array", items: { type: "string" } },
+    approvers: { type: "array", items: { type: "object", required: ["principal", "fingerprint"], properties: { principal: { type: "string" }, fingerprint: { type: "string" } } } },
   },
 } as const;
 
@@ -107,7 +110,7 @@ export function readAudit(logDir: string): AuditEntry[] {
   return entries;
 }
 
-export function auditEntry(report: RunReport, ctx: { command: string; playbookFile: string; inventory: string; limit?: string; vars: Record<string, unknown>; backupRoot: string; exitCode: number; redact: (s: string) => string }): AuditEntry {
+export function auditEntry(report: RunReport, ctx: { command: string; playbookFile: string; inventory: string; limit?: string; vars: Record<string, unknown>; backupRoot: string; exitCode: number; redact: (s: string) => string; approvers?: AuditEntry["approvers"] }): AuditEntry {
   // Every string is redacted before the entry is serialised (see redactDeep).
   return redactDeep<AuditEntry>({
     runId: report.runId,
@@ -124,5 +127,6 @@ export function auditEntry(report: RunReport, ctx: { command: string; playbookFi
     hosts: report.hosts.map((h) => ({ host: h.host, status: h.status, files: h.files, ...(h.batch !== undefined ? { batch: h.batch } : {}), ...(h.error ? { error: h.error } : {}) })),
     batches: report.batches,
     refused: report.refused,
+    ...(ctx.approvers ? { approvers: ctx.approvers } : {}),
   }, ctx.redact);
 }

@@ -1,12 +1,13 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { InputError } from "../errors.js";
+import { parseDuration } from "./duration.js";
 import { handleError } from "./handle-error.js";
 
 const EXIT_CODES = `
 Exit codes:
   0  every host ok (or changed)
   1  a host failed or was unreachable, or a cross-host condition refused the run (nothing changed then)
-  2  bad input (playbook, inventory, variables, flags): nothing was contacted
+  2  bad input (playbook, inventory, variables, flags), or a plan expired or not approved: nothing was contacted
   3  refused: a host's files changed since they were planned (drift); that host was left untouched`;
 
 const program = new Command("bkplay")
@@ -97,7 +98,9 @@ withExecOptions(
 withExecOptions(
   inputOptions(program.command("plan").description("read every host and save the exact changes to a plan file for review; changes nothing").argument("<playbook>", "shipped playbook name or path to a .yaml file"))
     .requiredOption("-o, --output <file>", "plan file to write (JSON, versioned)")
-    .option("--report <file>", "also write a Markdown review report"),
+    .option("--report <file>", "also write a Markdown review report")
+    .addOption(new Option("--valid-for <duration>", "the plan expires this long after it is made (8h, 30m, 1h30m, 2d): apply refuses it after").argParser((v) => parseDuration(v, "--valid-for")))
+    .option("--signer-principal <name>", "your principal in the reviewers' allowed_signers files (default: your user name): your own approval of this plan counts only with apply --allow-self-approval"),
 )
   .hook("preAction", (cmd) => refuseApplyOnly(cmd.opts()))
   .action(async (ref: string, o: import("./commands/plan.js").PlanFlags) => (await import("./commands/plan.js")).planCommand(ref, o));
@@ -109,8 +112,20 @@ withExecOptions(
     .argument("<plan>", "plan file written by `bkplay plan`")
     .option("-e, --extra-var <name=value>", "secret variables the plan left out (repeatable)", collect, [])
     .option("--vars-file <file>", "YAML file with the secret variables")
-    .addOption(new Option("--allow-drift <mode>", "replan: re-plan a drifted host and apply its new diff instead of refusing it").choices(["replan"])),
+    .addOption(new Option("--allow-drift <mode>", "replan: re-plan a drifted host and apply its new diff instead of refusing it").choices(["replan"]))
+    .option("--allowed-signers <file>", "verify the plan's approvals against this OpenSSH allowed_signers file; any that does not verify refuses the plan (exit 2)")
+    .addOption(new Option("--require-approvals <n>", "refuse (exit 2) unless at least N distinct principals approved the plan (default 1 with --allowed-signers)").argParser((v) => positiveInt(v, "--require-approvals")))
+    .option("--allow-self-approval", "count the planner's own approval"),
 ).action(async (file: string, o: import("./commands/apply.js").ApplyFlags) => (await import("./commands/apply.js")).applyCommand(file, o));
+
+program
+  .command("approve")
+  .description("review a plan file and sign it with your SSH key (ssh-keygen -Y sign, namespace bkplay-plan); the signature is added to the plan's approvals")
+  .argument("<plan>", "plan file written by `bkplay plan`")
+  .option("--key <file>", "private key, or public key held by your ssh-agent (default ~/.ssh/id_ed25519, id_ecdsa, id_rsa, else the agent's first key)")
+  .option("--signer-principal <name>", "the principal the allowed_signers files list your key under (default: your user name)")
+  .option("-y, --yes", "approve without asking (needed without a terminal)")
+  .action(async (file: string, o: import("./commands/approve.js").ApproveFlags) => (await import("./commands/approve.js")).approveCommand(file, o));
 
 program
   .command("rollback")

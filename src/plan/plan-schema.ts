@@ -1,3 +1,5 @@
+import { APPROVAL_PROPERTIES } from "./approval-schema.js";
+
 /** What a plan file (version 2) must hold for `apply` to use it; checked before anything in it is used. */
 const change = {
   type: "object",
@@ -43,5 +45,6 @@ export const PLAN_SCHEMA = {
         },
       },
     },
+    ...APPROVAL_PROPERTIES,
   },
 } as const;

@@ -5,8 +5,10 @@ import { parseExtraVars, readVarsFile, type GivenVar } from "../../playbook/vars
 import { comparable, readPlanFile, sha256File, type ReadPlan, type ReviewedChange } from "../../plan/plan-file.js";
 import { execute, secretsOf, type ExecFlags } from "../execute.js";
 import { loadInputs } from "../load-inputs.js";
+import { approvedOrRefused } from "../plan-approval.js";
+import type { ApprovalPolicy } from "../../plan/approvals.js";
 
-export interface ApplyFlags extends ExecFlags {
+export interface ApplyFlags extends ExecFlags, ApprovalPolicy {
   extraVar: string[];
   varsFile?: string;
   allowDrift?: "replan";
@@ -15,6 +17,8 @@ export interface ApplyFlags extends ExecFlags {
 /** Apply exactly a reviewed plan: each host is read again and changed only if its changes are still the reviewed ones. */
 export async function applyCommand(file: string, flags: ApplyFlags): Promise<void> {
   const read = readPlanFile(file);
+  // Expired, or not approved as required: refused before anything else is read or contacted.
+  const approvers = approvedOrRefused(read, flags);
   const { plan } = read;
   // Applied already: its files now differ from what the plan read, which is no drift to refuse.
   const done = appliedBy(flags.logDir ?? defaultLogDir(), plan.runId);
@@ -38,6 +42,7 @@ export async function applyCommand(file: string, flags: ApplyFlags): Promise<voi
     runId: plan.runId,
     reviewed: { hosts: reviewed, compare: (host, fresh, observed) => compareHost(read, host, fresh && comparable(fresh.changes, secrets), observed) },
     ...(flags.allowDrift === "replan" ? { replanOnDrift: true } : {}),
+    ...(approvers ? { approvers } : {}),
   });
 }
 

@@ -15,6 +15,6 @@ export function historyCommand(o: { logDir?: string; json?: boolean; last?: numb
     const files = e.hosts.reduce((n, h) => n + h.files.length, 0);
     const what = e.check ? "check" : e.command;
     const result = e.exitCode === 0 ? c("green", "ok") : c("red", `exit ${e.exitCode}`);
-    process.stdout.write(`${e.time}  ${e.runId}  ${what.padEnd(8)} ${e.playbook.name.padEnd(24)} ${result}  changed=${count("changed")} failed=${count("failed") + count("unreachable") + count("refused")} files=${files}  ${c("gray", e.user)}\n`);
+    process.stdout.write(`${e.time}  ${e.runId}  ${what.padEnd(8)} ${e.playbook.name.padEnd(24)} ${result}  changed=${count("changed")} failed=${count("failed") + count("unreachable") + count("refused")} files=${files}  ${c("gray", e.user)}${e.approvers ? `  approved by ${e.approvers.map((a) => `${a.principal} (${a.fingerprint})`).join(", ")}` : ""}\n`);
   }
 }
