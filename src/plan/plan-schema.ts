@@ -30,6 +30,14 @@ export const PLAN_SCHEMA = {
     limit: { type: ["string", "null"] },
     vars: { type: "object" },
     secretVars: { type: "array", items: { type: "string" } },
+    secretHashes: {
+      type: "object",
+      additionalProperties: {
+        type: "object",
+        required: ["salt", "scrypt"],
+        properties: { salt: { type: "string", pattern: "^[0-9a-f]{32}$" }, scrypt: { type: "string", pattern: "^[0-9a-f]{64}$" } },
+      },
+    },
     hosts: {
       type: "object",
       additionalProperties: {

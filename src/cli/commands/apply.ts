@@ -1,10 +1,10 @@
 import { appliedBy } from "../../audit/applied.js";
 import { defaultLogDir } from "../../audit/audit-log.js";
 import { InputError, type Problem } from "../../errors.js";
-import { parseExtraVars, readVarsFile, type GivenVar } from "../../playbook/vars.js";
-import { comparable, readPlanFile, sha256File, type ReadPlan, type ReviewedChange } from "../../plan/plan-file.js";
+import { howToGiveSecret, type GivenVar } from "../../playbook/vars.js";
+import { checkSecretsAgainst, comparable, readPlanFile, sha256File, type ReadPlan, type ReviewedChange } from "../../plan/plan-file.js";
 import { execute, secretsOf, type ExecFlags } from "../execute.js";
-import { loadInputs } from "../load-inputs.js";
+import { loadInputsAsking } from "../load-inputs.js";
 import { approvedOrRefused } from "../plan-approval.js";
 import type { ApprovalPolicy } from "../../plan/approvals.js";
 
@@ -27,14 +27,13 @@ export async function applyCommand(file: string, flags: ApplyFlags): Promise<voi
     return;
   }
   checkSources(read);
-  // However they are given: -e name=…, -e @file.yaml, -e '{json}', --vars-file.
-  const given = { ...(flags.varsFile ? readVarsFile(flags.varsFile) : {}), ...parseExtraVars(flags.extraVar) };
-  const missing = plan.secretVars.filter((s) => !(s in given));
-  if (missing.length > 0) throw new InputError(`the plan leaves secrets out: give them again with ${missing.map((s) => `-e ${s}=…`).join(" ")}`);
   // Values recorded in the plan are located there: a bad one names the plan file and its line.
   const preset: Record<string, GivenVar> = Object.fromEntries(Object.entries(plan.vars).map(([k, value]) => [k, { value, origin: `plan vars.${k}`, location: read.locate(["vars", k]) }]));
-  const inputs = loadInputs(plan.playbook.file, { inventory: plan.inventory.file, extraVar: flags.extraVar, preset, ...(plan.limit ? { limit: plan.limit } : {}), ...(flags.varsFile ? { varsFile: flags.varsFile } : {}) });
+  // Secrets the plan left out are given again however the operator likes (asked for on a terminal), never required in argv.
+  const again = (name: string): string => `the plan was made with the secret '${name}': give it again: ${howToGiveSecret(name)}`;
+  const inputs = await loadInputsAsking(plan.playbook.file, { inventory: plan.inventory.file, extraVar: flags.extraVar, preset, ...(plan.limit ? { limit: plan.limit } : {}), ...(flags.varsFile ? { varsFile: flags.varsFile } : {}) }, plan.secretVars, again);
   const secrets = secretsOf(inputs);
+  checkSecretsAgainst(read, secrets, howToGiveSecret);
   const reviewed = new Set(Object.entries(plan.hosts).filter(([, h]) => h.status !== "unreachable" && h.status !== "failed").map(([name]) => name));
   await execute(inputs, { ...flags, ...(plan.limit ? { limit: plan.limit } : {}) }, {
     command: "apply",
