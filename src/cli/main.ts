@@ -151,6 +151,21 @@ program
   .option("--json", "machine-readable output")
   .action(async (o: { logDir?: string; json?: boolean; last: number }) => (await import("./commands/history.js")).historyCommand(o));
 
+program
+  .command("doctor")
+  .description("read every host once (changes nothing) and say what is wrong, with the evidence and the command that fixes it")
+  .requiredOption("-i, --inventory <file>", "inventory file")
+  .option("-l, --limit <pattern>", "restrict to these hosts/groups")
+  .option("--only <ids>", "run only these checks (comma-separated ids)")
+  .option("--skip <ids>", "leave these checks out (comma-separated ids)")
+  .option("--json", "machine-readable report")
+  .option("--report <file>", "also write a Markdown report")
+  .option("--strict", "exit 1 on a warning too")
+  .addOption(new Option("--lang <lang>", "message language (default: zh under a zh_* LANG/LC_ALL)").choices(["en", "zh"]))
+  .addOption(new Option("--forks <n>", "hosts read at once").default(50).argParser((v) => positiveInt(v, "--forks")))
+  .addOption(new Option("--timeout <seconds>", "each host's bound to connect and answer; a host slower than this is a finding").default(30).argParser((v) => positiveInt(v, "--timeout")))
+  .action(async (o: import("./commands/doctor.js").DoctorFlags) => (await import("./commands/doctor.js")).doctorCommand(o));
+
 const sandbox = program.command("sandbox").description("the built-in sandbox fleet: SSH hosts on 127.0.0.1, each with a BlueKing tree");
 sandbox
   .command("up")

@@ -1,0 +1,61 @@
+import { bkView } from "../generations/host-layout.js";
+import type { Gathered } from "./gather.js";
+import { inGroups } from "./gather.js";
+import type { Check, HostView, Outcome, Verdict } from "./types.js";
+
+/** A verdict as reported: the check it came from. */
+export interface Finding extends Verdict {
+  check: string;
+}
+
+export interface CheckResult {
+  id: string;
+  outcome: Outcome | "skipped";
+  /** Hosts it applied to and judged. */
+  hosts: string[];
+}
+
+const RANK: Record<Outcome, number> = { ok: 0, unknown: 1, warn: 2, error: 3, fail: 4 };
+export const worst = (outcomes: readonly Outcome[]): Outcome => outcomes.reduce<Outcome>((a, b) => (RANK[b] > RANK[a] ? b : a), "ok");
+
+/** Hosts judged together: those of one generation are one install (a mixed inventory holds several). */
+function installs(views: readonly HostView[]): HostView[][] {
+  const by = new Map<string, HostView[]>();
+  for (const v of views) by.set(v.generation ?? "", [...(by.get(v.generation ?? "") ?? []), v]);
+  return [...by.values()];
+}
+
+/** Judge every check over the hosts that answered; a judgement that throws is the check's `error`, not the run's. */
+export function judgeFleet(checks: readonly Check[], gathered: readonly Gathered[], inventory: string, groups: Readonly<Record<string, readonly string[]>>): { results: CheckResult[]; findings: Finding[] } {
+  const results: CheckResult[] = [];
+  const findings: Finding[] = [];
+  for (const check of checks) {
+    const applicable = gathered.filter((g) => inGroups(check, g.host));
+    const views: HostView[] = [];
+    const own: Finding[] = [];
+    for (const g of applicable) {
+      if (!g.reached || !g.facts) continue;
+      if (check.needsGeneration !== false) {
+        if (g.generation === null) {
+          own.push({ check: check.id, outcome: "unknown", hosts: [g.host.name], message: g.generationProblem ?? "the host's BlueKing generation is unknown" });
+          continue;
+        }
+        if (check.generations && !check.generations.includes(g.generation)) continue;
+      }
+      views.push({ name: g.host.name, host: g.host, generation: g.generation, bk: check.needsGeneration === false || g.generation === null ? null : bkViewOf(g), facts: g.facts, bracket: g.bracket });
+    }
+    for (const install of installs(views)) {
+      try {
+        own.push(...check.judge({ hosts: install, inventory, groups }).map((v) => ({ ...v, check: check.id })));
+      } catch (err) {
+        own.push({ check: check.id, outcome: "error", hosts: install.map((v) => v.name), message: `the check broke (a bug in bkplay): ${(err as Error).message}` });
+      }
+    }
+    const judged = [...new Set([...views.map((v) => v.name), ...own.flatMap((f) => f.hosts)])];
+    results.push({ id: check.id, outcome: judged.length === 0 ? "skipped" : worst(own.map((f) => f.outcome)), hosts: judged });
+    findings.push(...own);
+  }
+  return { results, findings };
+}
+
+const bkViewOf = (g: Gathered): ReturnType<typeof bkView> | null => (g.generation === null ? null : bkView(g.host, g.generation));

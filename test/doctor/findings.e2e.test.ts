@@ -1,0 +1,205 @@
+import { expect } from "chai";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from "node:fs";
+import { createServer, type Server } from "node:net";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { DoctorReport } from "../../src/doctor/run-doctor.js";
+import type { SandboxHost } from "../../src/sandbox/fleet-files.js";
+import { reservePorts } from "../../src/sandbox/ports.js";
+import { bkplay } from "../support/cli.js";
+import { useFleet, writeInventory } from "../support/fleet.js";
+import { doctor, expectNoSecret, snapshotHosts, useAgentNginx } from "./support.js";
+
+/** Findings of the run, as `check outcome hosts` (what a test expects to see exactly). */
+const seen = (r: DoctorReport): string[] => r.findings.map((f) => `${f.check} ${f.outcome} ${[...f.hosts].sort().join(",")}`);
+
+describe("doctor finds what is broken, for real (bkce 5.x, 6 hosts, sshd)", function () {
+  this.timeout(120_000);
+  const f = useFleet(6, "sshd", "ce5");
+  useAgentNginx();
+  const role = (r: string): SandboxHost[] => f.fleet().hosts.filter((h) => h.roles.includes(r as never));
+  const one = (r: string): SandboxHost => {
+    const h = role(r)[0];
+    if (!h) throw new Error(`no ${r} host`);
+    return h;
+  };
+  const inv = (): string => f.fleet().inventoryFile;
+  /** Doctor, checked to have written nothing on any host and to show no secret in any output. */
+  const readOnlyDoctor = async (args: readonly string[] = [], extraSecrets: readonly string[] = []): Promise<DoctorReport> => {
+    const before = snapshotHosts(join(f.dir(), "hosts"));
+    const md = join(f.dir(), "doctor.md");
+    const { run, report } = await doctor(["-i", inv(), "--report", md, ...args]);
+    const text = await bkplay(["doctor", "-i", inv(), ...args]);
+    const after = snapshotHosts(join(f.dir(), "hosts"));
+    expect(Object.keys(after).filter((k) => after[k] !== before[k])).to.deep.equal([]);
+    expectNoSecret(f.fleet(), [run.stdout, run.stderr, text.stdout, text.stderr, readFileSync(md, "utf8")], extraSecrets);
+    expect(text.code).to.equal(run.code);
+    return report;
+  };
+  afterEach(() => f.reset());
+
+  it("deploy.timeout: an agent allowed longer than PaaS waits; the fix names the agent's limit", async () => {
+    const agent = one("appt");
+    const config = join(agent.root, "etc/paas_agent_config.yaml");
+    writeFileSync(config, readFileSync(config, "utf8").replace("EXECUTE_TIME_LIMIT: 300", "EXECUTE_TIME_LIMIT: 4000"));
+    const { run, report } = await doctor(["-i", inv()]);
+    expect(run.code).to.equal(1);
+    expect(seen(report)).to.deep.equal([`deploy.timeout fail ${[...role("paas").map((h) => h.name), agent.name].sort().join(",")}`]);
+    const [finding] = report.findings;
+    expect(finding?.fix?.command).to.equal(`bkplay plan raise-deploy-timeout -i ${inv()} -e agent_timeout=4000 -o raise-deploy-timeout.plan.json`);
+    expect(finding?.evidence?.join("\n")).to.include("EVENT_STATE_EXPIRE_SECONDS = 3600 (").and.include(`${agent.name}: EXECUTE_TIME_LIMIT = 4000`);
+    // The command it names fixes it: run it (apply), and doctor finds nothing more.
+    const fix = await bkplay(["run", "raise-deploy-timeout", "-i", inv(), "-e", "agent_timeout=4000", "--log-dir", join(f.dir(), "audit")]);
+    expect(fix.code, fix.stdout + fix.stderr).to.equal(0);
+    expect(seen(await readOnlyDoctor())).to.deep.equal([]);
+  });
+
+  it("unknown, never fail: a file missing where the generation keeps it is named", async () => {
+    const agent = one("appo");
+    const config = join(agent.root, "etc/paas_agent_config.yaml");
+    execFileSync("rm", [config]);
+    const report = await readOnlyDoctor();
+    expect(seen(report)).to.deep.equal([`deploy.timeout unknown ${agent.name}`, `domain.consistency unknown ${agent.name}`]);
+    expect(report.findings[0]?.message).to.equal(`${config} is missing (this host's ce5 keeps the agent's config there)`);
+    const text = await bkplay(["doctor", "-i", inv()]);
+    expect(text.code).to.equal(0);
+  });
+
+  it("app.stale-socket: a real supervisord killed -9 leaves its socket; a live one beside it is fine", async () => {
+    const agent = one("appo");
+    const pids: number[] = [];
+    const start = (app: string): { socket: string; pid: number } => {
+      const run = join(agent.root, "paas_agent/apps/projects", app, "run");
+      mkdirSync(run, { recursive: true });
+      const conf = join(run, "supervisord.conf");
+      writeFileSync(conf, `[unix_http_server]\nfile = ${run}/supervisord.sock\n\n[supervisord]\npidfile = ${run}/supervisord.pid\nlogfile = ${run}/supervisord.log\n\n[rpcinterface:supervisor]\nsupervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface\n\n[supervisorctl]\nserverurl = unix://${run}/supervisord.sock\n`);
+      execFileSync("supervisord", ["-c", conf]);
+      return { socket: join(run, "supervisord.sock"), pid: 0 };
+    };
+    try {
+      const dead = start("dead_app");
+      const live = start("live_app");
+      for (const s of [dead, live]) {
+        const pidFile = s.socket.replace(/\.sock$/, ".pid");
+        for (let i = 0; i < 400 && !(existsSync(s.socket) && existsSync(pidFile) && readFileSync(pidFile, "utf8").trim() !== ""); i++) await sleep(25);
+        const pid = Number(readFileSync(pidFile, "utf8").trim());
+        s.pid = pid;
+        pids.push(pid);
+      }
+      process.kill(dead.pid, "SIGKILL");
+      for (let i = 0; i < 200 && existsSync(`/proc/${dead.pid}`); i++) await sleep(25);
+      expect(existsSync(dead.socket), "the killed supervisord leaves its socket").to.equal(true);
+      expect(spawnSync("supervisorctl", ["-s", `unix://${dead.socket}`, "status"]).status, "supervisorctl fails on it, as the build script's would").to.not.equal(0);
+      const report = await readOnlyDoctor();
+      expect(seen(report)).to.deep.equal([`app.stale-socket fail ${agent.name}`]);
+      const [finding] = report.findings;
+      expect(finding?.message).to.equal(`dead_app: supervisord.sock with no supervisord listening (supervisord.pid says ${dead.pid}, which is not running)`);
+      expect(finding?.fix?.steps).to.deep.equal([`on ${agent.name}: rm -f ${dead.socket}`]);
+    } finally {
+      for (const pid of pids) spawnSync("kill", ["-9", String(pid)]);
+    }
+  });
+
+  it("esb.components: a custom component folder without __init__.py; the fix names its path", async () => {
+    const paas = one("paas");
+    const folder = join(paas.root, "open_paas/esb/components/generic/apis/my_sys");
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, "get_host.py"), "from components.component import Component\n");
+    const report = await readOnlyDoctor();
+    expect(seen(report)).to.deep.equal([`esb.components fail ${paas.name}`]);
+    expect(report.findings[0]?.fix?.command).to.equal(`bkplay plan esb-add-component-deps -i ${inv()} -e component_path=generic/apis/my_sys -e packages=NAME==VERSION -o esb-add-component-deps.plan.json`);
+  });
+
+  it("login.consistency: a SECRET_KEY that differs on one PaaS host is named by key, its value never shown", async () => {
+    const [first, second] = role("paas");
+    if (!first || !second) throw new Error("two paas hosts needed");
+    const settings = join(second.root, "open_paas/login/conf/settings_production.py");
+    const otherKey = "Zq8xWv3LmN5pR7tY9uB2cD4eF6gH8jK0aS1dQ3wE5rT7yU9iO2";
+    writeFileSync(settings, readFileSync(settings, "utf8").replace(/^SECRET_KEY = '[^']*'/m, `SECRET_KEY = '${otherKey}'`));
+    const report = await readOnlyDoctor([], [otherKey]);
+    expect(seen(report)).to.deep.equal([`login.consistency fail ${[first.name, second.name].sort().join(",")}`]);
+    const [finding] = report.findings;
+    expect(finding?.message).to.equal(`login settings differ between PaaS hosts: SECRET_KEY (${second.name} differs from ${first.name})`);
+    expect(finding?.evidence).to.deep.equal([`SECRET_KEY differs — ${first.name}; ${second.name} (compared by hash; the value is not shown)`]);
+  });
+
+  it("domain.consistency: an agent still on the old domain; the fix is change-domain from it to PaaS's", async () => {
+    const agent = one("appt");
+    const config = join(agent.root, "etc/paas_agent_config.yaml");
+    writeFileSync(config, readFileSync(config, "utf8").replace("http://paas.bk.com", "http://old.bk.com"));
+    const report = await readOnlyDoctor();
+    expect(seen(report)).to.deep.equal([`domain.consistency fail ${agent.name}`]);
+    const command = `bkplay plan change-domain -i ${inv()} -e new_domain=paas.bk.com -e old_domain=old.bk.com -o change-domain.plan.json`;
+    expect(report.findings[0]?.fix?.command).to.equal(command);
+    const fix = await bkplay(["run", "change-domain", "-i", inv(), "-e", "new_domain=paas.bk.com", "-e", "old_domain=old.bk.com", "--log-dir", join(f.dir(), "audit")]);
+    expect(fix.code, fix.stdout + fix.stderr).to.equal(0);
+    expect(seen(await readOnlyDoctor())).to.deep.equal([]);
+  });
+
+  it("agent.listener: the real nginx's /t/ upstream points at a port nothing listens on (502), and only it is named", async () => {
+    const nginx = one("nginx");
+    const [port] = await reservePorts(1);
+    const conf = join(nginx.root, "etc/nginx/paas.conf");
+    writeFileSync(conf, readFileSync(conf, "utf8").replace(/(upstream PAAS_AGENT_TEST \{\s*server )127\.0\.0\.1:8010/, `$1127.0.0.1:${port}`));
+    execFileSync(join(nginx.sysroot, "usr/sbin/nginx"), ["-s", "reload"]);
+    let status = "";
+    for (let i = 0; i < 40 && status !== "502"; i++) {
+      await sleep(50);
+      status = spawnSync("curl", ["-s", "--max-time", "3", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Host: paas.bk.com", `http://127.0.0.1:${nginx.nginxPort}/t/demo/`], { encoding: "utf8" }).stdout;
+    }
+    expect(status, "nginx answers /t/ with 502").to.equal("502");
+    const report = await readOnlyDoctor();
+    expect(seen(report)).to.deep.equal([`agent.listener fail ${nginx.name}`]);
+    expect(report.findings[0]?.message).to.equal(`/t/ → upstream PAAS_AGENT_TEST server 127.0.0.1:${port}: nothing listens (dialled from ${nginx.name})`);
+  });
+
+  it("time.skew: one host's commands under Debian's faketime, 10 minutes ahead; measured across the round trip", async function () {
+    if (!existsSync("/usr/bin/faketime")) this.skip(); // .ci/run installs it
+    const host = one("mysql");
+    // The host's sh (first on its PATH, so every command bkplay sends it) runs under faketime: its whole clock is ahead.
+    const wrapper = join(host.sysroot, "usr/local/bin/sh");
+    mkdirSync(join(host.sysroot, "usr/local/bin"), { recursive: true });
+    writeFileSync(wrapper, "#!/bin/sh\nexec /usr/bin/faketime -f +600s /bin/sh \"$@\"\n");
+    chmodSync(wrapper, 0o755);
+    const report = await readOnlyDoctor();
+    expect(seen(report)).to.deep.equal([`time.skew fail ${host.name}`]);
+    const m = /^clock at least (\d+\.\d) s ahead of the controller's \(measured across the round trip, error bound (\d+\.\d) s\); login allows 60 s$/.exec(report.findings[0]?.message ?? "");
+    expect(m, report.findings[0]?.message).to.not.equal(null);
+    expect(Number(m?.[1])).to.be.within(590, 600.5);
+    expect(Number(m?.[2])).to.be.below(10);
+  });
+
+  it("a dead host and one that never answers are findings within --timeout; the other hosts are still judged", async () => {
+    const hang: Server = createServer(() => undefined);
+    await new Promise<void>((r) => hang.listen(0, "127.0.0.1", r));
+    const [deadPort] = await reservePorts(1);
+    const hangPort = (hang.address() as { port: number }).port;
+    const file = writeInventory(f.fleet(), join(f.dir(), "with-dead.yaml"), { extraHosts: { dead: { address: "127.0.0.1", port: deadPort ?? 1 }, silent: { address: "127.0.0.1", port: hangPort } } });
+    try {
+      const t0 = Date.now();
+      const { run, report } = await doctor(["-i", file, "--timeout", "2"]);
+      expect(Date.now() - t0).to.be.below(8000);
+      expect(run.code).to.equal(1);
+      expect(seen(report)).to.deep.equal(["host.reachable fail dead", "host.reachable fail silent"]);
+      expect(report.findings[1]?.message).to.equal("did not answer within 2 s (connect and read); its checks were not run");
+      expect(report.hosts.filter((h) => h.reached)).to.have.length(6);
+    } finally {
+      hang.close();
+    }
+  });
+
+  it("--only, --skip, --lang (and a zh LANG) and bad input", async () => {
+    const bad = await bkplay(["doctor", "-i", inv(), "--only", "deploy.timout"]);
+    expect(bad.code).to.equal(2);
+    expect(bad.stderr).to.include("--only: no check 'deploy.timout' (did you mean 'deploy.timeout'?)");
+    const only = await doctor(["-i", inv(), "--only", "time.skew,deploy.timeout"]);
+    expect(only.report.checks.map((c) => c.id)).to.deep.equal(["deploy.timeout", "time.skew"]);
+    const skip = await doctor(["-i", inv(), "--skip", "time.skew"]);
+    expect(skip.report.checks.map((c) => c.id)).to.not.include("time.skew");
+    const zh = await bkplay(["doctor", "-i", inv(), "--lang", "zh"]);
+    expect(zh.stdout).to.equal("6 台主机上的全部 7 项检查正常\n");
+    const env = await bkplay(["doctor", "-i", inv()], { env: { LANG: "zh_CN.UTF-8" } });
+    expect(env.stdout).to.equal(zh.stdout);
+  });
+});

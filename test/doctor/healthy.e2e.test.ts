@@ -1,0 +1,33 @@
+import { expect } from "chai";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { CHECKS } from "../../src/doctor/checks/index.js";
+import { bkplay } from "../support/cli.js";
+import { useFleet } from "../support/fleet.js";
+import { doctor, expectNoSecret, snapshotHosts, useAgentNginx } from "./support.js";
+
+for (const generation of ["ce5", "ce6", "oss"] as const) {
+  describe(`doctor on a healthy ${generation} sandbox (6 hosts, sshd)`, function () {
+    this.timeout(120_000);
+    const f = useFleet(6, "sshd", generation);
+    useAgentNginx();
+
+    it("finds nothing (no fail, no warn, no unknown), writes nothing, and shows no secret", async () => {
+      const before = snapshotHosts(join(f.dir(), "hosts"));
+      const reportFile = join(f.dir(), "doctor.md");
+      const { run, report } = await doctor(["-i", f.fleet().inventoryFile, "--report", reportFile]);
+      expect(run.code, run.stderr).to.equal(0);
+      expect(report.findings).to.deep.equal([]);
+      expect(report.summary.checks).to.equal(CHECKS.length);
+      // A host that only runs MySQL holds no BlueKing file: no generation, and no check that needs one applies to it.
+      const found = Object.fromEntries(report.hosts.map((h) => [h.name, h.generation]));
+      expect(found).to.deep.equal(Object.fromEntries(f.fleet().hosts.map((h) => [h.name, h.roles.join() === "mysql" ? null : generation])));
+      const text = await bkplay(["doctor", "-i", f.fleet().inventoryFile]);
+      expect(text.code, text.stderr).to.equal(0);
+      expect(text.stdout).to.equal(`all ${CHECKS.length} checks ok on 6 hosts\n`);
+      const after = snapshotHosts(join(f.dir(), "hosts"));
+      expect(Object.keys(after).filter((k) => after[k] !== before[k]).map((k) => `${k}: ${before[k]} → ${after[k]}`)).to.deep.equal([]);
+      expectNoSecret(f.fleet(), [run.stdout, run.stderr, text.stdout, text.stderr, readFileSync(reportFile, "utf8")]);
+    });
+  });
+}
