@@ -46,7 +46,7 @@ export function judgeFleet(checks: readonly Check[], gathered: readonly Gathered
     }
     for (const install of installs(views)) {
       try {
-        own.push(...check.judge({ hosts: install, inventory, groups }).map((v) => ({ ...v, check: check.id })));
+        own.push(...check.judge({ hosts: install, inventory, groups }).map((v) => ({ check: check.id, ...v })));
       } catch (err) {
         own.push({ check: check.id, outcome: "error", hosts: install.map((v) => v.name), message: `the check broke (a bug in bkplay): ${(err as Error).message}` });
       }
