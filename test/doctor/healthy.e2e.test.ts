@@ -6,10 +6,12 @@ import { bkplay } from "../support/cli.js";
 import { useFleet } from "../support/fleet.js";
 import { doctor, expectNoSecret, snapshotHosts, useAgentNginx } from "./support.js";
 
-for (const generation of ["ce5", "ce6", "oss"] as const) {
-  describe(`doctor on a healthy ${generation} sandbox (6 hosts, sshd)`, function () {
+const CASES = [["ce5", "sshd"], ["ce6", "sshd"], ["oss", "sshd"], ["ce5", "ssh2"]] as const;
+
+for (const [generation, backend] of CASES) {
+  describe(`doctor on a healthy ${generation} sandbox (6 hosts, ${backend})`, function () {
     this.timeout(120_000);
-    const f = useFleet(6, "sshd", generation);
+    const f = useFleet(6, backend, generation);
     useAgentNginx();
 
     it("finds nothing (no fail, no warn, no unknown), writes nothing, and shows no secret", async () => {
