@@ -183,6 +183,20 @@ describe("doctor finds what is broken, for real (bkce 5.x, 6 hosts, sshd)", func
     expect(Number(m?.[2])).to.be.below(10);
   });
 
+  it("time.skew: two hosts each 45 s from the controller, in opposite directions, are 90 s apart", async function () {
+    if (!existsSync("/usr/bin/faketime")) this.skip(); // .ci/run installs it
+    const ahead = one("appo");
+    const behind = one("appt");
+    for (const [h, offset] of [[ahead, "+45s"], [behind, "-45s"]] as const) {
+      mkdirSync(join(h.sysroot, "usr/local/bin"), { recursive: true });
+      writeFileSync(join(h.sysroot, "usr/local/bin/sh"), `#!/bin/sh\nexec /usr/bin/faketime -f ${offset} /bin/sh "$@"\n`);
+      chmodSync(join(h.sysroot, "usr/local/bin/sh"), 0o755);
+    }
+    const report = await readOnlyDoctor();
+    expect(seen(report)).to.deep.equal([`time.skew fail ${[ahead.name, behind.name].sort().join(",")}`]);
+    expect(report.findings[0]?.message).to.match(new RegExp(`^clocks at least (8\\d|90)\\.\\d s apart: ${ahead.name} 4\\d\\.\\d s ahead of the controller's, ${behind.name} 4\\d\\.\\d s behind`));
+  });
+
   it("a dead host and one that never answers are findings within --timeout; the other hosts are still judged", async () => {
     const hang: Server = createServer(() => undefined);
     await new Promise<void>((r) => hang.listen(0, "127.0.0.1", r));

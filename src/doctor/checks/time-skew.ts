@@ -27,7 +27,7 @@ const seconds = (ms: number): string => `${(Math.abs(ms) / 1000).toFixed(1)} s`;
 
 export const timeSkew: Check = {
   id: "time.skew",
-  title: { en: "every host's clock is within 60 s of the controller's", zh: "每台主机的时钟与控制机相差不超过 60 秒" },
+  title: { en: "every host's clock is within 60 s of the controller's and of the other hosts'", zh: "每台主机的时钟与控制机及其他主机相差不超过 60 秒" },
   symptom: { en: "login loops with 登录态有效期不合法 (Login validity is illegal) or 登录态已过期", zh: "登录循环, 提示 “登录态有效期不合法” 或 “登录态已过期”" },
   fix: {
     en: "synchronise the host's clock (chronyd or ntpd against the site's NTP server, or `chronyc makestep` once), then log in again",
@@ -37,6 +37,7 @@ export const timeSkew: Check = {
   probes: () => [{ kind: "command", command: CLOCK }],
   judge: ({ hosts }) => {
     const out: Verdict[] = [];
+    const within: { name: string; skewMs: number }[] = [];
     for (const h of hosts) {
       const r = h.facts.command(CLOCK);
       const s = r.exitCode === 0 ? skewOf(h, r.stdout) : undefined;
@@ -44,7 +45,10 @@ export const timeSkew: Check = {
         out.push({ outcome: "unknown", hosts: [h.name], message: `could not read the clock (\`date +%s\`: ${r.stderr.trim() || r.stdout.trim() || `exit ${r.exitCode}`})` });
         continue;
       }
-      if (Math.abs(s.skewMs) <= MAX_SKEW_MS) continue;
+      if (Math.abs(s.skewMs) <= MAX_SKEW_MS) {
+        within.push({ name: h.name, skewMs: s.skewMs });
+        continue;
+      }
       const way = s.skewMs > 0 ? "ahead of" : "behind";
       out.push({
         outcome: "fail",
@@ -52,6 +56,17 @@ export const timeSkew: Check = {
         message: `clock at least ${seconds(s.skewMs)} ${way} the controller's (measured across the round trip, error bound ${seconds(s.boundMs)}); login allows 60 s`,
         evidence: [`${h.name}: host clock ${r.stdout.trim()}, controller ${new Date(h.bracket.before).toISOString()} … ${new Date(h.bracket.after).toISOString()}`],
         fix: { text: timeSkew.fix, steps: [`on ${h.name}: chronyc makestep (or: ntpdate <your NTP server>)`] },
+      });
+    }
+    // Each within 60 s of the controller, yet apart by more: a token made on one is refused by the other.
+    const sorted = [...within].sort((a, b) => a.skewMs - b.skewMs);
+    const [low, high] = [sorted[0], sorted.at(-1)];
+    if (low && high && high.skewMs - low.skewMs > MAX_SKEW_MS) {
+      out.push({
+        outcome: "fail",
+        hosts: [low.name, high.name],
+        message: `clocks at least ${seconds(high.skewMs - low.skewMs)} apart: ${high.name} ${seconds(high.skewMs)} ahead of the controller's, ${low.name} ${seconds(low.skewMs)} behind (each measured across its round trip); login allows 60 s`,
+        fix: { text: timeSkew.fix, steps: [low.name, high.name].map((n) => `on ${n}: chronyc makestep (or: ntpdate <your NTP server>)`) },
       });
     }
     return out;
