@@ -91,9 +91,11 @@ function readLine(question: string, echo: boolean): Promise<string | null> {
       write(on ? "\r\u001b[2K" : "\n");
       on?.resume();
     };
-    write(question);
+    // Raw before the question shows: an answer typed the moment it appears (Ctrl-C included) must reach
+    // this reader, not the terminal's line discipline (which would turn Ctrl-C into a signal).
     input.setRawMode(true);
     input.on("data", onData);
     input.resume();
+    write(question);
   });
 }
