@@ -1,10 +1,20 @@
+import type { HostResult } from "../engine/results.js";
 import { askLine } from "../transport/prompt.js";
 
-/** `--confirm-each-batch`: an operator's yes on the terminal before each batch after the first. */
-export function askEachBatch(): (index: number, hosts: readonly string[]) => Promise<string | null> {
-  return async (index, hosts) => {
+const listed = (names: readonly string[]): string => `${names.slice(0, 5).join(", ")}${names.length > 5 ? ", …" : ""}`;
+
+/** What the batch just applied did, by outcome: `batch 1: changed bk-1, bk-2; failed bk-6`. */
+function outcome(index: number, previous: readonly HostResult[]): string {
+  const by = new Map<string, string[]>();
+  for (const r of previous) by.set(r.status, [...(by.get(r.status) ?? []), r.host]);
+  return `batch ${index}: ${[...by].map(([status, hosts]) => `${status} ${listed(hosts)}`).join("; ") || "nothing to do"}`;
+}
+
+/** `--confirm-each-batch`: the last batch's outcome, then an operator's yes on the terminal before each batch after the first. */
+export function askEachBatch(): (index: number, hosts: readonly string[], previous: readonly HostResult[]) => Promise<string | null> {
+  return async (index, hosts, previous) => {
     if (index === 0) return null;
-    const answer = await askLine(`batch ${index + 1} (${hosts.length} hosts: ${hosts.slice(0, 5).join(", ")}${hosts.length > 5 ? ", …" : ""}) — continue? [y/N] `);
+    const answer = await askLine(`${outcome(index, previous)} — batch ${index + 1} (${hosts.length} hosts: ${listed(hosts)}) — continue? [y/N] `);
     if (answer === null) return "interrupted (Ctrl-C)";
     return /^y(es)?$/i.test(answer.trim()) ? null : "stopped by the operator";
   };

@@ -152,13 +152,13 @@ function rollingOptions(flags: ExecFlags, mode: ExecMode): RollingOptions | unde
     ...(flags.serial ? { serial: parseSerial(flags.serial) } : {}),
     // With rolling batches the safe default is to stop at the first failed host.
     maxFailPercentage: flags.maxFailPercentage ?? (flags.serial ? 0 : 100),
-    beforeBatch: async (index, hosts, slowestMs) => {
+    beforeBatch: async (index, hosts, slowestMs, previous) => {
       if (window) {
         const left = minutesLeft(window, now());
         if (left === null) return `the change window ${window.text} has closed`;
         if (index > 0 && left * 60_000 < slowestMs) return `only ${left.toFixed(0)} min left in the window ${window.text}, less than the slowest batch so far (${(slowestMs / 60_000).toFixed(1)} min)`;
       }
-      return confirm ? confirm(index, hosts) : null;
+      return confirm ? confirm(index, hosts, previous) : null;
     },
   };
 }

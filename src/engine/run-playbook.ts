@@ -18,7 +18,7 @@ export interface RollingOptions {
   /** See batchExceeds: a batch stops the run when more than this percent of its hosts failed. */
   maxFailPercentage: number;
   /** Asked before each batch with the slowest batch so far; a reason stops the run there. */
-  beforeBatch?: (index: number, hosts: readonly string[], slowestMs: number) => Promise<string | null>;
+  beforeBatch?: (index: number, hosts: readonly string[], slowestMs: number, previous: readonly HostResult[]) => Promise<string | null>;
 }
 
 export interface RunOptions {
@@ -118,7 +118,11 @@ export async function runPlaybook(works: readonly HostWork[], opts: RunOptions):
       s.result.error = (err as Error).message;
     }
   };
+  // Once per host: after its batch (so the screen shows a batch's outcome before the next one is asked for), or at the end.
+  const finished = new Set<HostSession>();
   const done = async (s: HostSession): Promise<HostResult> => {
+    if (finished.has(s)) return s.result;
+    finished.add(s);
     await s.close();
     emit({ host: s.name, phase: "done", result: s.result });
     return s.result;
@@ -138,7 +142,7 @@ export async function runPlaybook(works: readonly HostWork[], opts: RunOptions):
   }
   const unplanned = sessions.filter((s) => s.hasWork && UNPLANNED.has(s.result.status));
   if (unplanned.length > 0 && !opts.partial) report.refused.push(gateMessage(unplanned, opts.check));
-  if (report.refused.length === 0) report.batches = await applyInBatches(sessions, opts, apply, emit);
+  if (report.refused.length === 0) report.batches = await applyInBatches(sessions, opts, { apply, done }, emit);
   else for (const s of sessions) if (opts.check) s.settle();
   else if (s.work.steps.length > 0) leaveAlone(s, "not applied: the run was refused before any change (see above)");
   report.hosts = await Promise.all(sessions.map(done));
@@ -167,7 +171,7 @@ function leaveAlone(s: HostSession, why: string): void {
 async function applyInBatches(
   sessions: HostSession[],
   opts: RunOptions,
-  apply: (s: HostSession) => Promise<void>,
+  host: { apply: (s: HostSession) => Promise<void>; done: (s: HostSession) => Promise<HostResult> },
   emit: (e: RunEvent) => void,
 ): Promise<BatchReport[]> {
   const batches = splitBatches(sessions.filter((s) => s.hasWork), opts.rolling?.serial);
@@ -178,7 +182,7 @@ async function applyInBatches(
     const names = batch.map((s) => s.name);
     batch.forEach((s) => (s.result.batch = i + 1));
     if (stop === null && opts.signal?.aborted) stop = "interrupted (Ctrl-C)";
-    if (stop === null && !opts.check) stop = (await opts.rolling?.beforeBatch?.(i, names, slowest)) ?? null;
+    if (stop === null && !opts.check) stop = (await opts.rolling?.beforeBatch?.(i, names, slowest, (batches[i - 1] ?? []).map((s) => s.result))) ?? null;
     if (stop !== null) {
       // The recap says why, next to each host left alone.
       for (const s of batch) leaveAlone(s, `not started: ${stop}`);
@@ -186,7 +190,7 @@ async function applyInBatches(
       continue;
     }
     const t0 = Date.now();
-    await mapPool(batch, opts.forks, apply);
+    await mapPool(batch, opts.forks, host.apply);
     const report: BatchReport = { hosts: names, status: "applied", durationMs: 0 };
     if (!opts.check && batch.some((s) => s.work.verify.length > 0)) {
       const failures = (await mapPool(batch, opts.forks, async (s) => {
@@ -214,6 +218,7 @@ async function applyInBatches(
     report.durationMs = Date.now() - t0;
     slowest = Math.max(slowest, report.durationMs);
     reports.push(report);
+    await Promise.all(batch.map(host.done));
   }
   return reports;
 }

@@ -94,6 +94,12 @@ describe("change windows: plan/apply, rolling batches, verify and rollback (sshd
       onTerminal(["run", playbook, "-i", inv(), "-e", `level=${level}`, ...common(), "--serial", "3", "--confirm-each-batch"], { CI: "" }, /continue\? \[y\/N\] $/, answer);
     const yes = await ask(4, "y");
     expect(yes.match(/batch 2 \(3 hosts: [\w, -]+\) — continue\? \[y\/N\] /g)).to.have.length(1);
+    // Batch 1's outcome is on the screen before batch 2 is asked for.
+    const askedFor = /batch 2 \(3 hosts: ([\w, -]+)\)/.exec(yes)?.[1]?.split(", ") ?? [];
+    const beforeQuestion = yes.slice(0, yes.indexOf("continue?"));
+    const first = f.fleet().hosts.filter((x) => !askedFor.includes(x.name)).map((h) => h.name);
+    const shown = /batch 1: changed ([\w, -]+) — batch 2/.exec(beforeQuestion)?.[1]?.split(", ") ?? [];
+    expect(shown, "batch 1's outcome before the question").to.have.members(first);
     for (const [i] of f.fleet().hosts.entries()) expect(readFileSync(appFile(i), "utf8"), `bk-${i + 1}`).to.include("LEVEL = 4");
     const no = await ask(5, "n");
     const second = /batch 2 \(3 hosts: ([\w, -]+)\)/.exec(no)?.[1]?.split(", ") ?? [];
