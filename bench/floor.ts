@@ -1,8 +1,10 @@
 /**
- * The floor for change-domain: the least an SSH client can do for the same edits. Per host, all hosts at once:
- * connect (TCP_NODELAY, host key checked against known_hosts), one exec that reads the files, local regex
- * replacements, and, unless --check, one exec that writes the changed files (atomically, nginx -t on the
- * candidate) and runs their handlers. No backups, no drift check, no report.
+ * The floor for change-domain: the least an SSH client can do for the same work. All hosts at once: connect
+ * (TCP_NODELAY, host key checked against known_hosts) and one exec reading the host's files; once every host has
+ * been read, the old domain from PAAS_DOMAIN on the paas hosts (they must agree) and local text edits; then,
+ * unless --check, one exec per host that writes the changed files (atomically, nginx -t on the candidate) and
+ * runs their handlers (supervisorctl restart per program, nginx -s reload). No backups, no drift check, no
+ * generation detection, no report.
  *
  *   node dist/bench/floor.js <fleet dir> [--check]
  */
@@ -12,7 +14,7 @@ import { join } from "node:path";
 import ssh2 from "ssh2";
 import type { Client as SshClient } from "ssh2";
 import type { SandboxHost } from "../src/sandbox/fleet-files.js";
-import { editsFor, handlerCommand, nginxTest } from "./edits.js";
+import { editsFor, handlerCommand, nginxTest, oldDomainOf } from "./edits.js";
 
 const { Client } = ssh2;
 
@@ -50,32 +52,38 @@ function exec(client: SshClient, command: string, stdin = ""): Promise<string> {
   });
 }
 
-async function runHost(host: SandboxHost, privateKey: Buffer, hostKey: Buffer, check: boolean): Promise<number> {
-  const edits = editsFor(host.roles);
-  if (edits.length === 0) return 0;
+interface HostWork {
+  host: SandboxHost;
+  client: SshClient;
+  /** The host's files change-domain reads, as read. */
+  contents: string[];
+}
+
+/** Connects and reads the host's files in one exec (any old domain will do to list them). */
+async function readHost(host: SandboxHost, privateKey: Buffer, hostKey: Buffer): Promise<HostWork | null> {
+  const paths = editsFor(host.roles, "").map((e) => `${host.root}/${e.path}`);
+  if (paths.length === 0) return null;
   const client = await connect(host, privateKey, hostKey);
-  try {
-    const paths = edits.map((e) => `${host.root}/${e.path}`);
-    const read = await exec(client, `for f in ${paths.map(q).join(" ")}; do base64 -w0 < "$f" || exit 1; echo; done`);
-    const contents = read.split("\n").slice(0, edits.length).map((b64) => Buffer.from(b64, "base64").toString("utf8"));
-    const script: string[] = [];
-    const handlers = new Set<string>();
-    edits.forEach((edit, i) => {
-      const before = contents[i] ?? "";
-      const after = edit.rules.reduce((text, rule) => text.replace(rule.re, rule.to), before);
-      if (after === before) return;
-      const live = `$(readlink -f ${q(paths[i] ?? "")})`;
-      script.push(`f=${live}; t="$f.floor"`, `base64 -d > "$t" <<'EOF'\n${Buffer.from(after).toString("base64")}\nEOF`);
-      if (edit.validate) script.push(`(${nginxTest('"$t"')}) || exit 1`);
-      script.push(`mv -f "$t" "$f" || exit 1`);
-      handlers.add(handlerCommand(edit.handler, host.root));
-    });
-    if (check || script.length === 0) return script.length;
-    await exec(client, "sh -s", `set -e\n${script.join("\n")}\n${[...handlers].join("\n")}\n`);
-    return script.length;
-  } finally {
-    client.end();
-  }
+  const read = await exec(client, `for f in ${paths.map(q).join(" ")}; do base64 -w0 < "$f" || exit 1; echo; done`);
+  return { host, client, contents: read.split("\n").slice(0, paths.length).map((b64) => Buffer.from(b64, "base64").toString("utf8")) };
+}
+
+/** The host's changed files written and their handlers run (one exec), unless check; how many files changed. */
+async function applyHost(work: HostWork, old: string, check: boolean): Promise<number> {
+  const { host, client, contents } = work;
+  const script: string[] = [];
+  const handlers = new Set<string>();
+  editsFor(host.roles, old).forEach((edit, i) => {
+    const before = contents[i] ?? "";
+    const after = edit.edit(before);
+    if (after === before) return;
+    script.push(`f=$(readlink -f ${q(`${host.root}/${edit.path}`)}); t="$f.floor"`, `base64 -d > "$t" <<'EOF'\n${Buffer.from(after).toString("base64")}\nEOF`);
+    if (edit.validate) script.push(`(${nginxTest("$t")}) || exit 1`);
+    script.push(`mv -f "$t" "$f" || exit 1`);
+    handlers.add(handlerCommand(edit.handler, host.root));
+  });
+  if (!check && script.length > 0) await exec(client, "sh -s", `set -e\n${script.join("\n")}\n${[...handlers].join("\n")}\n`);
+  return handlers.size;
 }
 
 async function main(): Promise<void> {
@@ -87,12 +95,22 @@ async function main(): Promise<void> {
     const [name, , base64] = line.split(" ");
     return name === undefined || base64 === undefined ? [] : [[name, Buffer.from(base64, "base64")] as const];
   }));
-  const changed = await Promise.all(fleet.hosts.map((host) => {
+  const read = await Promise.all(fleet.hosts.map((host) => {
     const hostKey = knownKeys.get(`[${host.address}]:${host.port}`);
     if (hostKey === undefined) throw new Error(`${host.name}: no known_hosts entry`);
-    return runHost(host, privateKey, hostKey, flag === "--check");
+    return readHost(host, privateKey, hostKey);
   }));
-  process.stdout.write(`${JSON.stringify({ hosts: changed.length, changedFiles: changed.reduce((a, b) => a + b, 0) })}\n`);
+  const works = read.filter((w): w is HostWork => w !== null);
+  try {
+    // Every host is read before any is written; the old domain is the one every paas host names.
+    const domains = new Set(works.filter((w) => w.host.roles.includes("paas")).map((w) => oldDomainOf(w.contents[0] ?? "")));
+    const [old, ...others] = domains;
+    if (old === undefined || others.length > 0) throw new Error(`paas hosts disagree on the old domain: ${[...domains].join(", ")}`);
+    const handlers = await Promise.all(works.map((w) => applyHost(w, old, flag === "--check")));
+    process.stdout.write(`${JSON.stringify({ hosts: works.length, oldDomain: old, handlers: handlers.reduce((a, b) => a + b, 0) })}\n`);
+  } finally {
+    for (const w of works) w.client.end();
+  }
 }
 
 main().catch((error: unknown) => {
