@@ -29,7 +29,10 @@ let sweeps = 0;
 const read = (path) => { try { return readFileSync(path, "latin1"); } catch { return ""; } };
 const children = (pid) => { try { return readdirSync("/proc/" + pid + "/task").flatMap((t) => read("/proc/" + pid + "/task/" + t + "/children").split(" ").filter(Boolean)); } catch { return []; } };
 while (Atomics.load(stop, 0) === 0) {
-  const todo = [...workerData.roots.map(String)];
+  const [test, ...servers] = workerData.roots.map(String);
+  // The test's own node children are the bkplay runs: known even when first seen exiting (empty cmdline).
+  for (const pid of children(test)) if (read("/proc/" + pid + "/stat").includes(" (node) ")) bkplay.add(pid);
+  const todo = [test, ...servers];
   while (todo.length > 0) {
     const pid = todo.pop();
     todo.push(...children(pid));
