@@ -143,8 +143,13 @@ export async function runPlaybook(works: readonly HostWork[], opts: RunOptions):
   const unplanned = sessions.filter((s) => s.hasWork && UNPLANNED.has(s.result.status));
   if (unplanned.length > 0 && !opts.partial) report.refused.push(gateMessage(unplanned, opts.check));
   if (report.refused.length === 0) report.batches = await applyInBatches(sessions, opts, { apply, done }, emit);
-  else for (const s of sessions) if (opts.check) s.settle();
-  else if (s.work.steps.length > 0) leaveAlone(s, "not applied: the run was refused before any change (see above)");
+  else {
+    // Check mode still says what each host would do; an apply says that nothing was done.
+    for (const s of sessions) {
+      if (opts.check) s.settle();
+      else if (s.work.steps.length > 0) leaveAlone(s, "not applied: the run was refused before any change (see above)");
+    }
+  }
   report.hosts = await Promise.all(sessions.map(done));
   report.durationMs = Date.now() - started;
   return report;
