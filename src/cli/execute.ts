@@ -1,4 +1,5 @@
 import { appendAudit, auditEntry, defaultLogDir } from "../audit/audit-log.js";
+import { interruptOnCtrlC } from "./interrupt.js";
 import { parseSerial } from "../engine/batches.js";
 import { buildWork, localContext } from "../engine/build-work.js";
 import { readFleetVars } from "../engine/fleet-reads.js";
@@ -126,18 +127,6 @@ async function withFleetReads(inputs: Inputs, flags: ExecFlags, mode: ExecMode):
   return { inputs: { ...inputs, given: all, built: buildWork(playbook, inventory, inputs.built.works.map((w) => w.host), all) }, refused };
 }
 
-/** First Ctrl-C: start nothing new, let hosts in flight finish, then report. Second: leave at once. */
-function interruptOnCtrlC(): { signal: AbortSignal; release: () => void } {
-  const controller = new AbortController();
-  const onInt = (): void => {
-    if (controller.signal.aborted) process.exit(130);
-    controller.abort();
-    process.exitCode = 130;
-    process.stderr.write("\ninterrupted: finishing the hosts in flight, starting no others (Ctrl-C again to leave now)\n");
-  };
-  process.on("SIGINT", onInt);
-  return { signal: controller.signal, release: () => process.off("SIGINT", onInt) };
-}
 
 function rollingOptions(flags: ExecFlags, mode: ExecMode): RollingOptions | undefined {
   const window = flags.window ? parseWindow(flags.window, flags.tz) : undefined;

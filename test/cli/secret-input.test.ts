@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type AddressInfo, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bkplay, type CliResult } from "../support/cli.js";
+import { countingHost } from "../support/counting-host.js";
 
 /**
  * Secrets given without argv, and refused when they cannot be masked safely (issue 12, items 4 and 5): all bad
@@ -13,25 +13,20 @@ describe("secret input: how a secret is given, and which ones are refused", func
   this.timeout(30_000);
   let dir: string;
   let inventory: string;
-  let server: Server;
-  let connections = 0;
+  let host: Awaited<ReturnType<typeof countingHost>>;
   before(async () => {
-    server = createServer((socket) => {
-      connections++;
-      socket.destroy();
-    });
-    await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-    const { port } = server.address() as AddressInfo;
+    host = await countingHost();
+    const { port } = host;
     dir = mkdtempSync(join(tmpdir(), "bkplay-secret-input-"));
     inventory = join(dir, "hosts.yaml");
     // The agent group is there for fix-mysql-perms' default grant_to; no host is contacted in these tests.
     writeFileSync(inventory, `groups:\n  mysql:\n    hosts:\n      db-1: { address: 127.0.0.1, port: ${port} }\n  appo:\n    hosts:\n      agent-1: { address: 127.0.0.1, port: ${port} }\n`);
   });
   after(async () => {
-    await new Promise((done) => server.close(done));
+    await host.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  afterEach(() => expect(connections, "connections to the inventory's host").to.equal(0));
+  afterEach(() => expect(host.connections(), "connections to the inventory's host").to.equal(0));
 
   const run = (env: Record<string, string>, ...more: string[]): Promise<CliResult> => bkplay(["run", "fix-mysql-perms", "-i", inventory, "-e", "db_user=bk_app", ...more], { env });
 

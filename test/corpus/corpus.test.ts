@@ -1,6 +1,5 @@
 import { expect } from "chai";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type AddressInfo, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { loadInputs, type InputFlags } from "../../src/cli/load-inputs.js";
@@ -9,6 +8,7 @@ import { loadPlaybook } from "../../src/playbook/load.js";
 import { readVarsFile } from "../../src/playbook/vars.js";
 import { catchInputError } from "../inventory/catch-input-error.js";
 import { bkplay } from "../support/cli.js";
+import { countingHost } from "../support/counting-host.js";
 
 /**
  * Bad-input corpus for playbooks (test/corpus/playbook) and vars files (test/corpus/vars). The first line of each
@@ -150,15 +150,10 @@ describe("bad input with no committed file", () => {
 describe("bad input through the real CLI: exit 2, one located line per problem, no host contacted", () => {
   let dir: string;
   let inventory: string;
-  let server: Server;
-  let connections = 0;
+  let host: Awaited<ReturnType<typeof countingHost>>;
   before(async () => {
-    server = createServer((socket) => {
-      connections++;
-      socket.destroy();
-    });
-    await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-    const { port } = server.address() as AddressInfo;
+    host = await countingHost();
+    const { port } = host;
     dir = mkdtempSync(join(tmpdir(), "bkplay-corpus-cli-"));
     inventory = join(dir, "hosts.yaml");
     writeFileSync(
@@ -167,10 +162,10 @@ describe("bad input through the real CLI: exit 2, one located line per problem, 
     );
   });
   after(async () => {
-    await new Promise((done) => server.close(done));
+    await host.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  afterEach(() => expect(connections, "connections to the inventory's host").to.equal(0));
+  afterEach(() => expect(host.connections(), "connections to the inventory's host").to.equal(0));
 
   /** stderr is exactly the in-process problems, one `file:line:col: message` line each. */
   function expectStderr(stderr: string, problems: Problem[]): void {

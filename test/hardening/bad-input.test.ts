@@ -1,10 +1,10 @@
 import { expect } from "chai";
 import { createHash } from "node:crypto";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type AddressInfo, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bkplay, type CliResult } from "../support/cli.js";
+import { countingHost } from "../support/counting-host.js";
 
 const repo = join(import.meta.dirname, "../../..");
 const corpus = join(repo, "test/corpus");
@@ -16,25 +16,20 @@ describe("bad input, round two: exit 2, located, no host contacted", function ()
   this.timeout(30_000);
   let dir: string;
   let inventory: string;
-  let server: Server;
-  let connections = 0;
+  let host: Awaited<ReturnType<typeof countingHost>>;
   before(async () => {
-    server = createServer((socket) => {
-      connections++;
-      socket.destroy();
-    });
-    await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-    const { port } = server.address() as AddressInfo;
+    host = await countingHost();
+    const { port } = host;
     dir = mkdtempSync(join(tmpdir(), "bkplay-bad-input-"));
     inventory = join(dir, "hosts.yaml");
-    const host = `paas-1: { address: 127.0.0.1, port: ${port} }`;
-    writeFileSync(inventory, ["paas", "nginx", "appo", "appt", "mysql"].map((g) => `  ${g}:\n    hosts:\n      ${host}\n`).join("").replace(/^/, "groups:\n"));
+    const entry = `paas-1: { address: 127.0.0.1, port: ${port} }`;
+    writeFileSync(inventory, ["paas", "nginx", "appo", "appt", "mysql"].map((g) => `  ${g}:\n    hosts:\n      ${entry}\n`).join("").replace(/^/, "groups:\n"));
   });
   after(async () => {
-    await new Promise((done) => server.close(done));
+    await host.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  afterEach(() => expect(connections, "connections to the inventory's host").to.equal(0));
+  afterEach(() => expect(host.connections(), "connections to the inventory's host").to.equal(0));
 
   /** Exit 2 and stderr exactly the expected lines (each a regexp, anchored), nothing else. */
   function expectBadInput(r: CliResult, lines: RegExp[]): void {

@@ -1,4 +1,5 @@
 import { appendAudit, defaultLogDir, readAudit, type AuditEntry } from "../../audit/audit-log.js";
+import { interruptOnCtrlC } from "../interrupt.js";
 import { findRun } from "../../audit/find-run.js";
 import { rollbackAuditEntry } from "../../audit/rollback-entry.js";
 import { restoredBy } from "../../audit/rolled-back.js";
@@ -111,15 +112,3 @@ function question(preview: RunReport): string {
   return `restore ${n(files.length, "file")} on ${n(hostCount, "host")}${handlers > 0 ? ` and run ${n(handlers, "handler")}` : ""}${refused > 0 ? ` (${n(refused, "file")} left: changed since)` : ""}`;
 }
 
-/** First Ctrl-C: start no other host, let those in flight finish, then report. Second: leave at once. */
-function interruptOnCtrlC(): { signal: AbortSignal; release: () => void } {
-  const controller = new AbortController();
-  const onInt = (): void => {
-    if (controller.signal.aborted) process.exit(130);
-    controller.abort();
-    process.exitCode = 130;
-    process.stderr.write("\ninterrupted: finishing the hosts in flight, starting no others (Ctrl-C again to leave now)\n");
-  };
-  process.on("SIGINT", onInt);
-  return { signal: controller.signal, release: () => process.off("SIGINT", onInt) };
-}
