@@ -173,8 +173,8 @@ sandbox
   .addOption(new Option("--hosts <n>", "number of hosts").default(5).argParser((v) => positiveInt(v, "--hosts")))
   .option("--dir <dir>", "fleet directory", ".sandbox")
   .addOption(new Option("--backend <backend>", "sshd (OpenSSH) or ssh2 (in-process); auto picks sshd when installed").choices(["auto", "sshd", "ssh2"]).default("auto"))
-  .addOption(new Option("--generation <generation>", "the hosts' BlueKing: oss (the seeds' layout), ce5 (bkce 5.x), ce6 (bkce 6.x), or mixed (three installs side by side)").choices(["oss", "ce5", "ce6", "mixed"]).default("ce5"))
-  .action(async (o: { hosts: number; dir: string; backend: "auto" | "sshd" | "ssh2"; generation: "oss" | "ce5" | "ce6" | "mixed" }) => (await import("./commands/sandbox.js")).sandboxUp(o));
+  .addOption(new Option("--generation <generation>", "the hosts' BlueKing: oss (the seeds' layout), ce5 (bkce 5.x), ce6 (bkce 6.x), ce7 (bkce 7.x nodes), or mixed (three installs side by side)").choices(["oss", "ce5", "ce6", "ce7", "mixed"]).default("ce5"))
+  .action(async (o: { hosts: number; dir: string; backend: "auto" | "sshd" | "ssh2"; generation: "oss" | "ce5" | "ce6" | "ce7" | "mixed" }) => (await import("./commands/sandbox.js")).sandboxUp(o));
 sandbox
   .command("down")
   .description("stop the fleet started in --dir")

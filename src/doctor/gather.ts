@@ -3,9 +3,9 @@ import { HostSession } from "../engine/host-session.js";
 import { mapPool } from "../engine/pool.js";
 import { probeKey } from "../engine/probe-script.js";
 import type { HostWork } from "../engine/work.js";
-import { bkView, hostMarkers, pinnedGeneration } from "../generations/host-layout.js";
-import { GENERATIONS, type Generation } from "../generations/layouts.js";
-import { detectGeneration, detectionProblem } from "../generations/markers.js";
+import { bkView, hostMarkers, nodeView, pinnedGeneration } from "../generations/host-layout.js";
+import { GENERATIONS, isPaasGeneration, type Generation } from "../generations/layouts.js";
+import { detectGeneration, detectionProblem, markerProbes, markerReader } from "../generations/markers.js";
 import type { Host } from "../inventory/types.js";
 import type { Facts, Probe } from "../steps/types.js";
 import { connect } from "../transport/connect.js";
@@ -41,14 +41,17 @@ export interface GatherOptions {
 /** Does `check` apply to this host's groups? */
 export const inGroups = (check: Check, host: Host): boolean => check.groups === undefined || check.groups.some((g) => host.groups.includes(g));
 
+/** Does `check` apply to hosts of generation g? By default, to those with a PaaS tree. */
+export const forGeneration = (check: Check, g: Generation): boolean => check.generations?.includes(g) ?? isPaasGeneration(g);
+
 /** Every probe every applicable check needs on this host, for each generation it may turn out to be, and the markers. */
 export function probesFor(host: Host, checks: readonly Check[]): Probe[] {
   const pinned = pinnedGeneration(host);
   const candidates: Generation[] = pinned ? [pinned] : [...GENERATIONS];
-  const probes: Probe[] = pinned ? [] : hostMarkers(host).flatMap((m) => m.paths.map((path): Probe => ({ kind: "stat", path })));
+  const probes: Probe[] = pinned ? [] : markerProbes(hostMarkers(host));
   for (const check of checks.filter((c) => inGroups(c, host))) {
-    if (check.needsGeneration === false) probes.push(...check.probes({ host, bk: null }));
-    else for (const g of candidates.filter((c) => check.generations?.includes(c) ?? true)) probes.push(...check.probes({ host, bk: bkView(host, g) }));
+    if (check.needsGeneration === false) probes.push(...check.probes({ host, bk: null, node: null }));
+    else for (const g of candidates.filter((c) => forGeneration(check, c))) probes.push(...check.probes({ host, bk: bkView(host, g), node: nodeView(host, g) }));
   }
   const seen = new Set<string>();
   return probes.filter((p) => !seen.has(probeKey(p)) && Boolean(seen.add(probeKey(p))));
@@ -92,7 +95,7 @@ export async function gatherFleet(hosts: readonly Host[], checks: readonly Check
       if (pinned !== null) out.generationFrom = "bk_generation in the inventory";
       else {
         const facts = session.facts;
-        const found = detectGeneration(hostMarkers(host), (p) => facts.stat(p).exists);
+        const found = detectGeneration(hostMarkers(host), markerReader(facts));
         if (found.kind === "found") {
           out.generation = found.generation;
           out.generationFrom = found.markers.join(", ");

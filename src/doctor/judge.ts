@@ -1,6 +1,6 @@
-import { bkView } from "../generations/host-layout.js";
+import { bkView, nodeView } from "../generations/host-layout.js";
 import type { Gathered } from "./gather.js";
-import { inGroups } from "./gather.js";
+import { forGeneration, inGroups } from "./gather.js";
 import type { Check, HostView, Outcome, Verdict } from "./types.js";
 
 /** A verdict as reported: the check it came from. */
@@ -40,9 +40,10 @@ export function judgeFleet(checks: readonly Check[], gathered: readonly Gathered
           own.push({ check: check.id, outcome: "unknown", hosts: [g.host.name], message: g.generationProblem ?? "the host's BlueKing generation is unknown" });
           continue;
         }
-        if (check.generations && !check.generations.includes(g.generation)) continue;
+        if (!forGeneration(check, g.generation)) continue;
       }
-      views.push({ name: g.host.name, host: g.host, generation: g.generation, bk: check.needsGeneration === false || g.generation === null ? null : bkViewOf(g), facts: g.facts, bracket: g.bracket });
+      const layout = check.needsGeneration === false || g.generation === null ? null : g.generation;
+      views.push({ name: g.host.name, host: g.host, generation: g.generation, bk: layout === null ? null : bkView(g.host, layout), node: layout === null ? null : nodeView(g.host, layout), facts: g.facts, bracket: g.bracket });
     }
     for (const install of installs(views)) {
       try {
@@ -57,5 +58,3 @@ export function judgeFleet(checks: readonly Check[], gathered: readonly Gathered
   }
   return { results, findings };
 }
-
-const bkViewOf = (g: Gathered): ReturnType<typeof bkView> | null => (g.generation === null ? null : bkView(g.host, g.generation));

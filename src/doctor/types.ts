@@ -1,4 +1,4 @@
-import type { BkView } from "../generations/host-layout.js";
+import type { BkView, NodeView } from "../generations/host-layout.js";
 import type { Generation } from "../generations/layouts.js";
 import type { Host } from "../inventory/types.js";
 import type { Facts, Probe } from "../steps/types.js";
@@ -13,10 +13,14 @@ export interface Text {
   zh: string;
 }
 
-/** Where a check reads, for one host as one generation would lay it out (`bk` null for checks that need no generation). */
+/**
+ * Where a check reads, for one host as one generation would lay it out (`bk` and `node` null for checks that need
+ * no generation; `bk` null too on a generation without a PaaS tree).
+ */
 export interface ProbeTarget {
   host: Host;
   bk: BkView | null;
+  node: NodeView | null;
 }
 
 /** What one host answered, as a check sees it. */
@@ -24,8 +28,10 @@ export interface HostView {
   name: string;
   host: Host;
   generation: Generation | null;
-  /** The host's layout; null when the check needs no generation and the host has none. */
+  /** The host's PaaS layout; null when the check needs no generation and the host has none, or on ce7 (no PaaS tree). */
   bk: BkView | null;
+  /** The host's node-side paths (GSE agent, hosts file); null when the check needs no generation and the host has none. */
+  node: NodeView | null;
   facts: Facts;
   /** The controller's clock around the probe round trip (ms since the epoch): the host's clock was read between. */
   bracket: { before: number; after: number };
@@ -70,7 +76,7 @@ export interface Check {
   fix: Text;
   /** Inventory groups it applies to (any of them); all hosts when absent. */
   groups?: readonly string[];
-  /** Generations it applies to; all when absent. */
+  /** Generations it applies to; when absent, those with a PaaS tree (oss, ce5, ce6). */
   generations?: readonly Generation[];
   /** Its paths depend on the host's generation (default true): a host whose generation is unknown is `unknown`. */
   needsGeneration?: boolean;

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { formatProblem, InputError, type Problem } from "../errors.js";
-import { bkView, hostMarkers, pinnedGeneration } from "../generations/host-layout.js";
+import { bkView, hostMarkers, nodeView, pinnedGeneration, templateBk } from "../generations/host-layout.js";
 import { GENERATIONS, type Generation } from "../generations/layouts.js";
 import { matchHosts } from "../inventory/limit.js";
 import type { Host, Inventory } from "../inventory/types.js";
@@ -16,6 +16,7 @@ import { stepTypes } from "../steps/index.js";
 import type { StepContext } from "../steps/types.js";
 import { resolveLocal } from "../steps/upload.js";
 import { archiveSourceProblem } from "./local-source.js";
+import { notApplicable } from "./not-applicable.js";
 import { packLocal } from "./pack-local.js";
 import type { HostWork, RenderedStep, Variant } from "./work.js";
 
@@ -47,18 +48,24 @@ export function buildWork(playbook: Playbook, inventory: Inventory, hosts: reado
     }
     const generations: (Generation | null)[] = pinned ? [pinned] : needs ? [...GENERATIONS] : [null];
     const variants: (Variant & { values: Record<string, unknown> })[] = [];
+    const inapplicable = new Set<Variant>();
     for (const g of generations) {
-      const extra = g === null ? {} : { bk: bkView(host, g) };
+      const extra = g === null ? {} : { bk: templateBk(host, g) };
       const { values, problems: varProblems } = resolveHostVars(playbook, given, inventory, host, extra);
-      const variant = { generation: g, steps: [], handlers: [], verify: [], ctx: g === null ? base : { ...base, bk: bkView(host, g) }, problems: varProblems, values, context: {} };
-      variants.push(varProblems.length > 0 ? variant : { ...variant, ...renderVariant(playbook, host, members, { ...values, ...inventoryContext(inventory, host), ...extra }) });
+      const variant = { generation: g, steps: [], handlers: [], verify: [], ctx: g === null ? base : stepContext(base, host, g), problems: varProblems, values, context: {} };
+      const rendered = varProblems.length > 0 ? variant : { ...variant, ...renderVariant(playbook, host, members, { ...values, ...inventoryContext(inventory, host), ...extra }) };
+      const none = notApplicable(g, playbook.name, rendered.problems);
+      if (none) inapplicable.add(rendered);
+      variants.push(none ? { ...rendered, problems: [{ ...none, message: `host ${host.name}: ${none.message}` }] } : rendered);
     }
     const usable = variants.filter((v) => v.problems.length === 0);
     const first = usable[0];
     if (!first) {
-      // Wrong on every generation this host could be: bad input, before any host is contacted.
+      // Wrong on every generation this host could be: bad input, before any host is contacted. A generation the
+      // playbook does not apply to is named only when it is the host's only one.
+      const applicable = variants.filter((v) => !inapplicable.has(v));
       const seen = new Set<string>();
-      problems.push(...variants.flatMap((v) => v.problems).filter((p) => !seen.has(formatProblem(p)) && Boolean(seen.add(formatProblem(p)))));
+      problems.push(...(applicable.length > 0 ? applicable : variants).flatMap((v) => v.problems).filter((p) => !seen.has(formatProblem(p)) && Boolean(seen.add(formatProblem(p)))));
       continue;
     }
     for (const v of usable) secretValues(playbook, v.values).forEach((x) => secrets.add(x));
@@ -70,6 +77,12 @@ export function buildWork(playbook: Playbook, inventory: Inventory, hosts: reado
   }
   if (problems.length > 0) throw new InputError(dedupeByHost(problems));
   return { works, secrets: [...secrets], vars };
+}
+
+/** What a step sees of the host's generation: the node-side paths, and the PaaS tree where it has one. */
+function stepContext(base: StepContext, host: Host, g: Generation): StepContext {
+  const bk = bkView(host, g);
+  return { ...base, node: nodeView(host, g), ...(bk ? { bk } : {}) };
 }
 
 /** A playbook depends on the generation when a step type reads it or a template names `bk.`. */

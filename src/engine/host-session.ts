@@ -7,7 +7,7 @@ import { readApplyOutput } from "./apply-result.js";
 import { readGathered, type Gathered } from "./gathered.js";
 import { HostFacts } from "./host-facts.js";
 import { pendingFile, readPending } from "./pending-handlers.js";
-import { detectGeneration, detectionProblem } from "../generations/markers.js";
+import { detectGeneration, detectionProblem, markerReader } from "../generations/markers.js";
 import { planHost, type HostPlan } from "./plan-host.js";
 import { buildProbeScript, fromBase64, probeKey } from "./probe-script.js";
 import { becomeUserOf, remoteShell, sudoRefusal } from "./remote-shell.js";
@@ -169,7 +169,7 @@ export class HostSession {
       return null;
     }
     const facts = new HostFacts(gathered);
-    const found = detectGeneration(candidates.markers, (p) => facts.stat(p).exists);
+    const found = detectGeneration(candidates.markers, markerReader(facts));
     if (found.kind !== "found") return detectionProblem(found);
     const variant = candidates.variants.find((v) => v.generation === found.generation);
     if (!variant) return `no work rendered for ${found.generation}`;

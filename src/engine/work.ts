@@ -1,7 +1,7 @@
 import type { Problem } from "../errors.js";
 import type { Generation } from "../generations/layouts.js";
 import { handlerProbes } from "./handler-check.js";
-import type { MarkerPaths } from "../generations/markers.js";
+import { markerProbes, type MarkerPaths } from "../generations/markers.js";
 import type { Host } from "../inventory/types.js";
 import type { StepDef } from "../playbook/types.js";
 import type { Probe, StepContext, StepType } from "../steps/types.js";
@@ -40,6 +40,6 @@ export interface HostWork extends Omit<Variant, "problems"> {
 export function probesOf(work: HostWork): Probe[] {
   const variants: Omit<Variant, "problems">[] = work.candidates?.variants ?? [work];
   const own = variants.flatMap((v) => [...[...v.steps, ...v.handlers].flatMap((s) => s.type.probes(s.params, v.ctx)), ...handlerProbes(v.handlers)]);
-  const markers = (work.candidates?.markers ?? []).flatMap((m) => m.paths.map((path): Probe => ({ kind: "stat", path })));
+  const markers = markerProbes(work.candidates?.markers ?? []);
   return [...own, ...markers, ...work.extraProbes];
 }

@@ -3,10 +3,30 @@
  * Paths are relative to the install root; a leading `/` marks a system path, placed under the host's
  * `bk_sysroot` (empty on a real host).
  */
-export const GENERATIONS = ["oss", "ce5", "ce6"] as const;
+export const GENERATIONS = ["oss", "ce5", "ce6", "ce7"] as const;
 export type Generation = (typeof GENERATIONS)[number];
 
 export const isGeneration = (v: unknown): v is Generation => typeof v === "string" && (GENERATIONS as readonly string[]).includes(v);
+
+/** Generations whose hosts keep a PaaS install tree. bkce 7.x runs PaaS in Kubernetes: its nodes keep only node-side things. */
+export const PAAS_GENERATIONS = ["oss", "ce5", "ce6"] as const satisfies readonly Generation[];
+export type PaasGeneration = (typeof PAAS_GENERATIONS)[number];
+
+export const isPaasGeneration = (g: Generation): g is PaasGeneration => (PAAS_GENERATIONS as readonly string[]).includes(g);
+
+/**
+ * Node-side paths, the same on every BlueKing host (system paths): the GSE agent node-man installs under
+ * `/usr/local/gse/agent` (nodeman setup_agent.sh AGENT_SETUP_PATH; bk-install BK_GSE_AGENT_HOME=/usr/local/gse,
+ * so 5.x and 6.x hosts have it too), its agent 1.0 config `etc/agent.conf` and 2.0 config `etc/gse_agent.conf`,
+ * its control script `bin/gsectl`, and the resolver's hosts file.
+ */
+export const NODE_LAYOUT = {
+  gse_agent_conf: "/usr/local/gse/agent/etc/agent.conf",
+  gse_agent2_conf: "/usr/local/gse/agent/etc/gse_agent.conf",
+  gsectl: "/usr/local/gse/agent/bin/gsectl",
+  hosts_file: "/etc/hosts",
+} as const;
+export type NodeLayout = Record<keyof typeof NODE_LAYOUT, string>;
 
 export interface Layout {
   /** The installer's default root (`$PAAS_ROOT`, `$INSTALL_PATH`, `$BK_HOME`). */
@@ -27,7 +47,7 @@ export interface Layout {
   nginx_paas_conf: string | null;
 }
 
-export const LAYOUTS: Readonly<Record<Generation, Layout>> = {
+export const LAYOUTS: Readonly<Record<PaasGeneration, Layout>> = {
   // The seeds' layout: sources under open_paas/src, dashboard.sh scripts.
   oss: {
     root: "/data/paas",

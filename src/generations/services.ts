@@ -1,7 +1,7 @@
-import { placePath, type Generation } from "./layouts.js";
+import { NODE_LAYOUT, placePath, type Generation } from "./layouts.js";
 
 /** The services playbooks restart or reload, by the name BlueKing's docs use. */
-export const SERVICES = ["paas", "login", "esb", "appengine", "console", "apigw", "paas_agent", "nginx"] as const;
+export const SERVICES = ["paas", "login", "esb", "appengine", "console", "apigw", "paas_agent", "nginx", "gse_agent"] as const;
 export type Service = (typeof SERVICES)[number];
 
 /** One way a host may hold a service. The host decides which: the first whose traces exist is used. */
@@ -23,8 +23,12 @@ const OPEN_PAAS = new Set<Service>(["paas", "login", "esb", "appengine", "consol
  * the supervisorctl of the open_paas virtualenv) and, for the agent, whatever unit or program holds it;
  * ce6 through bk-install's systemd units (`bk-paas-<module>.service`, `bk-paasagent.service`).
  * The agent binary ignores its arguments (`paas_agent restart` starts a second agent): never called directly.
+ * The GSE agent, on every generation's hosts, through node-man's `gsectl` beside it (setup_agent.sh starts and
+ * stops it so). bkce 7.x runs PaaS in Kubernetes: its nodes (no install root) hold no PaaS service.
  */
-export function methodsFor(g: Generation, service: Service, root: string, sysroot: string): Method[] {
+export function methodsFor(g: Generation, service: Service, root: string | undefined, sysroot: string): Method[] {
+  if (service === "gse_agent") return [{ kind: "script", path: `${sysroot}${NODE_LAYOUT.gsectl}`, args: [] }];
+  if (g === "ce7" || root === undefined) return [];
   const at = (p: string): string => placePath(p, root, sysroot);
   const ctl = at(".envs/open_paas/bin/supervisorctl");
   if (service === "nginx") {

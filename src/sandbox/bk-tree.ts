@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import { chmod, mkdir, rm, symlink, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import type { Generation } from "../generations/layouts.js";
+import { type Generation, type PaasGeneration } from "../generations/layouts.js";
+import { DNS_ZONE } from "./standins/getent.js";
 import { REAL_NGINX } from "./standins/nginx.js";
 import type { TreeEntry } from "./tree-entry.js";
 import { dir } from "./tree-entry.js";
@@ -11,23 +12,49 @@ import { ce5PaasFiles } from "./trees/ce5-paas.js";
 import { ce6AgentFiles } from "./trees/ce6-agent.js";
 import { ce6NginxFiles } from "./trees/ce6-nginx.js";
 import { ce6PaasFiles } from "./trees/ce6-paas.js";
+import { ce7HostsLines, ce7NodeFiles } from "./trees/ce7-node.js";
 import type { TreeContext } from "./trees/context.js";
+import { gseAgentFiles } from "./trees/gse-agent.js";
+import { resolverFiles } from "./trees/node-system.js";
 import { ossAgentFiles } from "./trees/oss-agent.js";
 import { ossNginxFiles } from "./trees/oss-nginx.js";
 import { ossPaasFiles } from "./trees/oss-paas.js";
 
+/** The roles of a PaaS install's hosts (oss, ce5, ce6). */
 export const SANDBOX_ROLES = ["paas", "appo", "appt", "nginx", "mysql"] as const;
-export type SandboxRole = (typeof SANDBOX_ROLES)[number];
+/** A bkce 7.x install's hosts are nodes: PaaS runs in Kubernetes. */
+export const NODE_ROLE = "node";
+export type SandboxRole = (typeof SANDBOX_ROLES)[number] | typeof NODE_ROLE;
 
 type Part = (ctx: TreeContext) => TreeEntry[];
 
-const PARTS: Readonly<Record<Generation, { paas: Part; agent: Part; nginx: Part }>> = {
+const PARTS: Readonly<Record<PaasGeneration, { paas: Part; agent: Part; nginx: Part }>> = {
   oss: { paas: ossPaasFiles, agent: ossAgentFiles, nginx: ossNginxFiles },
   ce5: { paas: ce5PaasFiles, agent: ce5AgentFiles, nginx: ce5NginxFiles },
   ce6: { paas: ce6PaasFiles, agent: ce6AgentFiles, nginx: ce6NginxFiles },
 };
 
+/**
+ * What every host of a generation has whatever its roles: a resolver (a bkce 7.x node's maps the install's names),
+ * and on bkce 5.x/6.x hosts node-man's GSE agent too (5.x zookeepers by IP on 2181, 6.x `zk.service.consul:2181`:
+ * bk-install gse.env). The seeds' layout names no agent.
+ */
+function hostFiles(ctx: TreeContext): TreeEntry[] {
+  switch (ctx.generation) {
+    case "oss":
+      return resolverFiles(ctx);
+    case "ce5":
+      return [...gseAgentFiles(ctx, { zkhost: `${ctx.lanIp}:2181` }), ...resolverFiles(ctx)];
+    case "ce6":
+      return [...gseAgentFiles(ctx, { zkhost: "zk.service.consul:2181" }), ...resolverFiles(ctx)];
+    case "ce7":
+      return resolverFiles(ctx, ce7HostsLines(ctx));
+  }
+}
+
 function entriesFor(role: SandboxRole, ctx: TreeContext): TreeEntry[] {
+  if (role === NODE_ROLE) return ctx.generation === "ce7" ? ce7NodeFiles(ctx) : [];
+  if (ctx.generation === "ce7") return [];
   const parts = PARTS[ctx.generation];
   switch (role) {
     case "paas":
@@ -71,7 +98,7 @@ const SYSTEM_DIRS = ["etc", "usr", "var/log"];
 /** Every entry of a host's tree, each path once (appo and appt share their files; the first copy wins). */
 export function treeEntries(roles: readonly SandboxRole[], ctx: TreeContext): TreeEntry[] {
   const byPath = new Map<string, TreeEntry>([["logs", dir("logs")]]);
-  for (const entry of roles.flatMap((role) => entriesFor(role, ctx))) if (!byPath.has(entry.path)) byPath.set(entry.path, entry);
+  for (const entry of [...roles.flatMap((role) => entriesFor(role, ctx)), ...hostFiles(ctx)]) if (!byPath.has(entry.path)) byPath.set(entry.path, entry);
   return [...byPath.values()];
 }
 
@@ -101,6 +128,6 @@ export async function writeBkTree(root: string, roles: readonly SandboxRole[], o
     throw new Error(`a sandbox tree needs a host directory of its own: root ${ctx.root} must lie below a sysroot other than / (got ${ctx.sysroot})`);
   }
   await rm(ctx.root, { recursive: true, force: true });
-  await Promise.all(SYSTEM_DIRS.map((d) => rm(join(ctx.sysroot, d), { recursive: true, force: true })));
+  await Promise.all([...SYSTEM_DIRS, DNS_ZONE].map((d) => rm(join(ctx.sysroot, d), { recursive: true, force: true })));
   for (const entry of treeEntries(roles, ctx)) await writeEntry(ctx, entry);
 }

@@ -2,8 +2,9 @@ import { join } from "node:path";
 import { userInfo } from "node:os";
 import { GENERATIONS, type Generation } from "../generations/layouts.js";
 import { knownHostName } from "../transport/known-hosts.js";
-import { SANDBOX_ROLES } from "./bk-tree.js";
+import { NODE_ROLE, SANDBOX_ROLES } from "./bk-tree.js";
 import type { SandboxRole } from "./bk-tree.js";
+import { CE7_DOMAIN } from "./trees/ce7-node.js";
 
 /** What a fleet holds: one BlueKing generation, or several installs side by side. */
 export const FLEET_GENERATIONS = [...GENERATIONS, "mixed"] as const;
@@ -47,7 +48,7 @@ export function ossRolesOf(index: number, count: number): SandboxRole[] {
   return SANDBOX_ROLES.filter((r) => mine.includes(r) || (r === "nginx" && mine.includes("paas")));
 }
 
-const rolesIn = (g: Generation, index: number, count: number): SandboxRole[] => (g === "oss" ? ossRolesOf(index, count) : rolesOf(index, count));
+const rolesIn = (g: Generation, index: number, count: number): SandboxRole[] => (g === "ce7" ? [NODE_ROLE] : g === "oss" ? ossRolesOf(index, count) : rolesOf(index, count));
 
 /** A `mixed` fleet's installs, dealt its hosts in turn. */
 const MIXED: readonly Generation[] = ["ce5", "ce6", "oss"];
@@ -59,7 +60,8 @@ export interface HostPlan {
 }
 
 /**
- * What each of `count` hosts is. One generation: one install, roles by rolesOf (ossRolesOf for oss). `mixed`:
+ * What each of `count` hosts is. One generation: one install, roles by rolesOf (ossRolesOf for oss; every bkce 7.x
+ * host is a node). `mixed`:
  * three installs (ce5, ce6, oss) side by side, host i in install i % 3, each install's roles dealt within it, so
  * every group of the inventory spans generations (3 hosts: three all-in-one installs; 5 hosts: ce5 on
  * bk-1 and bk-4, ce6 on bk-2 and bk-5, oss on bk-3).
@@ -83,11 +85,12 @@ export function formatKnownHosts(hosts: SandboxHost[], publicKeys: Map<string, s
 /**
  * Per-host variables: its install root and its sysroot (the hosts share one machine, so each has its own
  * directory for /etc, /usr, /run…), and its backups and run state under that directory, where real hosts
- * would use their own /var/tmp and /var/lib. No bk_generation: bkplay detects it from the host's files.
+ * would use their own /var/tmp and /var/lib. No bk_generation: bkplay detects it from the host's files. A bkce
+ * 7.x node has no PaaS root; its install's domain (BK_DOMAIN) is given instead.
  */
-export function sandboxVars(h: Pick<SandboxHost, "root" | "sysroot">): Record<string, string> {
+export function sandboxVars(h: Pick<SandboxHost, "root" | "sysroot"> & { generation?: Generation }): Record<string, string> {
   return {
-    paas_root: h.root,
+    ...(h.generation === "ce7" ? { bk_domain: CE7_DOMAIN } : { paas_root: h.root }),
     bk_sysroot: h.sysroot,
     bkplay_backup_dir: join(h.sysroot, "var", "tmp", "bkplay"),
     bkplay_state_dir: join(h.sysroot, "var", "lib", "bkplay"),
@@ -102,9 +105,11 @@ export function formatInventory(hosts: SandboxHost[]): string {
     `ssh: { user: ${JSON.stringify(userInfo().username)}, identity_file: ./id_ed25519, known_hosts: ./known_hosts }`,
     "groups:",
   ];
-  for (const role of SANDBOX_ROLES) {
+  for (const role of [...SANDBOX_ROLES, NODE_ROLE] as SandboxRole[]) {
+    const members = hosts.filter((host) => host.roles.includes(role));
+    if (members.length === 0) continue;
     lines.push(`  ${role}:`, "    hosts:");
-    for (const h of hosts.filter((host) => host.roles.includes(role))) {
+    for (const h of members) {
       lines.push(`      ${h.name}: { address: ${h.address}, port: ${h.port}, vars: ${JSON.stringify(sandboxVars(h))} }`);
     }
   }

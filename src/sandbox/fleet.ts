@@ -1,6 +1,6 @@
 import { access, mkdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { LAYOUTS } from "../generations/layouts.js";
+import { isPaasGeneration, LAYOUTS, type Generation } from "../generations/layouts.js";
 import { writeBkTree } from "./bk-tree.js";
 import { startHostDaemons, stopDaemons, type RunningDaemon } from "./daemons/host-daemons.js";
 import { formatInventory, formatKnownHosts, planFleet, type FleetGeneration, type HostPlan, type SandboxHost } from "./fleet-files.js";
@@ -55,6 +55,9 @@ async function chooseBackend(wanted: SandboxBackend | "auto"): Promise<SandboxBa
   return access(SSHD).then(() => "sshd" as const, () => "ssh2" as const);
 }
 
+/** Where a host's install lies: its PaaS root, or on a bkce 7.x node the GSE agent's prefix (node-man's install path). */
+export const installRoot = (g: Generation): string => (isPaasGeneration(g) ? LAYOUTS[g].root : "/usr/local/gse");
+
 /** The host's tree as the fleet wrote it (also a test's reset of one host). */
 export const writeHostTree = (h: SandboxHost): Promise<void> =>
   writeBkTree(h.root, h.roles, { generation: h.generation, sysroot: h.sysroot, index: h.installIndex, ...(h.nginxPort === undefined ? {} : { nginxPort: h.nginxPort }) });
@@ -83,7 +86,7 @@ async function prepareHost(dir: string, index: number, plan: HostPlan, backend: 
   const hostKeyFile = join(hostDir, "ssh_host_ed25519_key");
   const { publicKey } = await ensureKeyPair(hostKeyFile, `bkplay-sandbox-${name}`);
   const host: SandboxHost = {
-    name, address: "127.0.0.1", port: 0, root: join(hostDir, LAYOUTS[plan.generation].root), sysroot: hostDir,
+    name, address: "127.0.0.1", port: 0, root: join(hostDir, installRoot(plan.generation)), sysroot: hostDir,
     generation: plan.generation, roles: plan.roles, installIndex: plan.installIndex, ...(nginxPort === undefined ? {} : { nginxPort }),
   };
   // A host that was another generation in an earlier fleet must not keep that one's root.

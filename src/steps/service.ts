@@ -11,9 +11,9 @@ export interface ServiceParams {
 const which = (name: string): string => `command -v ${q(name)}`;
 
 function methods(p: ServiceParams, ctx: StepContext): Method[] {
-  const bk = ctx.bk;
-  if (!bk) throw new StepError("service steps need the host's BlueKing generation");
-  return methodsFor(bk.generation, p.name, bk.root, bk.sysroot);
+  const node = ctx.node;
+  if (!node) throw new StepError("service steps need the host's BlueKing generation");
+  return methodsFor(node.generation, p.name, ctx.bk?.root, node.sysroot);
 }
 
 function probesOf(m: Method, sysroot: string): Probe[] {
@@ -68,31 +68,34 @@ function scriptArgs(m: Extract<Method, { args: string[] }>, p: ServiceParams): s
 
 export const service: StepType<ServiceParams> = {
   name: "service",
-  summary: "Restart or reload a BlueKing service the way this host runs it (dashboard.sh, supervisor or systemd, found on the host)",
+  summary: "Restart or reload a BlueKing service the way this host runs it (dashboard.sh, supervisor, systemd or gsectl, found on the host)",
   schema: {
     type: "object",
     additionalProperties: false,
     required: ["name", "action"],
     properties: {
-      name: { enum: [...SERVICES], description: "paas, login, esb, appengine, console, apigw (open_paas modules), paas_agent or nginx" },
+      name: { enum: [...SERVICES], description: "paas, login, esb, appengine, console, apigw (open_paas modules), paas_agent, nginx, or gse_agent (node-man's gsectl)" },
       action: { enum: ["restart", "reload"], description: "reload applies to nginx; other services are restarted" },
     },
   },
   needsGeneration: true,
   probes(p, ctx) {
-    const sysroot = ctx.bk?.sysroot ?? "";
+    const sysroot = ctx.node?.sysroot ?? "";
     return methods(p, ctx).flatMap((m) => probesOf(m, sysroot));
   },
   plan(p, facts, ctx) {
-    const bk = ctx.bk;
+    const node = ctx.node;
     const tried = methods(p, ctx);
-    if (!bk || tried.length === 0) throw new StepError(`no known way to ${p.action} ${p.name} on ${bk?.generation ?? "this"} hosts`);
+    if (!node || tried.length === 0) {
+      const k8s = node?.generation === "ce7" ? ": bkce 7.x runs PaaS in Kubernetes, not on its nodes" : "";
+      throw new StepError(`no known way to ${p.action} ${p.name} on ${node?.generation ?? "this"} hosts${k8s}`);
+    }
     const whys: string[] = [];
     for (const m of tried) {
-      const r = commandFor(m, p, facts, bk.sysroot);
+      const r = commandFor(m, p, facts, node.sysroot);
       if ("command" in r) return { changes: [{ kind: "run", command: r.command, reason: `${p.action} ${p.name} (${m.kind})` }] };
       whys.push(r.why);
     }
-    throw new StepError(`cannot ${p.action} ${p.name} on this ${bk.generation} host: ${whys.join("; ")}. Nothing was changed; check the service on the host, or pin bk_generation in the inventory`);
+    throw new StepError(`cannot ${p.action} ${p.name} on this ${node.generation} host: ${whys.join("; ")}. Nothing was changed; check the service on the host, or pin bk_generation in the inventory`);
   },
 };

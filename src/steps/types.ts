@@ -1,4 +1,4 @@
-import type { BkView } from "../generations/host-layout.js";
+import type { BkView, NodeView } from "../generations/host-layout.js";
 
 /**
  * The step contract. A step never does I/O: it names what it must observe (probes), then turns the
@@ -109,7 +109,9 @@ export interface StepPlan {
 }
 
 export interface StepContext {
-  /** The host's BlueKing generation and where it keeps things, when the playbook needs it. */
+  /** The host's BlueKing generation and its node-side paths, when the playbook needs the generation. */
+  node?: NodeView;
+  /** Where the host's PaaS tree keeps things (absent on a generation without one: ce7). */
   bk?: BkView;
   /** Local directory of the playbook, for resolving `src:` paths of uploads. */
   playbookDir: string;

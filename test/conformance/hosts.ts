@@ -1,4 +1,4 @@
-import type { Generation } from "../../src/generations/layouts.js";
+import type { PaasGeneration as Generation } from "../../src/generations/layouts.js";
 import { ce5EsbDefault, ce5LoginSettings, ce5PaasSettings, ce6PaasSettings, paasDefault } from "./bk-fixtures.js";
 import { readReal } from "./genuine.js";
 import type { Group, Lab, LabHost } from "./lab.js";

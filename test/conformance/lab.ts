@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { stringify } from "yaml";
-import { LAYOUTS, placePath, type Generation, type Layout } from "../../src/generations/layouts.js";
+import { LAYOUTS, placePath, type Layout, type PaasGeneration as Generation } from "../../src/generations/layouts.js";
 import { bkplay, type CliResult } from "../support/cli.js";
 import { realPath } from "./genuine.js";
 import { jailScript, nginxWrapper, recorder, REAL_NGINX, writeScript } from "./stand-ins.js";

@@ -33,8 +33,10 @@ describe("buildWork: a host's steps per generation", () => {
       ["oss", "/data/paas/open_paas/src/paas/conf/settings_production.py"],
       ["ce5", "/data/bkce/open_paas/paas/conf/settings_production.py"],
       ["ce6", "/data/bkce/open_paas/paas/conf/settings_production.py"],
+      // bkce 7.x nodes keep no PaaS tree: the playbook does not apply there (refused if the host turns out to be one).
+      ["ce7", undefined],
     ]);
-    expect(work?.candidates?.markers.flatMap((m) => m.paths)).to.include("/data/bkce/etc/supervisor-open_paas.conf");
+    expect(work?.candidates?.markers.flatMap((m) => m.markers.map((x) => x.path))).to.include("/data/bkce/etc/supervisor-open_paas.conf");
   });
 
   it("bk_generation in the inventory pins it: one rendering, nothing to detect", () => {

@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Generation } from "../../src/generations/layouts.js";
+import type { PaasGeneration as Generation } from "../../src/generations/layouts.js";
 import type { RunReport } from "../../src/engine/results.js";
 import { daemonsOf, stopDaemons, type RunningDaemon } from "../../src/sandbox/daemons/host-daemons.js";
 import { startSupervisord } from "../../src/sandbox/daemons/supervisord.js";
@@ -470,7 +470,7 @@ describe("generations: the shipped playbooks on three installs side by side (ssh
       const probed = await probe(fleetInventory());
       expect(probed.map((p) => p.name)).to.have.members(names(f.fleet().hosts));
       for (const h of f.fleet().hosts) {
-        const found = MARKERS[h.generation].map((m) => at(h, m)).filter((p) => existsSync(p));
+        const found = MARKERS[h.generation as Generation].map((m) => at(h, m)).filter((p) => existsSync(p));
         expect(found, h.name).not.to.deep.equal([]);
         expect(probed.find((p) => p.name === h.name)?.generation, h.name).to.deep.equal({ name: h.generation, from: found.join(", ") });
       }

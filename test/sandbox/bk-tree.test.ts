@@ -4,11 +4,13 @@ import { existsSync, lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync,
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { GENERATIONS, LAYOUTS, placePath, type Generation } from "../../src/generations/layouts.js";
+import { LAYOUTS, PAAS_GENERATIONS as GENERATIONS, placePath, type PaasGeneration as Generation } from "../../src/generations/layouts.js";
 import { detectGeneration, markerPaths } from "../../src/generations/markers.js";
 import { supervisorPrograms } from "../../src/generations/services.js";
-import { SANDBOX_ROLES, writeBkTree, type SandboxRole } from "../../src/sandbox/bk-tree.js";
+import { NODE_ROLE, SANDBOX_ROLES, writeBkTree, type SandboxRole } from "../../src/sandbox/bk-tree.js";
+import { installRoot } from "../../src/sandbox/fleet.js";
 import { REAL_NGINX } from "../../src/sandbox/standins/nginx.js";
+import { localMarkers } from "../support/marker-reader.js";
 
 /** A host directory (the sysroot) with a tree written in it, as the fleet lays one out. */
 function host(generation: Generation): { sysroot: string; root: string; at: (p: string) => string; read: (p: string) => string } {
@@ -27,7 +29,7 @@ async function written(generation: Generation, roles: readonly SandboxRole[], in
 }
 after(() => { for (const d of made) rmSync(d, { recursive: true, force: true }); });
 
-const detect = (h: { root: string; sysroot: string }): ReturnType<typeof detectGeneration> => detectGeneration(markerPaths(() => h.root, h.sysroot), existsSync);
+const detect = (h: { root: string; sysroot: string }): ReturnType<typeof detectGeneration> => detectGeneration(markerPaths(() => h.root, h.sysroot), localMarkers);
 const pyCompiles = (file: string): boolean => spawnSync("python3", ["-c", "import ast,sys; ast.parse(open(sys.argv[1], encoding='utf-8').read())", file]).status === 0;
 
 describe("sandbox trees: each generation detected as itself", () => {
@@ -139,6 +141,38 @@ describe("sandbox trees: BLUEKING.md's values per generation", () => {
     // Stable: a reset host has the same secrets; per host: each agent its own token.
     expect((await written("ce5", SANDBOX_ROLES)).read("open_paas/paas/conf/settings_production.py")).to.equal(paas);
     expect(h.read("etc/paas_agent_config.yaml")).not.to.equal((await written("ce5", ["appo"])).read("etc/paas_agent_config.yaml"));
+  });
+});
+
+describe("sandbox trees: bkce 7.x nodes, and the GSE agent every bkce host has", () => {
+  /** A bkce 7.x node written as the fleet writes one: its install is the GSE agent's prefix. */
+  async function node(): Promise<{ sysroot: string; read: (p: string) => string }> {
+    const sysroot = mkdtempSync(join(tmpdir(), "bkplay-tree-ce7-"));
+    made.push(sysroot);
+    await writeBkTree(join(sysroot, installRoot("ce7")), [NODE_ROLE], { generation: "ce7", sysroot });
+    return { sysroot, read: (p) => readFileSync(join(sysroot, p), "utf8") };
+  }
+
+  it("ce7 [node]: detected as ce7 from agent.conf (a k8s node on 32181, as BKDocs 7.0 sets it), no PaaS tree, /etc/hosts maps bkrepo", async () => {
+    const n = await node();
+    const d = detectGeneration(markerPaths((g) => join(n.sysroot, LAYOUTS[g].root), n.sysroot), localMarkers);
+    expect(d.kind === "found" ? d.generation : d).to.equal("ce7");
+    const conf = JSON.parse(n.read("usr/local/gse/agent/etc/agent.conf")) as Record<string, unknown>;
+    expect(conf).to.include({ zkhost: "127.0.0.1:32181", ioport: 48533, dataport: 58625, log: "/var/log/gse" });
+    expect(conf.zkauth).to.match(/^bkzk:[A-Za-z0-9]{24}$/);
+    expect(n.read("usr/local/gse/agent/etc/agent.conf")).to.match(/^\{\n {4}"log": "\/var\/log\/gse",\n/);
+    expect(n.read("etc/hosts")).to.include("127.0.0.1 bkrepo.bkce7.bktencent.com\n").and.match(/^127\.0\.0\.1\tlocalhost\n/);
+    for (const g of GENERATIONS) expect(existsSync(join(n.sysroot, LAYOUTS[g].root)), LAYOUTS[g].root).to.equal(false);
+  });
+
+  it("ce5 and ce6 hosts carry node-man's GSE agent too (zookeeper IPs on 2181; zk.service.consul:2181), and are still themselves", async () => {
+    for (const [generation, zkhost] of [["ce5", "127.0.0.1:2181"], ["ce6", "zk.service.consul:2181"]] as const) {
+      const h = await written(generation, ["mysql"]);
+      expect((JSON.parse(h.read("/usr/local/gse/agent/etc/agent.conf")) as { zkhost: string }).zkhost).to.equal(zkhost);
+      expect(h.read("/usr/local/gse/agent/etc/agent.conf")).not.to.include("zkauth");
+      // A mysql host has no PaaS marker: its agent alone does not make it a 7.x node.
+      expect(detect(h).kind, generation).to.equal("unknown");
+    }
   });
 });
 

@@ -15,6 +15,7 @@ import { REAL_NGINX } from "../../src/sandbox/standins/nginx.js";
 import { SUPERVISORD } from "../../src/sandbox/daemons/supervisord.js";
 import { connect } from "../../src/transport/connect.js";
 import { BACKENDS, supervisorPid } from "../support/fleet.js";
+import { localMarkers } from "../support/marker-reader.js";
 
 const isAlive = (pid: number): boolean => {
   try {
@@ -250,7 +251,7 @@ describe("sandbox fleet services (sshd)", function () {
     try {
       expect(new Set(fleet.hosts.map((h) => h.generation)).size).to.be.at.least(3);
       for (const h of fleet.hosts) {
-        const d = detectGeneration(markerPaths(() => h.root, h.sysroot), existsSync);
+        const d = detectGeneration(markerPaths(() => h.root, h.sysroot), localMarkers);
         expect(d.kind === "found" ? d.generation : d.kind, h.name).to.equal(h.generation);
       }
       const text = readFileSync(fleet.inventoryFile, "utf8");

@@ -4,8 +4,10 @@ import { once } from "node:events";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LAYOUTS, type Generation } from "../../src/generations/layouts.js";
-import { writeBkTree, type SandboxRole } from "../../src/sandbox/bk-tree.js";
+import { LAYOUTS, type PaasGeneration as Generation } from "../../src/generations/layouts.js";
+import { NODE_ROLE, writeBkTree, type SandboxRole } from "../../src/sandbox/bk-tree.js";
+import { installRoot } from "../../src/sandbox/fleet.js";
+import { DNS_ZONE } from "../../src/sandbox/standins/getent.js";
 import { nginxStandIn } from "../../src/sandbox/standins/nginx.js";
 
 /** Runs a host's script as an operator would: exit code, stdout, stderr. */
@@ -121,5 +123,60 @@ describe("sandbox stand-ins refuse what the real tools refuse", () => {
     expect(run(file, ["-s", "reload"]).code).to.equal(0);
     for (const args of [["-s", "restart"], ["-s"], ["-T"], ["-g", "daemon off;"], ["reload"], []]) expect(run(file, args).code, args.join(" ")).to.equal(1);
     expect(readFileSync(calls, "utf8")).to.equal("-s reload\n");
+  });
+
+  describe("gsectl (node-man's, beside the GSE agent)", () => {
+    const ce7Root = (): string => join(sysroot, installRoot("ce7"));
+    const gsectl = (): string => join(sysroot, "usr/local/gse/agent/bin/gsectl");
+    const conf = (): string => join(sysroot, "usr/local/gse/agent/etc/agent.conf");
+    const gsectlLog = (): string => (existsSync(join(ce7Root(), "logs/gsectl.log")) ? readFileSync(join(ce7Root(), "logs/gsectl.log"), "utf8") : "");
+    beforeEach(() => writeBkTree(ce7Root(), [NODE_ROLE], { generation: "ce7", sysroot }));
+
+    it("an unknown action is the usage and exit 255; status answers 0 RUNNING or 2 EXIT; start, stop, restart are recorded with the zkhost read", () => {
+      for (const args of [["healthcheck"], ["--restart"], []]) {
+        const r = run(gsectl(), args);
+        expect(r.code, args.join(" ")).to.equal(255);
+        expect(r.out).to.match(/^usage: gsectl ACTION/);
+      }
+      expect(run(gsectl(), ["status"])).to.deep.include({ code: 0 }).and.to.satisfy((r: { out: string }) => /^gse_agent: pid:\d+ etime:\S+ RUNNING$/m.test(r.out));
+      expect(run(gsectl(), ["start"]).out).to.include("Already RUNNING");
+      expect(run(gsectl(), ["stop"]).code).to.equal(0);
+      expect(run(gsectl(), ["status"])).to.deep.include({ code: 2, out: "gse_agent: EXIT\n" });
+      expect(run(gsectl(), ["restart", "agent"]).code).to.equal(0);
+      expect(run(gsectl(), ["status"]).code).to.equal(0);
+      expect(gsectlLog()).to.equal("stop\nrestart zkhost=127.0.0.1:32181\n");
+    });
+
+    it("a config that is not JSON fails the start, as the agent would, and nothing is recorded", () => {
+      writeFileSync(conf(), readFileSync(conf(), "utf8").replace(/,\n/, "\n"));
+      expect(run(gsectl(), ["restart"])).to.deep.include({ code: 1, out: "gse agent start failed\n" });
+      expect(gsectlLog()).to.equal("");
+    });
+  });
+
+  describe("getent: the machine's own, resolving as the host would (its /etc/hosts, its DNS), isolated", () => {
+    const getent = (): string => join(sysroot, "usr/bin/getent");
+    const addresses = (out: string): string[] => [...new Set(out.split("\n").filter(Boolean).map((l) => l.split(/\s+/)[0] ?? ""))];
+    beforeEach(() => writeBkTree(join(sysroot, installRoot("ce7")), [NODE_ROLE], { generation: "ce7", sysroot }));
+
+    it("the host's /etc/hosts answers, never the machine's: a name dropped from the host's file does not resolve", () => {
+      expect(addresses(run(getent(), ["ahosts", "bkrepo.bkce7.bktencent.com"]).out)).to.deep.equal(["127.0.0.1"]);
+      writeFileSync(join(sysroot, "etc/hosts"), "10.1.2.3 only-here.example\n");
+      expect(run(getent(), ["ahosts", "localhost"]).code, "localhost is in the machine's /etc/hosts, not in the host's").to.equal(2);
+      expect(addresses(run(getent(), ["ahosts", "only-here.example"]).out)).to.deep.equal(["10.1.2.3"]);
+      expect(run(getent(), ["ahosts", "bkrepo.bkce7.bktencent.com"]).code).to.equal(2);
+    });
+
+    it("DNS is the host's zone, served on the namespace's loopback: A and AAAA answered, any other name NXDOMAIN", () => {
+      writeFileSync(join(sysroot, DNS_ZONE), "10.9.9.9 dns-only.example\nfd00::9 dns-only.example\n");
+      expect(addresses(run(getent(), ["ahosts", "dns-only.example"]).out).sort()).to.deep.equal(["10.9.9.9", "fd00::9"]);
+      expect(addresses(run(getent(), ["hosts", "dns-only.example"]).out)).to.deep.equal(["fd00::9"]);
+      expect(run(getent(), ["ahosts", "elsewhere.example"]).code).to.equal(2);
+    });
+
+    it("it is the real getent: what getent refuses is refused", () => {
+      expect(run(getent(), ["nosuchdb", "x"])).to.deep.include({ code: 1, err: "Unknown database: nosuchdb\n" });
+      expect(run(getent(), []).code).to.equal(1);
+    });
   });
 });

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { readdirSync, readFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { bkView } from "../../src/generations/host-layout.js";
+import { bkView, nodeView } from "../../src/generations/host-layout.js";
 import type { Generation } from "../../src/generations/layouts.js";
 import { stepTypes } from "../../src/steps/index.js";
 import type { Probe, StepContext } from "../../src/steps/types.js";
@@ -27,6 +27,12 @@ interface Case extends FactData {
 }
 
 const root = join(import.meta.dirname, "../../../test/steps");
+
+/** What a step sees of a host of generation g: its node-side paths, and its PaaS tree where it has one. */
+function layoutOf(host: { vars: Record<string, unknown> }, g: Generation): Pick<StepContext, "node" | "bk"> {
+  const bk = bkView(host, g);
+  return { node: nodeView(host, g), ...(bk ? { bk } : {}) };
+}
 const probeKey = (p: Probe): string => `${p.kind} ${"path" in p ? p.path : p.command}`;
 
 for (const type of readdirSync(root).filter((d) => existsSync(join(root, d)) && !d.includes("."))) {
@@ -43,7 +49,7 @@ for (const type of readdirSync(root).filter((d) => existsSync(join(root, d)) && 
             if (content === undefined) throw new Error(`case has no local file ${path}`);
             return sha256(content);
           },
-          ...(c.bk ? { bk: bkView({ vars: { paas_root: c.bk.root, bk_sysroot: c.bk.sysroot } }, c.bk.generation) } : {}),
+          ...(c.bk ? layoutOf({ vars: { paas_root: c.bk.root, bk_sysroot: c.bk.sysroot } }, c.bk.generation) : {}),
         };
         const { facts, reads } = memoryFacts(c);
         const declared = new Set(step.probes(c.params, ctx).map(probeKey));

@@ -8,9 +8,11 @@ export async function sandboxUp(o: { hosts: number; dir: string; backend: "auto"
   process.stdout.write(`sandbox: ${fleet.hosts.length} hosts up (${fleet.backend}, ${fleet.generation}) on 127.0.0.1\n`);
   for (const h of fleet.hosts) {
     const nginx = h.nginxPort === undefined ? "" : `  nginx on ${h.nginxPort}`;
-    process.stdout.write(`  ${h.name}  port ${h.port}  ${h.generation}  [${h.roles.join(", ")}]  paas_root=${h.root}${nginx}\n`);
+    const root = h.generation === "ce7" ? `sysroot=${h.sysroot}` : `paas_root=${h.root}`;
+    process.stdout.write(`  ${h.name}  port ${h.port}  ${h.generation}  [${h.roles.join(", ")}]  ${root}${nginx}\n`);
   }
-  process.stdout.write(`inventory: ${inv}\ntry:  bkplay run change-domain -i ${inv} -e new_domain=paas.example.com --check --diff\nstop: bkplay sandbox down --dir ${o.dir}\n`);
+  const tryIt = fleet.generation === "ce7" ? `bkplay doctor -i ${inv}` : `bkplay run change-domain -i ${inv} -e new_domain=paas.example.com --check --diff`;
+  process.stdout.write(`inventory: ${inv}\ntry:  ${tryIt}\nstop: bkplay sandbox down --dir ${o.dir}\n`);
 }
 
 export async function sandboxDown(o: { dir: string }): Promise<void> {

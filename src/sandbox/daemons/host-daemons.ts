@@ -31,7 +31,7 @@ export function daemonsOf(host: SandboxHost): DaemonSpec[] {
   const supervisor = (name: string, programs: number): SupervisordSpec => ({ kind: "supervisord", conf: supervisorConfPath(ctx, name), socket: supervisorSocket(ctx, name), programs });
   if (host.generation === "ce5" && host.roles.includes("paas")) specs.push(supervisor("open_paas", CE5_PROGRAMS.length));
   if (host.generation === "ce5" && (host.roles.includes("appo") || host.roles.includes("appt"))) specs.push(supervisor("paas_agent", 1));
-  if (host.roles.includes("nginx") && host.nginxPort !== undefined && ctx.realNginx) specs.push({ kind: "nginx", setup: NGINX_SETUP[host.generation](ctx), port: host.nginxPort });
+  if (host.generation !== "ce7" && host.roles.includes("nginx") && host.nginxPort !== undefined && ctx.realNginx) specs.push({ kind: "nginx", setup: NGINX_SETUP[host.generation](ctx), port: host.nginxPort });
   return specs;
 }
 

@@ -28,3 +28,6 @@ export const esbToken = (): string => fakeUuid("esb_token");
 
 /** An agent's sid and token, registered per host (so per install root). */
 export const agentAuth = (root: string): { sid: string; token: string } => ({ sid: fakeUuid(`${root}:sid`), token: fakeUuid(`${root}:token`) });
+
+/** node-man's zookeeper account on bkce 7.x agents (`zkauth`, `user:password`). */
+export const ZK_AUTH = `bkzk:${fakeSecretKey("zkauth").slice(0, 24)}`;
