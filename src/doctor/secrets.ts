@@ -2,7 +2,7 @@ import type { Facts, Probe } from "../steps/types.js";
 import { MIN_SECRET_LENGTH } from "../report/redact.js";
 
 /** `KEY = 'v'`, `'PASSWORD': 'v'`, `token: v`: the value of a secret-looking key, in Python or YAML. */
-const SECRET_VALUE = /(?:^|[\s{,"'])["']?[\w.-]*(?:key|token|password|passwd|secret|pwd|sid)[\w.-]*["']?\s*[:=]\s*(?:'([^'\n]+)'|"([^"\n]+)"|([^\s'",}#]+))/gim;
+const SECRET_VALUE = /(?:^|[\s{,"'])["']?[\w.-]*(?:key|token|password|passwd|secret|pwd|sid|zkauth)[\w.-]*["']?\s*[:=]\s*(?:'([^'\n]+)'|"([^"\n]+)"|([^\s'",}#]+))/gim;
 
 /**
  * Every secret-looking value in the files the probe read: the report is masked with them, whatever a check put in

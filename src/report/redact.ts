@@ -5,15 +5,18 @@ export const MASK = "••••";
 
 /**
  * Values of keys like these are secrets wherever they appear in a file (e.g. paas_agent's `auth.token`, and its
- * `auth.sid`: the key `sid` exactly): a whole
+ * `auth.sid`: the key `sid` exactly; the GSE agent's `zkauth`, zookeeper's `user:password`): a whole
  * quoted string (any characters, escapes included), or a bare word.
  */
-const SECRET_KEY = /((?:^|[\s{,"'])["']?(?:[\w.-]*(?:token|password|passwd|secret|pwd)[\w.-]*|sid)["']?\s*[:=]\s*)(?:'((?:[^'\\\n]|\\.)+)'|"((?:[^"\\\n]|\\.)+)"|(?!\s*$)([^\s'",}#]+))/gim;
+const SECRET_KEY = /((?:^|[\s{,"'])["']?(?:[\w.-]*(?:token|password|passwd|secret|pwd)[\w.-]*|sid|zkauth)["']?\s*[:=]\s*)(?:'((?:[^'\\\n]|\\.)+)'|"((?:[^"\\\n]|\\.)+)"|(?!\s*$)([^\s'",}#]+))/gim;
 
 export type Redactor = (text: string) => string;
 
 /** A key whose scalar value is a secret in structured output (a report's or a log's own fields). */
-const SECRET_NAME = /token|password|passwd|secret|pwd|^sid$/i;
+const SECRET_NAME = /token|password|passwd|secret|pwd|^sid$|^zkauth$/i;
+
+/** A key whose value is a secret (masked in output, never shown in a message). */
+export const isSecretName = (key: string): boolean => SECRET_NAME.test(key);
 
 /** How a value is spelled where it is shown: as is, shell-quoted, in a Python or YAML/SQL string, and each of those inside JSON. */
 export function spellings(value: string): string[] {

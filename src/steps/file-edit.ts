@@ -17,6 +17,9 @@ export const fileEditSchema = {
   },
 } as const;
 
+/** The `set` map of a step that sets values by key: keys match `pattern`. */
+export const setSchema = (pattern: string, description: string): Record<string, unknown> => ({ type: "object", minProperties: 1, propertyNames: { pattern }, description });
+
 export const createSchema = {
   type: "boolean",
   default: false,

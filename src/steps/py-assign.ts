@@ -1,5 +1,5 @@
 import { StepError } from "../errors.js";
-import { createSchema, fileEditSchema, planWrite, probeFile, readEditable, type FileEditParams } from "./file-edit.js";
+import { createSchema, fileEditSchema, planWrite, probeFile, readEditable, setSchema, type FileEditParams } from "./file-edit.js";
 import { isPythonLiteral } from "./is-python-literal.js";
 import { findPyAssignments, type PyAssignment } from "./python-assignments.js";
 import { renderPythonLiteral, type Quote } from "./python-literal.js";
@@ -32,13 +32,10 @@ export const pyAssign: StepType<PyAssignParams> = {
     required: ["file", "set"],
     properties: {
       ...fileEditSchema,
-      set: {
-        type: "object",
-        minProperties: 1,
-        propertyNames: { pattern: IDENTIFIER.source },
-        description:
-          "NAME: value pairs; values become Python literals (string, number, true/false, null, list, map). The last top-level assignment of NAME is changed (keeping its quote style), or `NAME = value` is appended.",
-      },
+      set: setSchema(
+        IDENTIFIER.source,
+        "NAME: value pairs; values become Python literals (string, number, true/false, null, list, map). The last top-level assignment of NAME is changed (keeping its quote style), or `NAME = value` is appended.",
+      ),
       create: createSchema,
       missing: {
         enum: ["append", "skip"],

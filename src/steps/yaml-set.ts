@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { Composer, CST, type Document, isMap, isScalar, type Node, Parser, type Scalar, YAMLMap } from "yaml";
 import { StepError } from "../errors.js";
-import { fileEditSchema, planWrite, probeFile, readEditable, type FileEditParams } from "./file-edit.js";
+import { fileEditSchema, planWrite, probeFile, readEditable, setSchema, type FileEditParams } from "./file-edit.js";
 import { isYamlScalarValue, setScalarSource, type YamlScalarValue } from "./yaml-scalar-source.js";
 import type { StepType } from "./types.js";
 import { warning } from "./warning.js";
@@ -22,13 +22,10 @@ export const yamlSet: StepType<YamlSetParams> = {
     required: ["file", "set"],
     properties: {
       ...fileEditSchema,
-      set: {
-        type: "object",
-        minProperties: 1,
-        propertyNames: { pattern: "^[^.]+(\\.[^.]+)*$" },
-        description:
-          "Dotted key path → value, e.g. `settings.EXECUTE_TIME_LIMIT: 600`. Keys containing dots cannot be addressed. Missing maps on the way are created; editing a scalar keeps its quote style and trailing comment.",
-      },
+      set: setSchema(
+        "^[^.]+(\\.[^.]+)*$",
+        "Dotted key path → value, e.g. `settings.EXECUTE_TIME_LIMIT: 600`. Keys containing dots cannot be addressed. Missing maps on the way are created; editing a scalar keeps its quote style and trailing comment.",
+      ),
     },
   },
   probes: probeFile,
