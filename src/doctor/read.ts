@@ -48,9 +48,16 @@ export const contentOf = (facts: Facts, path: string): string | undefined => {
   return f.exists && f.type === "file" ? f.content : undefined;
 };
 
-/** `bkplay plan …` as the operator types it, each value quoted for the shell when it needs to be. */
-export function planCommand(playbook: string, inventory: string, vars: Readonly<Record<string, string | number>>): string {
+/** `bkplay plan …` as the operator types it (limited to `hosts` when given), each value quoted for the shell when it needs to be. */
+export function planCommand(playbook: string, inventory: string, vars: Readonly<Record<string, string | number>>, hosts?: readonly string[]): string {
   const word = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`);
   const e = Object.entries(vars).map(([k, v]) => ` -e ${word(`${k}=${v}`)}`).join("");
-  return `bkplay plan ${playbook} -i ${word(inventory)}${e} -o ${playbook}.plan.json`;
+  const limit = hosts === undefined ? "" : ` -l ${word(hosts.join(","))}`;
+  return `bkplay plan ${playbook} -i ${word(inventory)}${limit}${e} -o ${playbook}.plan.json`;
+}
+
+/** The one value every host read agrees on; undefined when none was read or they differ. */
+export function agreed(values: readonly string[]): string | undefined {
+  const distinct = [...new Set(values)];
+  return distinct.length === 1 ? distinct[0] : undefined;
 }

@@ -54,9 +54,11 @@ export function buildWork(playbook: Playbook, inventory: Inventory, hosts: reado
       const { values, problems: varProblems } = resolveHostVars(playbook, given, inventory, host, extra);
       const variant = { generation: g, steps: [], handlers: [], verify: [], ctx: g === null ? base : stepContext(base, host, g), problems: varProblems, values, context: {} };
       const rendered = varProblems.length > 0 ? variant : { ...variant, ...renderVariant(playbook, host, members, { ...values, ...inventoryContext(inventory, host), ...extra }) };
+      // A generation the playbook does not apply to is one problem saying so, not the template errors it caused.
       const none = notApplicable(g, playbook.name, rendered.problems);
-      if (none) inapplicable.add(rendered);
-      variants.push(none ? { ...rendered, problems: [{ ...none, message: `host ${host.name}: ${none.message}` }] } : rendered);
+      const final = none ? { ...rendered, problems: [{ ...none, message: `host ${host.name}: ${none.message}` }] } : rendered;
+      if (none) inapplicable.add(final);
+      variants.push(final);
     }
     const usable = variants.filter((v) => v.problems.length === 0);
     const first = usable[0];

@@ -7,7 +7,7 @@ import { buildWork } from "./build-work.js";
 import { HostSession, type SessionOptions } from "./host-session.js";
 import { mapPool } from "./pool.js";
 import { extract, type Read } from "./read-value.js";
-import type { HostWork } from "./work.js";
+import { renderedVariants, type HostWork } from "./work.js";
 
 const pathsOf = (r: Read, context: Record<string, unknown>): string[] => [r.file].flat().map((f) => String(renderDeep(f, context)));
 
@@ -34,8 +34,7 @@ export async function readFleetVars(playbook: Playbook, inventory: Inventory, gi
     if (!own) throw new Error(`no work for ${host.name}`);
     const none = { steps: [], handlers: [], verify: [] };
     const mine = reads.filter((r) => matchHosts(inventory, r.read.hosts).some((h) => h.name === host.name));
-    const variants = own.candidates?.variants ?? [own];
-    const work: HostWork = { ...own, ...none, extraProbes: mine.flatMap((r) => variants.flatMap((v) => pathsOf(r.read, v.context).map((path) => ({ kind: "file" as const, path })))) };
+    const work: HostWork = { ...own, ...none, extraProbes: mine.flatMap((r) => renderedVariants(own).flatMap((v) => pathsOf(r.read, v.context).map((path) => ({ kind: "file" as const, path })))) };
     if (own.candidates) work.candidates = { ...own.candidates, variants: own.candidates.variants.map((v) => ({ ...v, ...none })) };
     const session = new HostSession(work, opts);
     try {

@@ -5,7 +5,7 @@ import type { Playbook, StepDef } from "../playbook/types.js";
 import type { GivenVar } from "../playbook/vars.js";
 import { buildWork, type BuiltWork } from "./build-work.js";
 import { extract, type Read } from "./read-value.js";
-import type { HostWork } from "./work.js";
+import { renderedVariants, type HostWork } from "./work.js";
 import type { HostPlan } from "./plan-host.js";
 
 interface Condition {
@@ -65,7 +65,7 @@ export function invariantChecker(playbook: Playbook, inventory: Inventory, built
     for (const r of Object.values((a.params as unknown as AssertParams).read ?? {})) {
       for (const h of matchHosts(inventory, r.hosts)) {
         const work = workOf(h);
-        for (const v of work.candidates?.variants ?? [work]) work.extraProbes.push(...readPaths(r, v.context).map((path) => ({ kind: "file" as const, path })));
+        for (const v of renderedVariants(work)) work.extraProbes.push(...readPaths(r, v.context).map((path) => ({ kind: "file" as const, path })));
       }
     }
   }

@@ -13,5 +13,5 @@ export function notApplicable(g: Generation | null, playbook: string, problems: 
   if (g === null || isPaasGeneration(g)) return null;
   const key = problems.map((p) => UNDEFINED.exec(p.message)?.[1]).find((k) => k !== undefined && PAAS_VIEW_KEYS.has(k));
   if (key === undefined) return null;
-  return { message: `${playbook} does not apply to a ${g} host: bkce 7.x runs PaaS in Kubernetes and its nodes keep no PaaS files (the playbook reads bk.${key}); run it on the hosts of a PaaS install, or check bk_generation` };
+  return { message: `${playbook} does not apply here: bkce 7.x runs PaaS in Kubernetes and its nodes keep no PaaS files (the playbook reads bk.${key}); run it on the hosts of a PaaS install, or check bk_generation` };
 }

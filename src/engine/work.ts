@@ -36,6 +36,9 @@ export interface HostWork extends Omit<Variant, "problems"> {
   candidates?: { markers: MarkerPaths[]; variants: Variant[] };
 }
 
+/** The renderings the host may turn out to use: its own, or each candidate generation's that rendered without a problem. */
+export const renderedVariants = (work: HostWork): Omit<Variant, "problems">[] => (work.candidates ? work.candidates.variants.filter((v) => v.problems.length === 0) : [work]);
+
 /** Everything to read on the host: every candidate generation's steps and handlers (with what they run), its markers. */
 export function probesOf(work: HostWork): Probe[] {
   const variants: Omit<Variant, "problems">[] = work.candidates?.variants ?? [work];

@@ -12,15 +12,19 @@ export const ZK_PLACEHOLDER = "bk-zookeeper:2181";
 /** The zookeeper NodePort of bkce 7.x: node-man's GSE environment takes any k8s node IP on it (BKDocs 7.0, 配置 GSE 环境管理). */
 export const CE7_ZK_NODEPORT = 32181;
 
-/** agent.conf's `zkhost`; undefined when the text is not a JSON object holding a string zkhost. */
-export function agentZkHost(conf: string): string | undefined {
-  let data: unknown;
+/** agent.conf's settings; undefined when the text is not a JSON object (the agent cannot start with it). */
+export function agentSettings(conf: string): Record<string, unknown> | undefined {
   try {
-    data = JSON.parse(conf.replace(/^\uFEFF/, ""));
+    const data: unknown = JSON.parse(conf.replace(/^\uFEFF/, ""));
+    return typeof data === "object" && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }
-  const zk = typeof data === "object" && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>).zkhost : undefined;
+}
+
+/** agent.conf's `zkhost`; undefined when the text is not a JSON object holding a string zkhost. */
+export function agentZkHost(conf: string): string | undefined {
+  const zk = agentSettings(conf)?.zkhost;
   return typeof zk === "string" ? zk : undefined;
 }
 

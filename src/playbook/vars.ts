@@ -172,7 +172,9 @@ export function resolveHostVars(
           invalid.add(name);
           const shown = spec.secret ? "••••" : JSON.stringify(value);
           const again = spec.secret === true ? `; give it again: ${howToGiveSecret(name)}` : "";
-          const p: Problem = { message: `${who}${origin}: ${shown} ${validate.errors?.map((e) => e.message).join(", ") ?? "is invalid"}${again}` };
+          // An error inside a list names the item: `item 1 "10.0.0.6:99999" must match …`.
+          const item = (path: string): string => (path === "" || spec.secret === true ? "" : `item ${path.slice(1).replaceAll("/", ".")} ${JSON.stringify(path.slice(1).split("/").reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], value))} `);
+          const p: Problem = { message: `${who}${origin}: ${shown} ${validate.errors?.map((e) => `${item(e.instancePath)}${e.message ?? "is invalid"}`).join(", ") ?? "is invalid"}${again}` };
           if (at) p.location = at;
           problems.push(p);
         }

@@ -3,6 +3,7 @@ import { check } from "./check.js";
 import { copy } from "./copy.js";
 import { fail } from "./fail.js";
 import { file } from "./file.js";
+import { hostsEntry } from "./hosts-entry.js";
 import { http } from "./http.js";
 import { jsonSet } from "./json-set.js";
 import { line } from "./line.js";
@@ -18,5 +19,5 @@ import { yamlSet } from "./yaml-set.js";
 
 /** Every host-local step type, by the key that selects it in a playbook. */
 export const stepTypes: ReadonlyMap<string, StepType> = new Map(
-  ([check, copy, fail, file, http, jsonSet, line, pyAssign, replace, run, service, sql, swapDomain, unarchive, warn, yamlSet] as StepType[]).map((s) => [s.name, s]),
+  ([check, copy, fail, file, hostsEntry, http, jsonSet, line, pyAssign, replace, run, service, sql, swapDomain, unarchive, warn, yamlSet] as StepType[]).map((s) => [s.name, s]),
 );

@@ -451,6 +451,27 @@ describe("generations: the shipped playbooks on three installs side by side (ssh
     });
   });
 
+  describe("bkce 7.x's playbooks on 5.x, 6.x and the seeds' layout", () => {
+    for (const [playbook, args] of [
+      ["gse-agent-zkhost", ["-e", "zkhost=10.0.0.5:32181"]],
+      ["bkrepo-hosts", ["-e", "bk_domain=bkce7.bktencent.com", "-e", "ip=10.0.0.9"]],
+    ] as const) {
+      it(`${playbook}: every host refused before any change, as not a bkce 7.x node (5.x and 6.x hosts have a GSE agent too)`, async () => {
+        const before = snapshot();
+        const watches = GENERATIONS.map(watchRestarts);
+        const r = await runJson(playbook, fleetInventory(), ...args);
+        expect(r.code).to.equal(1);
+        for (const h of f.fleet().hosts) {
+          const host = r.report.hosts.find((x) => x.host === h.name);
+          expect(host?.status, h.name).to.equal("failed");
+          expect(host?.error, h.name).to.include(`not applicable: this is a ${h.generation} host, not a bkce 7.x node`).and.include("Nothing was changed");
+        }
+        expect(treeChanges(before, snapshot())).to.deep.equal([]);
+        for (const w of watches) expect(w()).to.deep.equal([]);
+      });
+    }
+  });
+
   describe("generation detection", () => {
     interface Probed { name: string; generation: { name: string; from: string } | null; error?: string }
     const probe = async (inventory: string): Promise<Probed[]> => {
