@@ -37,12 +37,13 @@ export function judgeFleet(checks: readonly Check[], gathered: readonly Gathered
       if (!g.reached || !g.facts) continue;
       if (check.needsGeneration !== false) {
         if (g.generation === null) {
-          own.push({ check: check.id, outcome: "unknown", hosts: [g.host.name], message: g.generationProblem ?? "the host's BlueKing generation is unknown" });
+          // A check for named generations (a 7.x node's) does not claim a host that is none it can tell (a 5.x MySQL host).
+          if (check.generations === undefined) own.push({ check: check.id, outcome: "unknown", hosts: [g.host.name], message: g.generationProblem ?? "the host's BlueKing generation is unknown" });
           continue;
         }
         if (!forGeneration(check, g.generation)) continue;
       }
-      const layout = check.needsGeneration === false || g.generation === null ? null : g.generation;
+      const layout = check.needsGeneration === false ? null : g.generation;
       views.push({ name: g.host.name, host: g.host, generation: g.generation, bk: layout === null ? null : bkView(g.host, layout), node: layout === null ? null : nodeView(g.host, layout), facts: g.facts, bracket: g.bracket });
     }
     for (const install of installs(views)) {

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { mkdir, open, writeFile } from "node:fs/promises";
+import { mkdir, open, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { acceptsConnections, reservePorts } from "./ports.js";
@@ -19,7 +19,7 @@ Port ${port}
 ListenAddress 127.0.0.1
 HostKey ${host.hostKeyFile}
 AuthorizedKeysFile ${authorizedKeys}
-PidFile ${join(host.dir, "sshd.pid")}
+PidFile ${pidFileOf(host)}
 PermitRootLogin prohibit-password
 PasswordAuthentication no
 KbdInteractiveAuthentication no
@@ -41,12 +41,18 @@ Subsystem sftp internal-sftp
 
 const hasExited = (child: ChildProcess): boolean => child.exitCode !== null || child.signalCode !== null;
 
-/** Resolves true once the port answers, false if sshd died first (its port was taken meanwhile). */
-async function waitUntilListening(child: ChildProcess, port: number, timeoutMs: number): Promise<boolean> {
+const pidFileOf = (host: SandboxServerHost): string => join(host.dir, "sshd.pid");
+
+/**
+ * Resolves true once the port answers and sshd has written its pid file (it writes it just after it listens: a host
+ * snapshot taken in between would see the file change), false if sshd died first (its port was taken meanwhile).
+ */
+async function waitUntilListening(child: ChildProcess, port: number, pidFile: string, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (hasExited(child)) return false;
-    if (await acceptsConnections(port)) return !hasExited(child);
+    const written = (await readFile(pidFile, "utf8").catch(() => "")).trim() === String(child.pid);
+    if (written && (await acceptsConnections(port))) return !hasExited(child);
     await sleep(15);
   }
   throw new Error(`sshd did not listen on 127.0.0.1:${port} within ${timeoutMs} ms`);
@@ -74,7 +80,7 @@ export async function startSshdHosts(hosts: SandboxServerHost[], authorizedKeys:
       const [port] = await reservePorts(1);
       if (port === undefined) throw new Error("no free port");
       const child = await spawnSshd(host, port, authorizedKeys, detached);
-      if (await waitUntilListening(child, port, 10_000)) return { name: host.name, port, pid: child.pid ?? 0 };
+      if (await waitUntilListening(child, port, pidFileOf(host), 10_000)) return { name: host.name, port, pid: child.pid ?? 0 };
       if (attempt === 3) throw new Error(`sshd for ${host.name} exited at start; see ${join(host.dir, "sshd.log")}`);
     }
   }));

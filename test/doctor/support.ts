@@ -5,7 +5,7 @@ import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import type { DoctorReport } from "../../src/doctor/run-doctor.js";
 import type { Fleet } from "../../src/sandbox/fleet.js";
-import { ADMIN_PASSWORD, agentAuth, DB_PASSWORD, esbToken, fakeSecretKey } from "../../src/sandbox/trees/secrets.js";
+import { ADMIN_PASSWORD, agentAuth, DB_PASSWORD, esbToken, fakeSecretKey, ZK_AUTH } from "../../src/sandbox/trees/secrets.js";
 import { bkplay, type CliResult } from "../support/cli.js";
 
 /**
@@ -38,6 +38,7 @@ export function sandboxSecrets(fleet: Fleet): string[] {
     DB_PASSWORD,
     ADMIN_PASSWORD,
     esbToken(),
+    ZK_AUTH,
     ...["oss", "ce5", "ce6"].flatMap((g) => [fakeSecretKey(`${g} paas`), fakeSecretKey(`${g} login`)]),
     ...fleet.hosts.flatMap((h) => Object.values(agentAuth(h.root))),
   ];
