@@ -514,6 +514,16 @@ describe("generations: the shipped playbooks on three installs side by side (ssh
       expect(changedHosts(check.report)).to.have.members(names(installOf("ce5")));
     });
 
+    it("5.x and 6.x hosts carry node-man's GSE agent and stay themselves; a 5.x host whose agent a 7.x node-man installed is refused, both generations named", async () => {
+      const agent = (h: SandboxHost): string => at(h, "/usr/local/gse/agent/etc/agent.conf");
+      for (const g of ["ce5", "ce6"] as const) for (const h of installOf(g)) expect(existsSync(agent(h)), h.name).to.equal(true);
+      const h = the("ce5", "paas");
+      writeFileSync(agent(h), readFileSync(agent(h), "utf8").replace(/"zkhost": "[^"]*"/, '"zkhost": "bk-zookeeper:2181"'));
+      const probed = (await probe(inventoryOf("ce5"))).find((p) => p.name === h.name);
+      expect(probed?.generation).to.equal(null);
+      expect(probed?.error).to.match(new RegExp(`several BlueKing generations \\(ce5: [^;]*; ce7: ${literally(agent(h))} \\(zkhost on bkce 7\\.x's zookeeper`));
+    });
+
     it("a host refused for its markers is reported with no generation (not a guessed one)", async () => {
       const h = plantCe6Marker();
       const r = await runJson("raise-deploy-timeout", inventoryOf("ce5"), "-e", "agent_timeout=900", "--check");
