@@ -3,12 +3,6 @@
  * node-man writes `"zkhost": "<ip>:<port>,…"` from its access point's zookeeper list.
  */
 
-/**
- * bkce 7.x node-man's default access point names zookeeper by its Kubernetes service: a node outside the cluster
- * cannot resolve it (seed 003 "agent is not connect to gse server"; BKDocs 7.0 troubles.md).
- */
-export const ZK_PLACEHOLDER = "bk-zookeeper:2181";
-
 /** The zookeeper NodePort of bkce 7.x: node-man's GSE environment takes any k8s node IP on it (BKDocs 7.0, 配置 GSE 环境管理). */
 export const CE7_ZK_NODEPORT = 32181;
 
@@ -29,14 +23,18 @@ export function agentZkHost(conf: string): string | undefined {
 }
 
 /** The `host:port` entries of a zkhost. */
-export function zkEntries(zkhost: string): { host: string; port: string }[] {
+function zkEntries(zkhost: string): { host: string; port: string }[] {
   return zkhost.split(",").map((e) => e.trim()).filter((e) => e !== "").map((e) => {
     const at = e.lastIndexOf(":");
     return at < 0 ? { host: e, port: "" } : { host: e.slice(0, at), port: e.slice(at + 1) };
   });
 }
 
-/** Still node-man's placeholder: some entry is the bk-zookeeper service. */
+/**
+ * Still node-man's placeholder (`bk-zookeeper:2181`): bkce 7.x node-man's default access point names zookeeper by its
+ * Kubernetes service, which a node outside the cluster cannot resolve (seed 003 "agent is not connect to gse server";
+ * BKDocs 7.0 troubles.md).
+ */
 export const isPlaceholderZk = (zkhost: string): boolean => zkEntries(zkhost).some((e) => e.host === "bk-zookeeper");
 
 /**

@@ -14,10 +14,10 @@ export type JsonSetParams = FileEditParams & {
 };
 
 /** An RFC 6901 pointer: `/` then tokens, `~0` for `~` and `~1` for `/` (any other `~` is malformed). */
-export const POINTER = "^(/([^~/]|~[01])*)+$";
+const POINTER = "^(/([^~/]|~[01])*)+$";
 
 /** The pointer's reference tokens, unescaped (RFC 6901 §4: `~1` first, then `~0`). */
-export function pointerTokens(pointer: string): string[] {
+function pointerTokens(pointer: string): string[] {
   if (!new RegExp(POINTER).test(pointer)) throw new StepError(`bad JSON pointer ${JSON.stringify(pointer)}: it must start with '/' and write '~' as ~0 and '/' inside a name as ~1 (RFC 6901)`);
   return pointer.slice(1).split("/").map((t) => t.replaceAll("~1", "/").replaceAll("~0", "~"));
 }

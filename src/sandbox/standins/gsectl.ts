@@ -1,6 +1,6 @@
 import { shellQuote as q } from "../../steps/shell-quote.js";
 
-export const GSECTL_VERBS = ["start", "stop", "restart", "reload", "status"] as const;
+const GSECTL_VERBS = ["start", "stop", "restart", "reload", "status"] as const;
 
 /**
  * node-man's `gsectl` for a sandbox host's GSE agent (no gse_agent binary runs here). Like the real one

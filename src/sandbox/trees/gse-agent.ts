@@ -11,7 +11,7 @@ const HOME = "/usr/local/gse";
  * nodeman constants.py), no password_keyfile (CE), `zkhost` from the access point's zookeepers and `zkauth`
  * (`user:password`) when it has an account.
  */
-export function agentConf(ctx: TreeContext, zk: { zkhost: string; zkauth?: string }): string {
+function agentConf(ctx: TreeContext, zk: { zkhost: string; zkauth?: string }): string {
   const conf = {
     log: "/var/log/gse",
     logfilesize: 10,
