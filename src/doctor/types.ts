@@ -7,11 +7,9 @@ import type { Facts, Probe } from "../steps/types.js";
 export const OUTCOMES = ["ok", "warn", "fail", "unknown", "error"] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
-export type Lang = "en" | "zh";
-export interface Text {
-  en: string;
-  zh: string;
-}
+import type { Lang, Text } from "../i18n/lang.js";
+
+export type { Lang, Text };
 
 /** Where a check reads, for one host as one generation would lay it out (`bk` null for checks that need no generation). */
 export interface ProbeTarget {

@@ -2,8 +2,9 @@ import { writeFileSync } from "node:fs";
 import { CHECKS } from "../../doctor/checks/index.js";
 import { renderMarkdown, renderText } from "../../doctor/render.js";
 import { runDoctor } from "../../doctor/run-doctor.js";
-import type { Check, Lang } from "../../doctor/types.js";
+import type { Check } from "../../doctor/types.js";
 import { InputError } from "../../errors.js";
+import { currentLang } from "../../i18n/lang.js";
 import { selectHosts } from "../../inventory/limit.js";
 import { loadInventory } from "../../inventory/load.js";
 import { makeRedactor, redactDeep } from "../../report/redact.js";
@@ -17,7 +18,6 @@ export interface DoctorFlags {
   json?: boolean;
   report?: string;
   strict?: boolean;
-  lang?: Lang;
   forks: number;
   timeout: number;
 }
@@ -34,16 +34,13 @@ function ids(flag: string, value: string | undefined): string[] | undefined {
   return list;
 }
 
-/** Messages in Chinese under a zh_* locale (LC_ALL, then LANG) unless --lang says otherwise. */
-export const langOf = (flag: Lang | undefined, env: NodeJS.ProcessEnv = process.env): Lang => flag ?? (/^zh/i.test(env.LC_ALL || env.LANG || "") ? "zh" : "en");
-
 export async function doctorCommand(o: DoctorFlags): Promise<void> {
   const only = ids("--only", o.only);
   const skip = ids("--skip", o.skip) ?? [];
   const checks: Check[] = CHECKS.filter((c) => (only === undefined || only.includes(c.id)) && !skip.includes(c.id));
   const inventory = loadInventory(o.inventory);
   const hosts = selectHosts(inventory, o.limit);
-  const lang = langOf(o.lang);
+  const lang = currentLang();
   const run = await runDoctor(hosts, checks, { inventory: o.inventory, groups: inventory.groups, forks: o.forks, timeoutMs: o.timeout * 1000, lang });
   // A check never shows a secret's value; the report is masked with every one the hosts' files hold all the same.
   const report = redactDeep(run.report, makeRedactor(run.secrets));
