@@ -1,5 +1,6 @@
 import { createTwoFilesPatch } from "diff";
-import type { RunReport } from "../engine/results.js";
+import type { RunReport, StepResult } from "../engine/results.js";
+import { t } from "../i18n/t.js";
 import type { Redactor } from "./redact.js";
 
 export interface DiffGroup {
@@ -33,5 +34,11 @@ export function groupDiffs(report: RunReport, redact: Redactor): DiffGroup[] {
 export function hostList(hosts: readonly string[]): string {
   if (hosts.length === 1) return hosts[0] ?? "";
   if (hosts.length <= 4) return hosts.join(", ");
-  return `${hosts.length} hosts: ${hosts[0] ?? ""} … ${hosts.at(-1) ?? ""}`;
+  return t("hosts.many", { count: hosts.length, first: hosts[0] ?? "", last: hosts.at(-1) ?? "" });
 }
+
+/** "same change on appo-01, appo-02" or "on appo-01". */
+export const onHosts = (hosts: readonly string[]): string => (hosts.length > 1 ? t("diff.sameChangeOn", { hosts: hostList(hosts) }) : t("diff.on", { host: hosts[0] ?? "" }));
+
+/** A step as people read it: its name, or `handler <name>`. */
+export const stepLabel = (s: Pick<StepResult, "handler" | "name">): string => (s.handler ? t("recap.handler", { name: s.name }) : s.name);
