@@ -2,6 +2,7 @@ import { bkView } from "../generations/host-layout.js";
 import type { Gathered } from "./gather.js";
 import { inGroups } from "./gather.js";
 import type { Check, HostView, Outcome, Verdict } from "./types.js";
+import { t } from "../i18n/t.js";
 
 /** A verdict as reported: the check it came from. */
 export interface Finding extends Verdict {
@@ -48,7 +49,7 @@ export function judgeFleet(checks: readonly Check[], gathered: readonly Gathered
       try {
         own.push(...check.judge({ hosts: install, inventory, groups }).map((v) => ({ check: check.id, ...v })));
       } catch (err) {
-        own.push({ check: check.id, outcome: "error", hosts: install.map((v) => v.name), message: `the check broke (a bug in bkplay): ${(err as Error).message}` });
+        own.push({ check: check.id, outcome: "error", hosts: install.map((v) => v.name), message: t("doctor.checkBroke", { reason: (err as Error).message }) });
       }
     }
     const judged = [...new Set([...views.map((v) => v.name), ...own.flatMap((f) => f.hosts)])];

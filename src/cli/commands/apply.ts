@@ -7,6 +7,7 @@ import { execute, secretsOf, type ExecFlags } from "../execute.js";
 import { loadInputsAsking } from "../load-inputs.js";
 import { approvedOrRefused } from "../plan-approval.js";
 import type { ApprovalPolicy } from "../../plan/approvals.js";
+import { t } from "../../i18n/t.js";
 
 export interface ApplyFlags extends ExecFlags, ApprovalPolicy {
   extraVar: string[];
@@ -23,7 +24,7 @@ export async function applyCommand(file: string, flags: ApplyFlags): Promise<voi
   // Applied already: its files now differ from what the plan read, which is no drift to refuse.
   const done = appliedBy(flags.logDir ?? defaultLogDir(), plan.runId);
   if (done) {
-    process.stdout.write(`${file}: already applied by run ${done.runId} at ${done.time} (${done.user}); nothing was changed. See \`bkplay history\`; make a new plan to change more.\n`);
+    process.stdout.write(`${t("apply.alreadyApplied", { file, runId: done.runId, time: done.time, user: done.user })}\n`);
     return;
   }
   checkSources(read);
@@ -54,10 +55,10 @@ function checkSources({ plan, locate }: ReadPlan): void {
     try {
       now = sha256File(file);
     } catch (err) {
-      problems.push({ message: `the ${what} ${file} the plan was made from cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)}): restore it, or make a new plan and have it reviewed`, location: locate([key, "file"]), path: `${key}.file` });
+      problems.push({ message: t("apply.sourceUnreadable", { what, file, code: (err as NodeJS.ErrnoException).code ?? String(err) }), location: locate([key, "file"]), path: `${key}.file` });
       continue;
     }
-    if (now !== sha256) problems.push({ message: `the ${what} ${file} changed since the plan was made: make a new plan and have it reviewed`, location: locate([key, "sha256"]), path: `${key}.sha256` });
+    if (now !== sha256) problems.push({ message: t("apply.sourceChanged", { what, file }), location: locate([key, "sha256"]), path: `${key}.sha256` });
   }
   if (problems.length > 0) throw new InputError(problems);
 }

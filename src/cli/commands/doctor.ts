@@ -9,6 +9,7 @@ import { selectHosts } from "../../inventory/limit.js";
 import { loadInventory } from "../../inventory/load.js";
 import { makeRedactor, redactDeep } from "../../report/redact.js";
 import { closest } from "../../schema/closest.js";
+import { t } from "../../i18n/t.js";
 
 export interface DoctorFlags {
   inventory: string;
@@ -29,7 +30,7 @@ function ids(flag: string, value: string | undefined): string[] | undefined {
   const list = value.split(",").map((s) => s.trim()).filter((s) => s !== "");
   const bad = list.filter((id) => !known.includes(id));
   if (bad.length > 0) {
-    throw new InputError(bad.map((id) => `${flag}: no check '${id}'${closest(id, known) ? ` (did you mean '${closest(id, known)}'?)` : ""}; the checks are ${known.join(", ")}`).join("\n"));
+    throw new InputError(bad.map((id) => t("doctor.noCheck", { flag, id, hint: closest(id, known) ? t("doctor.didYouMean", { hint: closest(id, known) ?? "" }) : "", known: known.join(", ") })).join("\n"));
   }
   return list;
 }
