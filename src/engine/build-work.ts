@@ -18,6 +18,7 @@ import { resolveLocal } from "../steps/upload.js";
 import { archiveSourceProblem } from "./local-source.js";
 import { packLocal } from "./pack-local.js";
 import type { HostWork, RenderedStep, Variant } from "./work.js";
+import { t } from "../i18n/t.js";
 
 export interface BuiltWork {
   works: HostWork[];
@@ -42,7 +43,7 @@ export function buildWork(playbook: Playbook, inventory: Inventory, hosts: reado
   for (const host of hosts) {
     const pinned = pinnedGeneration(host);
     if (host.vars.bk_generation !== undefined && pinned === undefined) {
-      problems.push({ message: `host ${host.name}: bk_generation ${JSON.stringify(host.vars.bk_generation)} is not one of ${GENERATIONS.join(", ")}` });
+      problems.push({ message: t("engine.badGeneration", { host: host.name, value: JSON.stringify(host.vars.bk_generation), known: GENERATIONS.join(", ") }) });
       continue;
     }
     const generations: (Generation | null)[] = pinned ? [pinned] : needs ? [...GENERATIONS] : [null];
@@ -144,7 +145,7 @@ export function localContext(playbookDir: string): StepContext & { readLocal: (p
       try {
         data = statSync(full).isDirectory() ? packLocal(full) : readFileSync(full);
       } catch (err) {
-        throw new InputError(`cannot read local file ${full}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
+        throw new InputError(t("engine.cannotReadLocal", { file: full, code: (err as NodeJS.ErrnoException).code ?? String(err) }), { cause: err });
       }
       cache.set(full, data);
     }

@@ -16,6 +16,7 @@ import type { HostResult, StepResult } from "./results.js";
 import { readUndo } from "./undo-result.js";
 import { verifyHost } from "./verify.js";
 import { probesOf, type HostWork } from "./work.js";
+import { t } from "../i18n/t.js";
 
 export interface RestoreOutcome {
   restored: string[];
@@ -129,7 +130,7 @@ export class HostSession {
     const { facts, complete } = readGathered(probes, res.stdout.toString("utf8"));
     this.gathered = facts;
     const stderr = res.stderr.toString("utf8");
-    if (!complete || res.exitCode !== 0) throw new Error(sudoRefusal(this.work.host, stderr) ?? `probe failed (exit ${res.exitCode}): ${stderr.trim().slice(-300)}`);
+    if (!complete || res.exitCode !== 0) throw new Error(sudoRefusal(this.work.host, stderr) ?? t("session.probeFailed", { code: res.exitCode, stderr: stderr.trim().slice(-300) }));
     const why = this.chooseGeneration(facts);
     if (why !== null) {
       this.result.status = "failed";
@@ -262,7 +263,7 @@ export class HostSession {
   async rollBack(reason: string): Promise<void> {
     const r = await this.restore(this.opts.runId, false);
     this.result.status = "rolled-back";
-    this.result.error = `${reason}; restored ${r.restored.length} file(s)${r.skipped.length > 0 ? `, left ${r.skipped.length} changed since: ${r.skipped.map((s) => s.path).join(", ")}` : ""}${r.complete ? "" : " (restore incomplete)"}`;
+    this.result.error = t("session.rolledBack", { reason, count: r.restored.length, left: r.skipped.length > 0 ? t("session.leftChanged", { count: r.skipped.length, paths: r.skipped.map((s) => s.path).join(", ") }) : "", incomplete: r.complete ? "" : t("session.incomplete") });
   }
 
   async close(): Promise<void> {

@@ -6,6 +6,7 @@ import { HostFacts } from "./host-facts.js";
 import type { Pending } from "./pending-handlers.js";
 import type { AttrChange, FileDiff, StepResult, StepStatus } from "./results.js";
 import type { HostWork, RenderedStep } from "./work.js";
+import { t } from "../i18n/t.js";
 
 export interface HostPlan {
   steps: StepResult[];
@@ -106,7 +107,7 @@ function attrChange(c: Extract<Change, { kind: "attrs" | "mkdir" }>, facts: Host
 }
 
 function whyNotified(by: { steps: readonly string[]; owedBy: readonly string[] }): string {
-  return [...(by.steps.length > 0 ? [`notified by ${by.steps.join(", ")}`] : []), ...by.owedBy.map((run) => `pending from run ${run}`)].join("; ");
+  return [...(by.steps.length > 0 ? [t("engine.notifiedBy", { steps: by.steps.join(", ") })] : []), ...by.owedBy.map((run) => t("engine.pendingFrom", { run }))].join("; ");
 }
 
 /** A command's stdin is where secrets travel (option files, passwords): reports show its `display`, never the stdin. */
