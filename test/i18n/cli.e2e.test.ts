@@ -21,7 +21,7 @@ function machinePart(r: RunReport): unknown {
       durations: null,
       notes: h.notes.length,
       error: h.error === undefined ? undefined : "",
-      steps: h.steps.map((s) => ({ ...s, messages: s.messages.length, error: s.error === undefined ? undefined : "" })),
+      steps: h.steps.map((s) => ({ ...s, messages: s.messages.length, error: s.error === undefined ? undefined : "", changes: s.changes.map((c) => (c.kind === "run" ? { ...c, reason: "" } : c)) })),
     })),
     batches: r.batches.map((b) => ({ ...b, durationMs: 0 })),
   };
