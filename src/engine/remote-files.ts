@@ -106,6 +106,6 @@ export function changedSource(c: Change, planOf: (host: string) => readonly Chan
   if (c.kind !== "write-file" || !c.source) return null;
   const { host, path } = c.source;
   const real = realPathOf(host, path);
-  const touched = (planOf(host) ?? []).some((x) => x.kind !== "run" && x.kind !== "extract" && x.kind !== "attrs" && (x.path === real || x.path === path));
+  const touched = (planOf(host) ?? []).some((x) => (x.kind === "write-file" || x.kind === "upload" || x.kind === "remove") && (x.path === real || x.path === path));
   return touched ? `${host}:${path} is itself changed by this run on ${host}: it would be copied as it was before; change it in a run of its own first` : null;
 }
