@@ -48,9 +48,9 @@ export const contentOf = (facts: Facts, path: string): string | undefined => {
   return f.exists && f.type === "file" ? f.content : undefined;
 };
 
-/** `bkplay plan …` as the operator types it, each value quoted for the shell when it needs to be. */
-export function planCommand(playbook: string, inventory: string, vars: Readonly<Record<string, string | number>>): string {
+/** `bkplay plan …` as the operator types it (`limit`: its --limit), each value quoted for the shell when it needs to be. */
+export function planCommand(playbook: string, inventory: string, vars: Readonly<Record<string, string | number>>, limit?: string): string {
   const word = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`);
   const e = Object.entries(vars).map(([k, v]) => ` -e ${word(`${k}=${v}`)}`).join("");
-  return `bkplay plan ${playbook} -i ${word(inventory)}${e} -o ${playbook}.plan.json`;
+  return `bkplay plan ${playbook} -i ${word(inventory)}${limit === undefined ? "" : ` -l ${word(limit)}`}${e} -o ${playbook}.plan.json`;
 }

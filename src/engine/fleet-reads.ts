@@ -3,7 +3,7 @@ import type { Inventory } from "../inventory/types.js";
 import { renderDeep } from "../playbook/template.js";
 import type { Playbook } from "../playbook/types.js";
 import type { GivenVar } from "../playbook/vars.js";
-import { buildWork } from "./build-work.js";
+import { buildWork, readOnly } from "./build-work.js";
 import { HostSession, type SessionOptions } from "./host-session.js";
 import { mapPool } from "./pool.js";
 import { extract, type Read } from "./read-value.js";
@@ -32,11 +32,9 @@ export async function readFleetVars(playbook: Playbook, inventory: Inventory, gi
   const sessions = await mapPool(hosts, opts.forks, async (host) => {
     const own = buildWork(playbook, inventory, [host], given).works[0];
     if (!own) throw new Error(`no work for ${host.name}`);
-    const none = { steps: [], handlers: [], verify: [] };
     const mine = reads.filter((r) => matchHosts(inventory, r.read.hosts).some((h) => h.name === host.name));
     const variants = own.candidates?.variants ?? [own];
-    const work: HostWork = { ...own, ...none, extraProbes: mine.flatMap((r) => variants.flatMap((v) => pathsOf(r.read, v.context).map((path) => ({ kind: "file" as const, path })))) };
-    if (own.candidates) work.candidates = { ...own.candidates, variants: own.candidates.variants.map((v) => ({ ...v, ...none })) };
+    const work: HostWork = { ...readOnly(own), extraProbes: mine.flatMap((r) => variants.flatMap((v) => pathsOf(r.read, v.context).map((path) => ({ kind: "file" as const, path })))) };
     const session = new HostSession(work, opts);
     try {
       if (await session.connect()) await session.probeAndPlan();

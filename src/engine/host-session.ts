@@ -6,10 +6,11 @@ import { buildApplyScript } from "./apply-script.js";
 import { readApplyOutput } from "./apply-result.js";
 import { readGathered, type Gathered } from "./gathered.js";
 import { HostFacts } from "./host-facts.js";
-import { pendingFile, readPending } from "./pending-handlers.js";
+import { pendingFile, readPending, type Pending } from "./pending-handlers.js";
 import { detectGeneration, detectionProblem } from "../generations/markers.js";
 import { planHost, type HostPlan } from "./plan-host.js";
 import { buildProbeScript, fromBase64, probeKey } from "./probe-script.js";
+import type { SourceHost, SourceHosts } from "./remote-files.js";
 import { becomeUserOf, remoteShell, sudoRefusal } from "./remote-shell.js";
 import { buildRestoreScript } from "./restore-script.js";
 import type { HostResult, StepResult } from "./results.js";
@@ -83,6 +84,8 @@ export class HostSession {
   facts?: HostPlan["facts"];
   /** What the probe read, as it was on the host. */
   private gathered?: Gathered;
+  /** Handlers an earlier run of the playbook still owes on this host, as the probe found them. */
+  private pending: Pending[] = [];
 
   /** Where this host keeps its runs' backups and records: the inventory's `bkplay_backup_dir`, else --backup-dir. */
   readonly backupRoot: string;
@@ -119,8 +122,13 @@ export class HostSession {
     }
   }
 
-  /** Read every probe in one exec, then plan locally. */
+  /** Read every probe in one exec, then plan locally (a host whose steps read no other host's files). */
   async probeAndPlan(): Promise<void> {
+    if (await this.probe()) this.makePlan();
+  }
+
+  /** Read every probe in one exec and find the host's generation; false when the host cannot be planned. */
+  async probe(): Promise<boolean> {
     const transport = this.need();
     const owed = pendingFile(this.stateDir);
     const probes = dedupe([...probesOf(this.work), { kind: "file", path: owed }]);
@@ -135,10 +143,16 @@ export class HostSession {
     if (why !== null) {
       this.result.status = "failed";
       this.result.error = why;
-      return;
+      return false;
     }
-    const pending = readPending(new HostFacts(facts).file(owed).content, this.opts.playbook);
-    const plan = planHost(this.work, facts, pending);
+    this.pending = readPending(new HostFacts(facts).file(owed).content, this.opts.playbook);
+    return true;
+  }
+
+  /** Plan locally from what the probe read; `sources`: the hosts whose files this host's steps take. */
+  makePlan(sources?: SourceHosts): void {
+    if (!this.gathered) throw new Error(`${this.name}: planned before it was read`);
+    const plan = planHost(this.work, this.gathered, this.pending, sources);
     this.plan = plan;
     this.facts = plan.facts;
     this.result.steps = plan.steps;
@@ -148,6 +162,21 @@ export class HostSession {
       this.result.status = "failed";
       this.result.error = plan.steps.find((s) => s.status === "failed")?.error ?? "a step failed";
     }
+  }
+
+  /** What this host's probe read, for the steps of hosts that take files from it (taken before any host is planned). */
+  asSource(): SourceHost {
+    const gathered = this.gathered;
+    const error = gathered ? (this.result.status === "failed" ? this.result.error : undefined) : (this.result.error ?? `not read (${this.result.status})`);
+    return {
+      generation: this.work.generation,
+      context: this.work.context,
+      ...(error === undefined ? {} : { error }),
+      file: (path) => {
+        if (!gathered) throw new Error(`${this.name}: not read`);
+        return new HostFacts(gathered).file(path);
+      },
+    };
   }
 
   /**

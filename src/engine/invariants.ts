@@ -3,7 +3,7 @@ import type { Host, Inventory } from "../inventory/types.js";
 import { renderDeep } from "../playbook/template.js";
 import type { Playbook, StepDef } from "../playbook/types.js";
 import type { GivenVar } from "../playbook/vars.js";
-import { buildWork, type BuiltWork } from "./build-work.js";
+import { buildWork, readOnly, type BuiltWork } from "./build-work.js";
 import { extract, type Read } from "./read-value.js";
 import type { HostWork } from "./work.js";
 import type { HostPlan } from "./plan-host.js";
@@ -52,8 +52,7 @@ export function invariantChecker(playbook: Playbook, inventory: Inventory, built
       const only = own.works[0];
       if (!only) throw new Error(`no work for ${host.name}`);
       // Read only: its steps are not this run's.
-      const none = { steps: [], handlers: [], verify: [] };
-      work = { ...only, ...none, ...(only.candidates ? { candidates: { ...only.candidates, variants: only.candidates.variants.map((v) => ({ ...v, ...none })) } } : {}) };
+      work = readOnly(only);
       built.vars.set(host.name, own.vars.get(host.name) ?? {});
       built.works.push(work);
     }

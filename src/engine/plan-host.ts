@@ -5,6 +5,7 @@ import { handlerProblem } from "./handler-check.js";
 import { HostFacts } from "./host-facts.js";
 import type { Pending } from "./pending-handlers.js";
 import type { AttrChange, FileDiff, StepResult, StepStatus } from "./results.js";
+import { readRemote, type SourceHosts } from "./remote-files.js";
 import type { HostWork, RenderedStep } from "./work.js";
 import { t } from "../i18n/t.js";
 
@@ -25,7 +26,7 @@ export interface HostPlan {
  * by an earlier run (`pending`) are run as if notified; a handler that could not run fails the host here,
  * before anything is written.
  */
-export function planHost(work: HostWork, gathered: Gathered, pending: readonly Pending[] = []): HostPlan {
+export function planHost(work: HostWork, gathered: Gathered, pending: readonly Pending[] = [], sources?: SourceHosts): HostPlan {
   const facts = new HostFacts(gathered);
   const steps: StepResult[] = [];
   const changes: Change[] = [];
@@ -63,7 +64,9 @@ export function planHost(work: HostWork, gathered: Gathered, pending: readonly P
     }
     try {
       const diffsBefore = new Map<string, string>();
-      const planned = s.type.plan(s.params, facts, work.ctx);
+      const { params, files } = readRemote(s, work.generation, sources);
+      facts.addRemote(files);
+      const planned = s.type.plan(params, facts, work.ctx);
       const by = notified.get(s.def.name);
       // A handler runs because steps changed something: say which, rather than the command's own guard.
       const plan = handler && by ? { ...planned, unknown: false, changes: planned.changes.map((c) => (c.kind === "run" ? { ...c, reason: whyNotified(by) } : c)) } : planned;

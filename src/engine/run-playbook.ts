@@ -3,6 +3,7 @@ import type { ConnectSpec, HostKeyPolicy, Transport } from "../transport/types.j
 import { batchExceeds, splitBatches, type SerialSpec } from "./batches.js";
 import { HostSession, type PlannedHost } from "./host-session.js";
 import type { HostPlan } from "./plan-host.js";
+import { changedSource, type SourceHosts } from "./remote-files.js";
 import { mapPool } from "./pool.js";
 import type { BatchReport, HostResult, RunReport } from "./results.js";
 import type { HostWork } from "./work.js";
@@ -75,9 +76,10 @@ export async function runPlaybook(works: readonly HostWork[], opts: RunOptions):
     leaveAlone(s, "interrupted before this host started (Ctrl-C)");
     return true;
   };
-  const prepare = async (s: HostSession): Promise<void> => {
+  const probe = async (s: HostSession): Promise<void> => {
     if (!s.hasWork || interrupted(s)) return;
-    if (opts.reviewed && !opts.reviewed.hosts.has(s.name)) {
+    // A host only read for other hosts' steps (a source, an assert's side) is read whatever the reviewed plan holds.
+    if (opts.reviewed && s.work.steps.length > 0 && !opts.reviewed.hosts.has(s.name)) {
       s.result.status = "not-started";
       s.result.error = "not in the reviewed plan";
       return;
@@ -86,22 +88,31 @@ export async function runPlaybook(works: readonly HostWork[], opts: RunOptions):
     if (!(await s.connect())) return;
     try {
       emit({ host: s.name, phase: "probe" });
-      await s.probeAndPlan();
-      if (s.plan) opts.onPlanned?.(s.name, s.plan);
-      const planned = s.plan && s.result.status !== "failed" ? s.plan : undefined;
-      // A file deleted or edited since the review is drift even where the step can no longer be planned.
-      const drift = opts.reviewed?.compare(s.name, planned, (path) => s.observed(path));
-      if (drift) {
-        if (opts.replanOnDrift && planned) s.result.steps.forEach((st) => st.messages.push(`re-planned: ${drift}`));
-        else {
-          s.result.status = "refused";
-          s.result.error = drift;
-          for (const st of s.result.steps) if (st.status === "changed" || st.status === "unknown") st.status = "not-run";
-        }
-      }
+      read.set(s, await s.probe());
     } catch (err) {
       s.result.status = "failed";
       s.result.error = (err as Error).message;
+    }
+  };
+  const plan = (s: HostSession, sources: SourceHosts): void => {
+    try {
+      s.makePlan(sources);
+      if (s.plan) opts.onPlanned?.(s.name, s.plan);
+    } catch (err) {
+      s.result.status = "failed";
+      s.result.error = (err as Error).message;
+    }
+  };
+  /** A file deleted or edited since the review is drift even where the step can no longer be planned. */
+  const compare = (s: HostSession): void => {
+    const planned = s.plan && s.result.status !== "failed" ? s.plan : undefined;
+    const drift = opts.reviewed?.compare(s.name, planned, (path) => s.observed(path));
+    if (!drift) return;
+    if (opts.replanOnDrift && planned) s.result.steps.forEach((st) => st.messages.push(`re-planned: ${drift}`));
+    else {
+      s.result.status = "refused";
+      s.result.error = drift;
+      for (const st of s.result.steps) if (st.status === "changed" || st.status === "unknown") st.status = "not-run";
     }
   };
   const apply = async (s: HostSession): Promise<void> => {
@@ -136,7 +147,14 @@ export async function runPlaybook(works: readonly HostWork[], opts: RunOptions):
     return report;
   }
   // The fleet plans before anyone applies: a host that cannot be planned stops every host (unless --partial).
-  await mapPool(sessions, opts.forks, prepare);
+  // Every host is read first, so a step may take a file another host read in its own round trip.
+  /** Hosts whose probe answered: true when they can be planned (their generation is known). */
+  const read = new Map<HostSession, boolean>();
+  await mapPool(sessions, opts.forks, probe);
+  const sources: SourceHosts = new Map(sessions.map((s) => [s.name, s.asSource()]));
+  for (const [s, plannable] of read) if (plannable) plan(s, sources);
+  refuseStaleSources(sessions);
+  for (const s of read.keys()) compare(s);
   if (opts.checkInvariants) {
     report.refused = opts.checkInvariants(new Map(sessions.flatMap((s) => (s.plan && s.facts ? [[s.name, { ...s.plan, failed: false, facts: s.facts }] as const] : []))));
   }
@@ -153,6 +171,24 @@ export async function runPlaybook(works: readonly HostWork[], opts: RunOptions):
   report.hosts = await Promise.all(sessions.map(done));
   report.durationMs = Date.now() - started;
   return report;
+}
+
+/** A host whose file copied from another host is changed by the same run there cannot be planned (it would copy it stale). */
+function refuseStaleSources(sessions: readonly HostSession[]): void {
+  const byName = new Map(sessions.map((s) => [s.name, s]));
+  for (const s of sessions) {
+    const plan = s.plan;
+    if (!plan || s.result.status === "failed") continue;
+    for (const [i, c] of plan.changes.entries()) {
+      const why = changedSource(c, (host) => byName.get(host)?.plan?.changes, (host, path) => byName.get(host)?.asSource().file(path).realPath ?? path);
+      const step = s.result.steps[plan.owners[i] ?? -1];
+      if (why === null || !step) continue;
+      step.status = "failed";
+      step.error = why;
+      s.result.status = "failed";
+      s.result.error = why;
+    }
+  }
 }
 
 /** Statuses a host has when its plan could not be made (or was refused against a reviewed plan). */

@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { operatorId } from "../who.js";
-import { createTwoFilesPatch } from "diff";
 import { InputError, type Problem, type SourceLocation } from "../errors.js";
 import type { PlannedHost } from "../engine/host-session.js";
 import type { RunReport, StepResult } from "../engine/results.js";
+import { reviewPatch } from "../report/diffs.js";
 import { redactDeep, type Redactor } from "../report/redact.js";
 import { compile, translate } from "../schema/check.js";
 import { parseYamlText, type YamlSource } from "../source/yaml-file.js";
@@ -90,7 +90,7 @@ function reviewedSteps(steps: readonly StepResult[], secrets: Readonly<Record<st
   return steps.map((s) => {
     const { changes, diffs, ...rest } = hideSecrets(s, secrets);
     const text = redactDeep(rest, redact);
-    const patches = diffs.map((d) => ({ path: d.path, patch: redact(createTwoFilesPatch(d.path, d.path, d.before, d.after, "", "", { context: 3 }).split("\n").slice(4).join("\n")) }));
+    const patches = diffs.map((d) => ({ path: d.path, patch: reviewPatch(d, redact) }));
     return { ...text, changes: changes.map(hashContent), diffs: patches };
   });
 }

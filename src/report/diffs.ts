@@ -1,7 +1,7 @@
 import { createTwoFilesPatch } from "diff";
-import type { RunReport, StepResult } from "../engine/results.js";
+import type { FileDiff, RunReport, StepResult } from "../engine/results.js";
 import { t } from "../i18n/t.js";
-import type { Redactor } from "./redact.js";
+import { changedSecretKeys, type Redactor } from "./redact.js";
 
 export interface DiffGroup {
   /** Paths on the hosts of the group (the same file may live under a different root per host). */
@@ -11,13 +11,20 @@ export interface DiffGroup {
   hosts: string[];
 }
 
+/** A file's diff as a reviewer reads it: hunks only, secrets masked, and the secret values that differ named (both sides show ••••). */
+export function reviewPatch(d: FileDiff, redact: Redactor): string {
+  const hunks = redact(createTwoFilesPatch(d.path, d.path, d.before, d.after, "", "", { context: 3 }).split("\n").slice(4).join("\n"));
+  const hidden = changedSecretKeys(d.before, d.after);
+  return hidden.length === 0 ? hunks : `${hunks.trimEnd()}\n(secret values not shown; they differ: ${hidden.join(", ")})\n`;
+}
+
 /** Unified diffs per file; identical diffs on several hosts become one group listing the hosts. */
 export function groupDiffs(report: RunReport, redact: Redactor): DiffGroup[] {
   const groups = new Map<string, DiffGroup>();
   for (const h of report.hosts) {
     for (const s of h.steps) {
       for (const d of s.diffs) {
-        const patch = redact(createTwoFilesPatch(d.path, d.path, d.before, d.after, "", "", { context: 3 }).split("\n").slice(4).join("\n"));
+        const patch = reviewPatch(d, redact);
         const key = `${s.name}\0${patch}`;
         const g = groups.get(key);
         if (g) {

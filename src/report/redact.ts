@@ -6,9 +6,9 @@ export const MASK = "••••";
 /**
  * Values of keys like these are secrets wherever they appear in a file (e.g. paas_agent's `auth.token`, and its
  * `auth.sid`: the key `sid` exactly): a whole
- * quoted string (any characters, escapes included), or a bare word.
+ * quoted string (any characters, escapes included), or a bare word. A key may start a diff's `+` or `-` line.
  */
-const SECRET_KEY = /((?:^|[\s{,"'])["']?(?:[\w.-]*(?:token|password|passwd|secret|pwd)[\w.-]*|sid)["']?\s*[:=]\s*)(?:'((?:[^'\\\n]|\\.)+)'|"((?:[^"\\\n]|\\.)+)"|(?!\s*$)([^\s'",}#]+))/gim;
+const SECRET_KEY = /((?:^|[\s{,"'+])["']?(?:[\w.-]*(?:token|password|passwd|secret|pwd)[\w.-]*|sid)["']?\s*[:=]\s*)(?:'((?:[^'\\\n]|\\.)+)'|"((?:[^"\\\n]|\\.)+)"|(?!\s*$)([^\s'",}#]+))/gim;
 
 export type Redactor = (text: string) => string;
 
@@ -42,6 +42,20 @@ export function makeRedactor(secrets: readonly string[]): Redactor {
     for (const v of values) out = out.split(v).join(MASK);
     return out.replace(SECRET_KEY, (_m, key: string, single?: string, double?: string) => `${key}${single !== undefined ? `'${MASK}'` : double !== undefined ? `"${MASK}"` : MASK}`);
   };
+}
+
+/** Secret-looking keys set on both sides to different values: a diff shows both masked alike, so they are named. */
+export function changedSecretKeys(before: string, after: string): string[] {
+  const valuesIn = (text: string): Map<string, string[]> => {
+    const out = new Map<string, string[]>();
+    for (const m of text.matchAll(SECRET_KEY)) {
+      const key = /[\w.-]+(?=["']?\s*[:=]\s*$)/.exec(m[1] ?? "")?.[0] ?? "";
+      out.set(key, [...(out.get(key) ?? []), m[2] ?? m[3] ?? m[4] ?? ""]);
+    }
+    return out;
+  };
+  const [was, now] = [valuesIn(before), valuesIn(after)];
+  return [...was.keys()].filter((k) => now.has(k) && JSON.stringify(was.get(k)) !== JSON.stringify(now.get(k))).sort();
 }
 
 /**

@@ -25,4 +25,9 @@ describe("bkplay list", () => {
     expect(vars.find((v) => v.name === "nginx_conf")).to.include({ required: false, default: "{{bk.nginx_paas_conf}}" });
     expect(vars.find((v) => v.name === "cc_host")).to.include({ required: false, default: null });
   });
+
+  it("shows sync-login-settings: the paas group, and the source host defaulting to the first PaaS host", async () => {
+    const r = await bkplay(["list"]);
+    expect(r.stdout).to.match(/^sync-login-settings — The login page loops/m).and.match(/^sync-login-settings — .*\n\s+groups: paas\n\s+source\s+string\s+default "\{\{groups\.paas\.\[0\]\.name\}\}"/m);
+  });
 });

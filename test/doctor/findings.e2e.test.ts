@@ -135,6 +135,17 @@ describe("doctor finds what is broken, for real (bkce 5.x, 6 hosts, sshd)", func
     const [finding] = report.findings;
     expect(finding?.message).to.equal(`login settings differ between PaaS hosts: SECRET_KEY (${second.name} differs from ${first.name})`);
     expect(finding?.evidence).to.deep.equal([`SECRET_KEY differs — ${first.name}; ${second.name} (compared by hash; the value is not shown)`]);
+    // The fix names the source and why (two hosts, two versions: the one the inventory names first).
+    const command = `bkplay plan sync-login-settings -i ${inv()} -e source=${first.name} -o sync-login-settings.plan.json`;
+    expect(finding?.fix?.command).to.equal(command);
+    expect(finding?.fix?.text.en).to.equal(`make login's settings_production.py the same on every PaaS host, taking ${first.name}'s: 1 of 2 PaaS hosts hold it and as many hold another; it comes first in the inventory; login restarts where the file changed`);
+    // The command it names, typed as shown, then the plan applied: doctor finds nothing more.
+    const plan = await bkplay([...command.split(" ").slice(1), "--log-dir", join(f.dir(), "audit")], { cwd: f.dir() });
+    expect(plan.code, plan.stdout + plan.stderr).to.equal(0);
+    const apply = await bkplay(["apply", "sync-login-settings.plan.json", "--log-dir", join(f.dir(), "audit")], { cwd: f.dir() });
+    expect(apply.code, apply.stdout + apply.stderr).to.equal(0);
+    expectNoSecret(f.fleet(), [plan.stdout, plan.stderr, apply.stdout, apply.stderr, readFileSync(join(f.dir(), "sync-login-settings.plan.json"), "utf8")], [otherKey]);
+    expect(seen(await readOnlyDoctor([], [otherKey]))).to.deep.equal([]);
   });
 
   it("domain.consistency: an agent still on the old domain; the fix is change-domain from it to PaaS's", async () => {

@@ -289,6 +289,14 @@ describe("generations: the shipped playbooks on three installs side by side (ssh
     });
   });
 
+  describe("sync-login-settings", () => {
+    it("a run over the whole fleet is refused: its PaaS hosts run different generations (login's file is taken from the first, a ce5 host), nothing written", async () => {
+      const source = the("ce5", "paas").name;
+      const out = await refusedUnchanged(["run", "sync-login-settings", "-i", fleetInventory()]);
+      for (const g of ["ce6", "oss"] as const) expect(out).to.include(`${the(g, "paas").name}: failed — ${source} runs ce5 and this host ${g}: a file is only taken from a host of the same generation`);
+    });
+  });
+
   describe("offline-pip-mirror", () => {
     const wheels = (): string => join(f.dir(), "wheels");
     before(function () {

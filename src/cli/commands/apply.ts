@@ -81,6 +81,8 @@ function compareHost({ plan }: ReadPlan, host: string, fresh: ReviewedChange[] |
   // A host that could not be planned again, with its files as reviewed, keeps its own failure.
   if (fresh === undefined) return null;
   if (JSON.stringify(reviewed) === JSON.stringify(fresh)) return null;
+  const drifted = sourceDrift(reviewed, fresh);
+  if (drifted !== null) return drifted;
   const now = before(fresh);
   for (const [path, sha] of was) {
     if (now.has(path) && now.get(path) !== sha) return `${path} changed since the plan: planned against sha256 ${state(sha)}, now ${state(now.get(path))}`;
@@ -89,4 +91,17 @@ function compareHost({ plan }: ReadPlan, host: string, fresh: ReviewedChange[] |
   const bytes = reviewed.find((c, i) => c.kind === "write-file" && JSON.stringify(c) !== JSON.stringify(fresh[i]));
   if (bytes && "path" in bytes) return `the content to write to ${bytes.path} is not the reviewed one (its sha256 differs): the playbook, a variable or a secret given again is not what was planned`;
   return `the changes for ${host} differ from the reviewed plan (${fresh.length} now, ${reviewed.length} reviewed)`;
+}
+
+/** A file copied from another host whose source changed since the plan (the destination itself is as planned). */
+function sourceDrift(reviewed: readonly ReviewedChange[], fresh: readonly ReviewedChange[]): string | null {
+  const sources = (list: readonly ReviewedChange[]): Map<string, { host: string; path: string; sha256: string }> => new Map(list.flatMap((c) => (c.kind === "write-file" && c.source ? [[c.path, c.source] as const] : [])));
+  const now = sources(fresh);
+  for (const [path, was] of sources(reviewed)) {
+    const is = now.get(path);
+    const from = `${was.host}:${was.path}, which ${path} is copied from,`;
+    if (is === undefined) return `${from} changed since the plan: planned from sha256 ${was.sha256}; ${path} now needs no copy or another change`;
+    if (is.sha256 !== was.sha256) return `${from} changed since the plan: planned from sha256 ${was.sha256}, now ${is.sha256}`;
+  }
+  return null;
 }
