@@ -8,6 +8,7 @@ import { HostSession, type SessionOptions } from "./host-session.js";
 import { mapPool } from "./pool.js";
 import { extract, type Read } from "./read-value.js";
 import type { HostWork } from "./work.js";
+import { t } from "../i18n/t.js";
 
 const pathsOf = (r: Read, context: Record<string, unknown>): string[] => [r.file].flat().map((f) => String(renderDeep(f, context)));
 
@@ -26,7 +27,7 @@ export async function readFleetVars(playbook: Playbook, inventory: Inventory, gi
   const reads = Object.entries(playbook.vars).flatMap(([name, spec]) => (spec.read && !(name in given) ? [{ name, read: spec.read }] : []));
   if (reads.length === 0) return { values: {}, refused: [] };
   const hosts = [...new Map(reads.flatMap((r) => matchHosts(inventory, r.read.hosts)).map((h) => [h.name, h])).values()];
-  const problems: string[] = reads.filter((r) => matchHosts(inventory, r.read.hosts).length === 0).map((r) => `'${r.name}' is read from hosts '${r.read.hosts}', and the inventory has none; pass -e ${r.name}=…`);
+  const problems: string[] = reads.filter((r) => matchHosts(inventory, r.read.hosts).length === 0).map((r) => t("reads.noHosts", { name: r.name, hosts: r.read.hosts }));
   if (problems.length > 0) return { values: {}, refused: problems };
 
   const sessions = await mapPool(hosts, opts.forks, async (host) => {
@@ -52,7 +53,7 @@ export async function readFleetVars(playbook: Playbook, inventory: Inventory, gi
     const seen = new Map<string, string[]>();
     for (const s of sessions.filter((x) => matchHosts(inventory, read.hosts).some((h) => h.name === x.name))) {
       if (!s.facts || s.result.status === "failed" || s.result.status === "unreachable") {
-        problems.push(`cannot read '${name}' on ${s.name}: ${s.result.error ?? s.result.status}`);
+        problems.push(t("reads.cannotRead", { name, host: s.name, why: s.result.error ?? s.result.status }));
         continue;
       }
       const facts = s.facts;
@@ -61,10 +62,10 @@ export async function readFleetVars(playbook: Playbook, inventory: Inventory, gi
         return typeof v === "string" || typeof v === "number" ? (v === "" ? [] : [String(v)]) : [];
       });
       const value = found.at(-1);
-      if (value === undefined) problems.push(`${s.name}: ${pathsOf(read, s.work.context).join(", ")} does not set ${read.python ?? read.yaml ?? "the value"}${read.match ? ` matching ${read.match}` : ""}`);
+      if (value === undefined) problems.push(t("reads.notSet", { host: s.name, files: pathsOf(read, s.work.context).join(", "), key: read.python ?? read.yaml ?? t("reads.theValue"), matching: read.match ? t("reads.matching", { re: read.match }) : "" }));
       else seen.set(value, [...(seen.get(value) ?? []), s.name]);
     }
-    if (seen.size > 1) problems.push(`the hosts disagree on '${name}': ${[...seen].map(([v, h]) => `${JSON.stringify(v)} on ${h.join(", ")}`).join("; ")}; make them agree, or pass -e ${name}=…`);
+    if (seen.size > 1) problems.push(t("reads.disagree", { name, values: [...seen].map(([v, h]) => t("reads.valueOn", { value: JSON.stringify(v), hosts: h.join(", ") })).join("; ") }));
     const [only] = [...seen];
     if (seen.size === 1 && only) out[name] = { value: only[0], origin: `'${name}' read on ${only[1].join(", ")}` };
   }

@@ -5,6 +5,7 @@ import type { StepDef } from "../playbook/types.js";
 import type { Change, FileFact, StepType } from "../steps/types.js";
 import { remoteKey } from "./host-facts.js";
 import type { HostWork, RenderedStep } from "./work.js";
+import { t } from "../i18n/t.js";
 
 /** A file on another host that a step reads (StepType.remoteFiles): `path` is a template, rendered for `host`. */
 export interface RemoteFile {
@@ -83,17 +84,17 @@ export function readRemote(step: Pick<RenderedStep, "type" | "params">, generati
   const files = new Map<string, FileFact>();
   for (const r of remoteFilesOf(step)) {
     const source = sources?.get(r.host);
-    if (!source) throw new StepError(`${r.host} was not read (it holds the file this step takes)`);
-    if (source.error !== undefined) throw new StepError(`cannot read ${r.host}, the host this step takes a file from: ${source.error}`);
+    if (!source) throw new StepError(t("remote.notRead", { host: r.host }));
+    if (source.error !== undefined) throw new StepError(t("remote.cannotRead", { host: r.host, why: source.error }));
     if (generation !== null && source.generation !== null && source.generation !== generation) {
-      throw new StepError(`${r.host} runs ${source.generation} and this host ${generation}: a file is only taken from a host of the same generation (paths and formats differ)`);
+      throw new StepError(t("remote.otherGeneration", { host: r.host, source: source.generation, target: generation }));
     }
     let path: string;
     try {
       path = String(renderDeep(r.path, source.context));
     } catch (err) {
       if (!(err instanceof TemplateError)) throw err;
-      throw new StepError(`${r.param}.path for ${r.host}: ${err.message}`);
+      throw new StepError(t("remote.badPath", { param: r.param, host: r.host, reason: err.message }));
     }
     params[r.param] = { ...(params[r.param] as object), path };
     files.set(remoteKey(r.host, path), source.file(path));
@@ -107,5 +108,5 @@ export function changedSource(c: Change, planOf: (host: string) => readonly Chan
   const { host, path } = c.source;
   const real = realPathOf(host, path);
   const touched = (planOf(host) ?? []).some((x) => (x.kind === "write-file" || x.kind === "upload" || x.kind === "remove") && (x.path === real || x.path === path));
-  return touched ? `${host}:${path} is itself changed by this run on ${host}: it would be copied as it was before; change it in a run of its own first` : null;
+  return touched ? t("remote.changedByRun", { host, path }) : null;
 }

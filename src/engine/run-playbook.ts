@@ -7,6 +7,7 @@ import { changedSource, type SourceHosts } from "./remote-files.js";
 import { mapPool } from "./pool.js";
 import type { BatchReport, HostResult, RunReport } from "./results.js";
 import type { HostWork } from "./work.js";
+import { t } from "../i18n/t.js";
 
 export type RunEvent =
   | { host: string; phase: "connect" | "probe" | "apply" | "verify" | "rollback" }
@@ -73,7 +74,7 @@ export async function runPlaybook(works: readonly HostWork[], opts: RunOptions):
 
   const interrupted = (s: HostSession): boolean => {
     if (!opts.signal?.aborted) return false;
-    leaveAlone(s, "interrupted before this host started (Ctrl-C)");
+    leaveAlone(s, t("gate.interrupted"));
     return true;
   };
   const probe = async (s: HostSession): Promise<void> => {
@@ -81,7 +82,7 @@ export async function runPlaybook(works: readonly HostWork[], opts: RunOptions):
     // A host only read for other hosts' steps (a source, an assert's side) is read whatever the reviewed plan holds.
     if (opts.reviewed && s.work.steps.length > 0 && !opts.reviewed.hosts.has(s.name)) {
       s.result.status = "not-started";
-      s.result.error = "not in the reviewed plan";
+      s.result.error = t("gate.notReviewed");
       return;
     }
     emit({ host: s.name, phase: "connect" });
@@ -141,7 +142,7 @@ export async function runPlaybook(works: readonly HostWork[], opts: RunOptions):
 
   if (opts.refused && opts.refused.length > 0) {
     report.refused = [...opts.refused];
-    for (const s of sessions) if (s.hasWork) leaveAlone(s, "not started: the run was refused before any change (see above)");
+    for (const s of sessions) if (s.hasWork) leaveAlone(s, t("gate.notStarted"));
     report.hosts = await Promise.all(sessions.map(done));
     report.durationMs = Date.now() - started;
     return report;
@@ -165,7 +166,7 @@ export async function runPlaybook(works: readonly HostWork[], opts: RunOptions):
     // Check mode still says what each host would do; an apply says that nothing was done.
     for (const s of sessions) {
       if (opts.check) s.settle();
-      else if (s.work.steps.length > 0) leaveAlone(s, "not applied: the run was refused before any change (see above)");
+      else if (s.work.steps.length > 0) leaveAlone(s, t("gate.notApplied"));
     }
   }
   report.hosts = await Promise.all(sessions.map(done));
@@ -196,9 +197,8 @@ const UNPLANNED = new Set(["failed", "unreachable", "refused"]);
 
 function gateMessage(unplanned: readonly HostSession[], check: boolean): string {
   const names = unplanned.map((s) => s.name);
-  const shown = `${names.slice(0, 5).join(", ")}${names.length > 5 ? ` and ${names.length - 5} more` : ""}`;
-  const what = check ? "an apply would change nothing on any host" : "nothing was changed on any host";
-  return `${names.length} host${names.length > 1 ? "s" : ""} could not be planned (${shown}; each one's reason is below): ${what}. Fix them, or pass --partial to apply the hosts that planned cleanly`;
+  const shown = `${names.slice(0, 5).join(", ")}${names.length > 5 ? t("gate.andMore", { n: names.length - 5 }) : ""}`;
+  return t(names.length > 1 ? "gate.refused.many" : "gate.refused.one", { count: names.length, shown, what: t(check ? "gate.checkNothing" : "gate.applyNothing") });
 }
 
 /** A host that is not applied: nothing it planned counts as done (a host whose plan failed keeps its failure). */
@@ -226,7 +226,7 @@ async function applyInBatches(
     if (stop === null && !opts.check) stop = (await opts.rolling?.beforeBatch?.(i, names, slowest, (batches[i - 1] ?? []).map((s) => s.result))) ?? null;
     if (stop !== null) {
       // The recap says why, next to each host left alone.
-      for (const s of batch) leaveAlone(s, `not started: ${stop}`);
+      for (const s of batch) leaveAlone(s, t("gate.notStartedBecause", { why: stop }));
       reports.push({ hosts: names, status: "not-started", durationMs: 0, reason: stop });
       continue;
     }
@@ -243,17 +243,17 @@ async function applyInBatches(
         await mapPool(batch, opts.forks, async (s) => {
           if (!s.transport || s.result.files.length === 0) return;
           emit({ host: s.name, phase: "rollback" });
-          await s.rollBack(`verify failed in batch ${i + 1}`);
+          await s.rollBack(t("batch.verifyFailedIn", { n: i + 1 }));
         });
         report.status = "rolled-back";
-        report.reason = `verify failed: ${failures.join("; ")}`;
+        report.reason = t("batch.verifyFailed", { why: failures.join("; ") });
         stop = report.reason;
       } else report.status = "verified";
     }
     const failed = batch.filter((s) => ["failed", "unreachable", "refused"].includes(s.result.status)).length;
     if (stop === null && batchExceeds(failed, batch.length, opts.rolling?.maxFailPercentage ?? 100)) {
       report.status = "failed";
-      report.reason = `${failed} of ${batch.length} hosts failed in batch ${i + 1} (more than --max-fail-percentage ${opts.rolling?.maxFailPercentage ?? 100})`;
+      report.reason = t("batch.tooManyFailed", { failed, total: batch.length, n: i + 1, max: opts.rolling?.maxFailPercentage ?? 100 });
       stop = report.reason;
     }
     report.durationMs = Date.now() - t0;

@@ -15,7 +15,7 @@ export interface DiffGroup {
 export function reviewPatch(d: FileDiff, redact: Redactor): string {
   const hunks = redact(createTwoFilesPatch(d.path, d.path, d.before, d.after, "", "", { context: 3 }).split("\n").slice(4).join("\n"));
   const hidden = changedSecretKeys(d.before, d.after);
-  return hidden.length === 0 ? hunks : `${hunks.trimEnd()}\n(secret values not shown; they differ: ${hidden.join(", ")})\n`;
+  return hidden.length === 0 ? hunks : `${hunks.trimEnd()}\n${t("diff.secretsDiffer", { keys: hidden.join(", ") })}\n`;
 }
 
 /** Unified diffs per file; identical diffs on several hosts become one group listing the hosts. */

@@ -1,5 +1,6 @@
 import { renderPythonString } from "../steps/python-literal.js";
 import { shellQuote } from "../steps/shell-quote.js";
+import { t } from "../i18n/t.js";
 
 export const MASK = "••••";
 
@@ -108,11 +109,11 @@ export interface OwnText {
 export function unmaskable(value: string, own: OwnText): string | null {
   // Characters as a person counts them (a CJK character or an emoji is one).
   const length = Array.from(new Intl.Segmenter().segment(value)).length;
-  if (length < MIN_SECRET_LENGTH) return `it is too short to be masked safely (${length} character${length === 1 ? "" : "s"}; at least ${MIN_SECRET_LENGTH}): output would lose those characters wherever they appear, and show where it is`;
-  if (COMMON.has(value.toLowerCase())) return "it is a common word or password: masking it would alter ordinary text wherever the word appears";
-  if (own.playbook.includes(value)) return "it appears in the playbook's own text: masking it would alter the playbook's names, titles and paths in every report";
-  if (own.inventory.some((n) => n.includes(value))) return "it appears in the inventory's host or group names or addresses: masking it would alter them in every report";
+  if (length < MIN_SECRET_LENGTH) return t(length === 1 ? "mask.tooShort.one" : "mask.tooShort.many", { length, min: MIN_SECRET_LENGTH });
+  if (COMMON.has(value.toLowerCase())) return t("mask.common");
+  if (own.playbook.includes(value)) return t("mask.inPlaybook");
+  if (own.inventory.some((n) => n.includes(value))) return t("mask.inInventory");
   const inValue = Object.entries(own.values ?? {}).find(([, v]) => v.includes(value))?.[0];
-  if (inValue !== undefined) return `it appears in the value of variable '${inValue}': masking it would alter that value in every report`;
+  if (inValue !== undefined) return t("mask.inValue", { name: inValue });
   return null;
 }

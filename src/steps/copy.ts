@@ -3,6 +3,7 @@ import { StepError } from "../errors.js";
 import { attrProperties, attrsToFix, wantedAttrs, type AttrParams } from "./file-attrs.js";
 import { beforeSha256, resolveLocal, srcSchema } from "./upload.js";
 import type { Facts, FileAttrs, StepPlan, StepType } from "./types.js";
+import { t } from "../i18n/t.js";
 
 export interface CopyParams extends AttrParams {
   src?: string;
@@ -57,15 +58,15 @@ export const copy: StepType<CopyParams> = {
 };
 
 function notADirectory(dest: string, stat: { exists: boolean; type?: string }): void {
-  if (stat.exists && stat.type !== "file") throw new StepError(`${dest}: exists and is not a regular file (dest names the file itself)`);
+  if (stat.exists && stat.type !== "file") throw new StepError(t("step.notRegularDest", { path: dest }));
 }
 
 /** The other host's file as this host's new content: a text write (an exact diff), recording what it was taken from. */
 function copyFromHost(from: { host: string; path: string }, dest: string, facts: Facts, want: FileAttrs): StepPlan {
   const where = `${from.host}:${from.path}`;
   const source = facts.remoteFile(from.host, from.path);
-  if (!source.exists) throw new StepError(`${where} does not exist: there is nothing to copy`);
-  if (source.type !== "file" || source.content === undefined || source.sha256 === undefined) throw new StepError(`${where} is not a regular file`);
+  if (!source.exists) throw new StepError(t("copy.missing", { where }));
+  if (source.type !== "file" || source.content === undefined || source.sha256 === undefined) throw new StepError(t("copy.notRegular", { where }));
   // The content travels as text: bytes that are not UTF-8 would not arrive as they are.
   if (createHash("sha256").update(source.content).digest("hex") !== source.sha256) throw new StepError(`${where} is not UTF-8 text; copy from another host takes text files only`);
   const current = facts.file(dest);

@@ -31,7 +31,7 @@ export async function applyCommand(file: string, flags: ApplyFlags): Promise<voi
   // Values recorded in the plan are located there: a bad one names the plan file and its line.
   const preset: Record<string, GivenVar> = Object.fromEntries(Object.entries(plan.vars).map(([k, value]) => [k, { value, origin: `plan vars.${k}`, location: read.locate(["vars", k]) }]));
   // Secrets the plan left out are given again however the operator likes (asked for on a terminal), never required in argv.
-  const again = (name: string): string => `the plan was made with the secret '${name}': give it again: ${howToGiveSecret(name)}`;
+  const again = (name: string): string => t("apply.secretAgain", { name, how: howToGiveSecret(name) });
   const inputs = await loadInputsAsking(plan.playbook.file, { inventory: plan.inventory.file, extraVar: flags.extraVar, preset, ...(plan.limit ? { limit: plan.limit } : {}), ...(flags.varsFile ? { varsFile: flags.varsFile } : {}) }, plan.secretVars, again);
   const secrets = secretsOf(inputs);
   checkSecretsAgainst(read, secrets, howToGiveSecret);
@@ -76,7 +76,7 @@ function compareHost({ plan }: ReadPlan, host: string, fresh: ReviewedChange[] |
   const was = before(reviewed);
   for (const [path, sha] of was) {
     const seen = observed(path);
-    if (seen !== undefined && seen !== (sha ?? "none")) return `${path} changed since the plan: planned against sha256 ${state(sha)}, now ${seen === "none" ? "absent (deleted)" : state(seen)}`;
+    if (seen !== undefined && seen !== (sha ?? "none")) return t("drift.changed", { path, planned: state(sha), now: seen === "none" ? t("drift.deleted") : state(seen) });
   }
   // A host that could not be planned again, with its files as reviewed, keeps its own failure.
   if (fresh === undefined) return null;
@@ -85,12 +85,12 @@ function compareHost({ plan }: ReadPlan, host: string, fresh: ReviewedChange[] |
   if (drifted !== null) return drifted;
   const now = before(fresh);
   for (const [path, sha] of was) {
-    if (now.has(path) && now.get(path) !== sha) return `${path} changed since the plan: planned against sha256 ${state(sha)}, now ${state(now.get(path))}`;
-    if (!now.has(path)) return `${path} changed since the plan (planned against sha256 ${state(sha)}); it now needs no change or a different one`;
+    if (now.has(path) && now.get(path) !== sha) return t("drift.changed", { path, planned: state(sha), now: state(now.get(path)) });
+    if (!now.has(path)) return t("drift.needsOther", { path, planned: state(sha) });
   }
   const bytes = reviewed.find((c, i) => c.kind === "write-file" && JSON.stringify(c) !== JSON.stringify(fresh[i]));
-  if (bytes && "path" in bytes) return `the content to write to ${bytes.path} is not the reviewed one (its sha256 differs): the playbook, a variable or a secret given again is not what was planned`;
-  return `the changes for ${host} differ from the reviewed plan (${fresh.length} now, ${reviewed.length} reviewed)`;
+  if (bytes && "path" in bytes) return t("drift.content", { path: bytes.path });
+  return t("drift.changes", { host, now: fresh.length, reviewed: reviewed.length });
 }
 
 /** A file copied from another host whose source changed since the plan (the destination itself is as planned). */
@@ -99,9 +99,9 @@ function sourceDrift(reviewed: readonly ReviewedChange[], fresh: readonly Review
   const now = sources(fresh);
   for (const [path, was] of sources(reviewed)) {
     const is = now.get(path);
-    const from = `${was.host}:${was.path}, which ${path} is copied from,`;
-    if (is === undefined) return `${from} changed since the plan: planned from sha256 ${was.sha256}; ${path} now needs no copy or another change`;
-    if (is.sha256 !== was.sha256) return `${from} changed since the plan: planned from sha256 ${was.sha256}, now ${is.sha256}`;
+    const from = t("drift.sourceFrom", { host: was.host, source: was.path, path });
+    if (is === undefined) return t("drift.sourceGone", { from, planned: was.sha256, path });
+    if (is.sha256 !== was.sha256) return t("drift.sourceChanged", { from, planned: was.sha256, now: is.sha256 });
   }
   return null;
 }
