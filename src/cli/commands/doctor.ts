@@ -4,7 +4,6 @@ import { renderMarkdown, renderText } from "../../doctor/render.js";
 import { runDoctor } from "../../doctor/run-doctor.js";
 import type { Check } from "../../doctor/types.js";
 import { InputError } from "../../errors.js";
-import { currentLang } from "../../i18n/lang.js";
 import { selectHosts } from "../../inventory/limit.js";
 import { loadInventory } from "../../inventory/load.js";
 import { makeRedactor, redactDeep } from "../../report/redact.js";
@@ -41,12 +40,11 @@ export async function doctorCommand(o: DoctorFlags): Promise<void> {
   const checks: Check[] = CHECKS.filter((c) => (only === undefined || only.includes(c.id)) && !skip.includes(c.id));
   const inventory = loadInventory(o.inventory);
   const hosts = selectHosts(inventory, o.limit);
-  const lang = currentLang();
-  const run = await runDoctor(hosts, checks, { inventory: o.inventory, groups: inventory.groups, forks: o.forks, timeoutMs: o.timeout * 1000, lang });
+  const run = await runDoctor(hosts, checks, { inventory: o.inventory, groups: inventory.groups, forks: o.forks, timeoutMs: o.timeout * 1000 });
   // A check never shows a secret's value; the report is masked with every one the hosts' files hold all the same.
   const report = redactDeep(run.report, makeRedactor(run.secrets));
-  if (o.report !== undefined) writeFileSync(o.report, renderMarkdown(report, checks, lang));
-  process.stdout.write(o.json ? `${JSON.stringify(report, null, 2)}\n` : renderText(report, checks, lang));
+  if (o.report !== undefined) writeFileSync(o.report, renderMarkdown(report, checks));
+  process.stdout.write(o.json ? `${JSON.stringify(report, null, 2)}\n` : renderText(report, checks));
   const s = report.summary;
   process.exitCode = s.fail > 0 || (o.strict && s.warn > 0) ? 1 : 0;
 }

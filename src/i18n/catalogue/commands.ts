@@ -65,3 +65,28 @@ export const QUESTIONS = {
   "inventory.found": { en: "found {from}", zh: "依据 {from}" },
   "inventory.unknown": { en: "unknown", zh: "未知" },
 } as const;
+
+/** doctor's screen and Markdown report (checks carry their own texts in both languages). */
+export const DOCTOR = {
+  "doctor.unreachedSymptom": { en: "a host did not answer: its checks were not run", zh: "主机无应答: 其检查未执行" },
+  "doctor.fix": { en: "fix", zh: "修复" },
+  "doctor.allOk.one": { en: "all {checks} checks ok on 1 host", zh: "1 台主机上的全部 {checks} 项检查正常" },
+  "doctor.allOk.many": { en: "all {checks} checks ok on {hosts} hosts", zh: "{hosts} 台主机上的全部 {checks} 项检查正常" },
+  "doctor.summary": { en: "{parts}; {ok} of {checks} checks ok, {hosts} hosts", zh: "{parts}; {checks} 项检查中 {ok} 项正常, {hosts} 台主机" },
+  "doctor.outcome.fail": { en: "fail", zh: "失败" },
+  "doctor.outcome.error": { en: "error", zh: "出错" },
+  "doctor.outcome.warn": { en: "warn", zh: "警告" },
+  "doctor.outcome.unknown": { en: "unknown", zh: "未知" },
+  "doctor.outcome.ok": { en: "ok", zh: "正常" },
+  "doctor.outcome.skipped": { en: "skipped", zh: "跳过" },
+  "doctor.reportTitle": { en: "# bkplay doctor: {inventory}", zh: "# bkplay doctor: {inventory}" },
+  "doctor.findingOn": { en: "### {symbol} {outcome} — `{check}` on {hosts}", zh: "### {symbol} {outcome} — `{check}` ({hosts})" },
+  "doctor.evidence": { en: "Evidence:", zh: "证据:" },
+  "doctor.fixLine": { en: "Fix: {text}", zh: "修复: {text}" },
+  "doctor.checks": { en: "## Checks", zh: "## 检查项" },
+  "doctor.checksHead": { en: "| check | outcome | hosts | what it checks |", zh: "| 检查项 | 结果 | 主机 | 检查内容 |" },
+  "doctor.hosts": { en: "## Hosts", zh: "## 主机" },
+  "doctor.hostsHead": { en: "| host | address | generation | read |", zh: "| 主机 | 地址 | 版本代际 | 读取 |" },
+  "doctor.unknownGeneration": { en: "unknown", zh: "未知" },
+  "doctor.notRead": { en: "no", zh: "否" },
+} as const;
