@@ -38,7 +38,7 @@ export function judgeFleet(checks: readonly Check[], gathered: readonly Gathered
       if (!g.reached || !g.facts) continue;
       if (check.needsGeneration !== false) {
         if (g.generation === null) {
-          own.push({ check: check.id, outcome: "unknown", hosts: [g.host.name], message: g.generationProblem ?? "the host's BlueKing generation is unknown" });
+          own.push({ check: check.id, outcome: "unknown", hosts: [g.host.name], message: g.generationProblem ?? t("doctor.generationUnknown") });
           continue;
         }
         if (check.generations && !check.generations.includes(g.generation)) continue;

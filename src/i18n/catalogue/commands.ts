@@ -89,4 +89,7 @@ export const DOCTOR = {
   "doctor.hostsHead": { en: "| host | address | generation | read |", zh: "| 主机 | 地址 | 版本代际 | 读取 |" },
   "doctor.unknownGeneration": { en: "unknown", zh: "未知" },
   "doctor.notRead": { en: "no", zh: "否" },
+  "doctor.answeredNothing": { en: "the probe answered nothing", zh: "读取没有任何应答" },
+  "doctor.timedOut": { en: "did not answer within {seconds} s (connect and read); its checks were not run", zh: "{seconds} 秒内无应答 (连接并读取); 其检查未执行" },
+  "doctor.generationUnknown": { en: "the host's BlueKing generation is unknown", zh: "主机的蓝鲸版本代际未知" },
 } as const;
