@@ -10,7 +10,7 @@ import { loadPlaybook } from "../../src/playbook/load.js";
 import { checkTranslations } from "../../src/playbook/translations.js";
 import { parseYamlText } from "../../src/source/yaml-file.js";
 
-const placeholders = (s: string): string[] => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? "").sort();
+const placeholders = (s: string): string[] => [...new Set([...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? ""))].sort();
 const CJK = /[\u3400-\u9fff]/;
 
 describe("the message catalogue", () => {

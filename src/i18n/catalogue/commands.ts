@@ -79,7 +79,7 @@ export const DOCTOR = {
   "doctor.outcome.unknown": { en: "unknown", zh: "未知" },
   "doctor.outcome.ok": { en: "ok", zh: "正常" },
   "doctor.outcome.skipped": { en: "skipped", zh: "跳过" },
-  "doctor.reportTitle": { en: "# bkplay doctor: {inventory}", zh: "# bkplay doctor: {inventory}" },
+  "doctor.reportTitle": { en: "# bkplay doctor: {inventory}", zh: "# bkplay doctor 诊断报告: {inventory}" },
   "doctor.findingOn": { en: "### {symbol} {outcome} — `{check}` on {hosts}", zh: "### {symbol} {outcome} — `{check}` ({hosts})" },
   "doctor.evidence": { en: "Evidence:", zh: "证据:" },
   "doctor.fixLine": { en: "Fix: {text}", zh: "修复: {text}" },
