@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { startFleet, type Fleet, type FleetGeneration, type SandboxBackend } from "../../src/sandbox/fleet.js";
-import { sandboxVars } from "../../src/sandbox/fleet-files.js";
+import { sandboxVars, serviceVars } from "../../src/sandbox/fleet-files.js";
 
 export const BACKENDS: SandboxBackend[] = ["sshd", "ssh2"];
 
@@ -49,7 +49,7 @@ export function writeInventory(fleet: Fleet, file: string, tweaks: InventoryTwea
   for (const h of fleet.hosts) {
     for (const role of h.roles) {
       const group = (groups[role] ??= { hosts: {} });
-      group.hosts[h.name] = { address: h.address, port: h.port, vars: { ...sandboxVars(h), ...(tweaks.vars?.[h.name] ?? {}) } };
+      group.hosts[h.name] = { address: h.address, port: h.port, vars: { ...sandboxVars(h), ...serviceVars(h), ...(tweaks.vars?.[h.name] ?? {}) } };
     }
   }
   for (const [name, h] of Object.entries(tweaks.extraHosts ?? {})) {
