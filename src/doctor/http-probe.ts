@@ -38,7 +38,7 @@ export function onlyOn(host: Pick<Host, "vars">, g: Generation): string {
 /**
  * Shell that reads the URL `key` of the agent's YAML config (quoted or not, comment dropped), finds its address
  * as the host does (`getent hosts`: /etc/hosts, then DNS), and requests `suffix` below it with bk_get. Prints
- * `url KEY <url>`, then `resolved KEY <name> <getent exit> <address>`, then bk_get's line; nothing when the file
+ * `url KEY <url>`, then `resolved KEY <name> <getent exit> <address> <port>`, then bk_get's line; nothing when the file
  * or the key is not there. Needs HTTP_PRELUDE before it.
  */
 export function urlRequest(key: string, config: string, suffix: string): string {
@@ -49,7 +49,7 @@ if [ -n "$u" ]; then
   h=\${hp%:*}; p=\${hp##*:}; [ "$h" = "$hp" ] && { [ "$scheme" = https ] && p=443 || p=80; }
   if printf '%s' "$h" | grep -Eq '^[0-9]+([.][0-9]+){3}$'; then ip=$h; rc=0
   else ent=$(timeout ${HTTP_TIMEOUT_S} getent hosts "$h" 2>/dev/null); rc=$?; ip=$(printf '%s\\n' "$ent" | awk '{ print $1; exit }'); fi
-  printf 'resolved\\t%s\\t%s\\t%s\\t%s\\n' ${q(key)} "$h" "$rc" "$ip"
+  printf 'resolved\\t%s\\t%s\\t%s\\t%s\\t%s\\n' ${q(key)} "$h" "$rc" "$ip" "$p"
   if [ -n "$ip" ]; then
     case "$scheme" in https) bk_get ${q(key)} "$ip" "$p" / "$hp" tls ;; *) bk_get ${q(key)} "$ip" "$p" "$base"${q(suffix)} "$hp" ;; esac
   fi
@@ -131,8 +131,16 @@ export function noAnswer(r: Reply | undefined, where: string): string | undefine
 }
 
 /** The `url` and `resolved` lines urlRequest printed for `key`. */
-export function urlOf(stdout: string, key: string): { url?: string; name?: string; resolveExit?: number; address?: string } {
-  const out: { url?: string; name?: string; resolveExit?: number; address?: string } = {};
+export interface UrlDialled {
+  url?: string;
+  name?: string;
+  resolveExit?: number;
+  address?: string;
+  port?: string;
+}
+
+export function urlOf(stdout: string, key: string): UrlDialled {
+  const out: UrlDialled = {};
   for (const line of stdout.split("\n")) {
     const [tag, k, ...rest] = line.split("\t");
     if (k !== key) continue;
@@ -141,6 +149,7 @@ export function urlOf(stdout: string, key: string): { url?: string; name?: strin
       out.name = rest[0] ?? "";
       out.resolveExit = Number(rest[1]);
       out.address = rest[2] ?? "";
+      out.port = rest[3] ?? "";
     }
   }
   return out;

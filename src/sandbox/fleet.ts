@@ -105,7 +105,7 @@ async function prepareHost(dir: string, index: number, plan: HostPlan, backend: 
   const host: SandboxHost = {
     name, address: "127.0.0.1", port: 0, root: join(hostDir, LAYOUTS[plan.generation].root), sysroot: hostDir,
     generation: plan.generation, roles: plan.roles, installIndex: plan.installIndex,
-    ...Object.fromEntries(Object.entries(services).filter(([, v]) => v !== undefined)),
+    ...services,
   };
   // A host that was another generation in an earlier fleet must not keep that one's root.
   await Promise.all(Object.values(LAYOUTS).map((l) => rm(join(hostDir, l.root), { recursive: true, force: true })));

@@ -10,15 +10,15 @@ export const BACKENDS: SandboxBackend[] = ["sshd", "ssh2"];
 
 /**
  * A fleet for one describe block: started before, stopped after; `reset()` rewrites every host's tree.
- * `generation`: oss, ce5 (the default), ce6 or mixed.
+ * `generation`: oss, ce5 (the default), ce6 or mixed; `mysql`: the fleet runs a real MariaDB for its mysql hosts.
  */
-export function useFleet(hosts: number, backend: SandboxBackend, generation?: FleetGeneration): { fleet: () => Fleet; dir: () => string; reset: () => Promise<void> } {
+export function useFleet(hosts: number, backend: SandboxBackend, generation?: FleetGeneration, options: { mysql?: boolean } = {}): { fleet: () => Fleet; dir: () => string; reset: () => Promise<void> } {
   let fleet: Fleet | undefined;
   let dir = "";
   before(async function () {
     this.timeout(60_000);
     dir = mkdtempSync(join(tmpdir(), `bkplay-${backend}-`));
-    fleet = await startFleet({ hosts, dir, backend, ...(generation === undefined ? {} : { generation }) });
+    fleet = await startFleet({ hosts, dir, backend, ...(generation === undefined ? {} : { generation }), ...options });
   });
   after(async () => {
     await fleet?.stop();
