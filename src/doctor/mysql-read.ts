@@ -87,10 +87,14 @@ export function mysqlFacts(h: HostView): MysqlFacts | { problem: string } {
   return out;
 }
 
-/** PaaS's settings on a paas host, for every generation it may be (its own is picked when judging). */
-export function paasSettingsProbes(host: Host): Probe[] {
+/**
+ * What the mysql checks read: the server (on a mysql host), and PaaS's settings on a paas host for every
+ * generation it may be (its own is picked when judging: they name the app's MySQL user).
+ */
+export function mysqlProbes(host: Host): Probe[] {
   const pinned = pinnedGeneration(host);
-  return [...new Set((pinned ? [pinned] : GENERATIONS).map((g) => bkView(host, g).paas_settings))].map((path) => ({ kind: "file", path }));
+  const settings = host.groups.includes("paas") ? [...new Set((pinned ? [pinned] : GENERATIONS).map((g) => bkView(host, g).paas_settings))] : [];
+  return [...(host.groups.includes("mysql") ? [{ kind: "command" as const, command: mysqlCommand(host) }] : []), ...settings.map((path) => ({ kind: "file" as const, path }))];
 }
 
 /**

@@ -1,4 +1,4 @@
-import { appUser, mysqlCommand, mysqlFacts, paasSettingsProbes, type DirEntry } from "../mysql-read.js";
+import { appUser, mysqlFacts, mysqlProbes, type DirEntry } from "../mysql-read.js";
 import { planCommand } from "../read.js";
 import type { Check, Verdict } from "../types.js";
 
@@ -35,10 +35,7 @@ export const mysqlDatadir: Check = {
   groups: ["mysql", "paas"],
   needsGeneration: false,
   wholeFleet: true,
-  probes: ({ host }) => [
-    ...(host.groups.includes("mysql") ? [{ kind: "command" as const, command: mysqlCommand(host) }] : []),
-    ...(host.groups.includes("paas") ? paasSettingsProbes(host) : []),
-  ],
+  probes: ({ host }) => mysqlProbes(host),
   judge: ({ hosts, inventory }) => {
     const out: Verdict[] = [];
     const user = appUser(hosts)?.user ?? "NAME";

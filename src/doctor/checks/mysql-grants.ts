@@ -1,4 +1,4 @@
-import { appUser, mysqlCommand, mysqlFacts, paasSettingsProbes, type Grant } from "../mysql-read.js";
+import { appUser, mysqlFacts, mysqlProbes, type Grant } from "../mysql-read.js";
 import { planCommand } from "../read.js";
 import type { Check, HostView, Verdict } from "../types.js";
 
@@ -40,10 +40,7 @@ export const mysqlGrants: Check = {
   groups: ["mysql", "paas", ...AGENT_GROUPS],
   needsGeneration: false,
   wholeFleet: true,
-  probes: ({ host }) => [
-    ...(host.groups.includes("mysql") ? [{ kind: "command" as const, command: mysqlCommand(host) }] : []),
-    ...(host.groups.includes("paas") ? paasSettingsProbes(host) : []),
-  ],
+  probes: ({ host }) => mysqlProbes(host),
   judge: ({ hosts, inventory }) => {
     const out: Verdict[] = [];
     const mysqls = hosts.filter((h) => h.host.groups.includes("mysql"));
