@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { HealthzModule } from "../../src/generations/paas-modules.js";
 import type { SandboxHost } from "../../src/sandbox/fleet-files.js";
@@ -7,7 +7,7 @@ import { reservePorts } from "../../src/sandbox/ports.js";
 import { healthzFaultFile, type HealthzFault } from "../../src/sandbox/standins/healthz.js";
 import { agentAuth } from "../../src/sandbox/trees/secrets.js";
 import { useFleet } from "../support/fleet.js";
-import { doctor, readOnlyDoctor, roles, seen, useAgentNginx } from "./support.js";
+import { doctor, readOnlyDoctor, roles, seen, useAgentNginx, wrapShell } from "./support.js";
 
 /** Makes `module` of `host` answer as its code does when `fault` holds (the sandbox's healthz stand-in). */
 function breakModule(host: SandboxHost, module: HealthzModule, fault: HealthzFault): void {
@@ -65,7 +65,25 @@ describe("doctor paas.healthz on bkce 5.x (paas-ce answers; 6 hosts, sshd)", fun
     expect(messages[1]).to.match(new RegExp(`^esb \\(127\\.0\\.0\\.1:${nginx.nginxPort ?? 0}, from .*\\): answered by something else, not esb's healthz: HTTP 404 text/html: <html>`));
     expect(messages[2]).to.equal(`login (127.0.0.1:${paas.paasPorts?.login ?? 0}, from ${join(paas.root, "etc/uwsgi-open_paas-login.ini")}): login on ${paas.name} (127.0.0.1:${paas.paasPorts?.login ?? 0}) did not answer within 3 s`);
   });
+
+  it("a host without the tool the request needs (timeout) is unknown, never fail", async () => {
+    const paas = one("paas");
+    wrapShell(paas, `/usr/bin/env PATH=${pathWithout(join(f.dir(), "bin-without-timeout"), "timeout")}`);
+    const report = await readOnlyDoctor(f);
+    expect(seen(report)).to.deep.equal([`paas.healthz unknown ${paas.name}`]);
+    expect(report.findings[0]?.message).to.equal("could not call the healthz: timeout is not installed: cannot make an HTTP request from this host");
+    expect(report.code).to.equal(0);
+  });
 });
+
+/** A folder of links to every command of the machine but `missing`: a PATH on which that tool is not installed. */
+function pathWithout(dir: string, missing: string): string {
+  mkdirSync(dir, { recursive: true });
+  for (const bin of ["/usr/local/bin", "/usr/bin", "/bin", "/usr/sbin", "/sbin"].filter((d) => existsSync(d))) {
+    for (const name of readdirSync(bin)) if (name !== missing && !existsSync(join(dir, name))) symlinkSync(join(bin, name), join(dir, name));
+  }
+  return dir;
+}
 
 describe("doctor paas.healthz on bkce 6.x (paas2 and console answers; 6 hosts, sshd)", function () {
   this.timeout(120_000);
