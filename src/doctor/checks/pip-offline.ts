@@ -51,7 +51,7 @@ export const pipOffline: Check = {
   },
   judge: ({ hosts, inventory }) => {
     const out: Verdict[] = [];
-    const cut: { host: string; line: string }[] = [];
+    const cut: { host: string; why: string; line: string }[] = [];
     for (const h of hosts) {
       const bk = h.bk;
       if (!bk) continue;
@@ -71,13 +71,13 @@ export const pipOffline: Check = {
       const u = unreachable(r.stdout, KEY, h.name);
       if (u === undefined) continue;
       if (u.unknown) out.push({ outcome: "unknown", hosts: [h.name], message: u.why });
-      else cut.push({ host: h.name, line: `${h.name}: ${KEY} ${u.url}: ${u.why}; the build installs online: ${mode.why}` });
+      else cut.push({ host: h.name, why: `${h.name}: ${KEY} ${u.url}: ${u.why}`, line: `${h.name}: ${KEY} ${u.url}: ${u.why}; the build installs online: ${mode.why}` });
     }
     if (cut.length > 0) {
       out.push({
         outcome: "fail",
         hosts: cut.map((c) => c.host),
-        message: `${cut.map((c) => c.host).join(", ")} cannot reach the pip index the build installs from, and no offline mirror is configured`,
+        message: `${cut.map((c) => c.why).join("; ")}; the build installs from it and no offline mirror is configured`,
         evidence: cut.map((c) => c.line),
         fix: { playbook: "offline-pip-mirror", command: planCommand("offline-pip-mirror", inventory, { packages: "/path/to/python_pkgs.tar.gz" }), text: pipOffline.fix },
       });
