@@ -2,6 +2,10 @@ import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CHECKS } from "../../src/doctor/checks/index.js";
+import { runDoctor } from "../../src/doctor/run-doctor.js";
+import { loadInventory } from "../../src/inventory/load.js";
+import { connect } from "../../src/transport/connect.js";
+import type { ConnectSpec, Transport } from "../../src/transport/types.js";
 import { bkplay } from "../support/cli.js";
 import { useFleet } from "../support/fleet.js";
 import { changedPaths, doctor, expectNoSecret, snapshotHosts, useAgentNginx } from "./support.js";
@@ -29,6 +33,19 @@ for (const [generation, backend] of CASES) {
       expect(text.stdout).to.equal(`all ${CHECKS.length} checks ok on 6 hosts\n`);
       expect(changedPaths(before, snapshotHosts(join(f.dir(), "hosts")))).to.deep.equal([]);
       expectNoSecret(f.fleet(), [run.stdout, run.stderr, text.stdout, text.stderr, readFileSync(reportFile, "utf8")]);
+    });
+
+    it("reads each host in one probe round trip: one connection, one command", async () => {
+      const execs = new Map<string, number>();
+      const counting = async (spec: ConnectSpec): Promise<Transport> => {
+        const t = await connect(spec);
+        execs.set(spec.name, 0);
+        return { host: t.host, close: () => t.close(), exec: (command, options) => { execs.set(spec.name, (execs.get(spec.name) ?? 0) + 1); return t.exec(command, options); } };
+      };
+      const inventory = loadInventory(f.fleet().inventoryFile);
+      const { report } = await runDoctor(inventory.hosts, CHECKS, { inventory: f.fleet().inventoryFile, groups: inventory.groups, forks: 10, timeoutMs: 30_000, lang: "en", connect: counting });
+      expect(report.hosts.filter((h) => !h.reached)).to.deep.equal([]);
+      expect(Object.fromEntries(execs)).to.deep.equal(Object.fromEntries(f.fleet().hosts.map((h) => [h.name, 1])));
     });
   });
 }
