@@ -45,7 +45,7 @@ export function judgeFleet(checks: readonly Check[], gathered: readonly Gathered
       }
       views.push({ name: g.host.name, host: g.host, generation: g.generation, bk: check.needsGeneration === false || g.generation === null ? null : bkViewOf(g), facts: g.facts, bracket: g.bracket });
     }
-    for (const install of installs(views)) {
+    for (const install of check.wholeFleet === true ? [views].filter((v) => v.length > 0) : installs(views)) {
       try {
         own.push(...check.judge({ hosts: install, inventory, groups }).map((v) => ({ check: check.id, ...v })));
       } catch (err) {

@@ -72,6 +72,11 @@ export interface Check {
   generations?: readonly Generation[];
   /** Its paths depend on the host's generation (default true): a host whose generation is unknown is `unknown`. */
   needsGeneration?: boolean;
+  /**
+   * Judge every host it applies to together, whatever their generations (default: each install apart). For
+   * what hosts share beyond an install, and hosts with no generation: a MySQL host, the time zone.
+   */
+  wholeFleet?: boolean;
   probes(target: ProbeTarget): Probe[];
   /** Pure. Only the findings: no verdict on hosts it judged means they are ok. */
   judge(fleet: FleetView): Verdict[];

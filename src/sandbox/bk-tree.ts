@@ -2,9 +2,11 @@ import { existsSync } from "node:fs";
 import { chmod, mkdir, rm, symlink, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { Generation } from "../generations/layouts.js";
+import { PAAS_PORTS } from "../generations/paas-modules.js";
+import { etcHosts, getentScript } from "./standins/getent.js";
 import { REAL_NGINX } from "./standins/nginx.js";
 import type { TreeEntry } from "./tree-entry.js";
-import { dir } from "./tree-entry.js";
+import { dir, file, script } from "./tree-entry.js";
 import { ce5AgentFiles } from "./trees/ce5-agent.js";
 import { ce5NginxFiles } from "./trees/ce5-nginx.js";
 import { ce5PaasFiles } from "./trees/ce5-paas.js";
@@ -51,6 +53,12 @@ export interface TreeOptions {
   index?: number;
   /** The port the host's nginx listens on; default 80. */
   nginxPort?: number;
+  /** Ports of its open_paas modules other than the defaults. */
+  paasPorts?: Partial<TreeContext["paasPorts"]>;
+  /** The port of its install's nginx (agents name it); default 80. */
+  frontPort?: number;
+  /** The pip index the agents name; default the sample's public one. */
+  pipIndex?: string;
 }
 
 export function treeContext(root: string, o: TreeOptions = {}): TreeContext {
@@ -62,15 +70,31 @@ export function treeContext(root: string, o: TreeOptions = {}): TreeContext {
     nginxPort: o.nginxPort ?? 80,
     lanIp: "127.0.0.1",
     realNginx: existsSync(REAL_NGINX),
+    paasPorts: { ...PAAS_PORTS, ...o.paasPorts },
+    frontPort: o.frontPort ?? 80,
+    ...(o.pipIndex === undefined ? {} : { pipIndex: o.pipIndex }),
   };
 }
 
 /** The system folders a host's tree writes below its sysroot; a reset replaces them whole. */
 const SYSTEM_DIRS = ["etc", "usr", "var/log"];
 
+/** The names each generation's files give PaaS: its public domain, and the internal consul name (5.x, 6.x). */
+const PAAS_NAMES: Readonly<Record<Generation, readonly string[]>> = {
+  oss: ["paas.bk.com"],
+  ce5: ["paas.bk.com", "paas.service.consul"],
+  ce6: ["paas.bktencent.com", "paas.service.consul"],
+};
+
+/** What every host has: its own /etc/hosts naming PaaS, and a getent that answers from it. */
+const nodeFiles = (ctx: TreeContext): TreeEntry[] => [
+  file("/etc/hosts", etcHosts(ctx.lanIp, PAAS_NAMES[ctx.generation])),
+  script("/usr/bin/getent", getentScript(ctx.sysroot)),
+];
+
 /** Every entry of a host's tree, each path once (appo and appt share their files; the first copy wins). */
 export function treeEntries(roles: readonly SandboxRole[], ctx: TreeContext): TreeEntry[] {
-  const byPath = new Map<string, TreeEntry>([["logs", dir("logs")]]);
+  const byPath = new Map<string, TreeEntry>([["logs", dir("logs")], ...nodeFiles(ctx).map((e): [string, TreeEntry] => [e.path, e])]);
   for (const entry of roles.flatMap((role) => entriesFor(role, ctx))) if (!byPath.has(entry.path)) byPath.set(entry.path, entry);
   return [...byPath.values()];
 }

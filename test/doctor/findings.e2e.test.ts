@@ -1,16 +1,16 @@
 import { expect } from "chai";
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { get } from "node:http";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { CHECKS } from "../../src/doctor/checks/index.js";
 import type { DoctorReport } from "../../src/doctor/run-doctor.js";
-import type { SandboxHost } from "../../src/sandbox/fleet-files.js";
 import { reservePorts } from "../../src/sandbox/ports.js";
 import { bkplay } from "../support/cli.js";
 import { useFleet, writeInventory } from "../support/fleet.js";
-import { doctor, expectNoSecret, snapshotHosts, useAgentNginx } from "./support.js";
+import { doctor, expectNoSecret, readOnlyDoctor as readOnly, roles, seen, useAgentNginx, wrapShell } from "./support.js";
 
 /** The status nginx answers for `path` as paas.bk.com (0: no answer within 3 s). */
 function statusOf(port: number, path: string): Promise<number> {
@@ -24,32 +24,13 @@ function statusOf(port: number, path: string): Promise<number> {
   });
 }
 
-/** Findings of the run, as `check outcome hosts` (what a test expects to see exactly). */
-const seen = (r: DoctorReport): string[] => r.findings.map((f) => `${f.check} ${f.outcome} ${[...f.hosts].sort().join(",")}`);
-
 describe("doctor finds what is broken, for real (bkce 5.x, 6 hosts, sshd)", function () {
   this.timeout(120_000);
-  const f = useFleet(6, "sshd", "ce5");
+  const f = useFleet(6, "sshd", "ce5", { mysql: true });
   useAgentNginx();
-  const role = (r: string): SandboxHost[] => f.fleet().hosts.filter((h) => h.roles.includes(r as never));
-  const one = (r: string): SandboxHost => {
-    const h = role(r)[0];
-    if (!h) throw new Error(`no ${r} host`);
-    return h;
-  };
+  const { role, one } = roles(f.fleet);
   const inv = (): string => f.fleet().inventoryFile;
-  /** Doctor, checked to have written nothing on any host and to show no secret in any output. */
-  const readOnlyDoctor = async (args: readonly string[] = [], extraSecrets: readonly string[] = []): Promise<DoctorReport> => {
-    const before = snapshotHosts(join(f.dir(), "hosts"));
-    const md = join(f.dir(), "doctor.md");
-    const { run, report } = await doctor(["-i", inv(), "--report", md, ...args]);
-    const text = await bkplay(["doctor", "-i", inv(), ...args]);
-    const after = snapshotHosts(join(f.dir(), "hosts"));
-    expect(Object.keys(after).filter((k) => after[k] !== before[k])).to.deep.equal([]);
-    expectNoSecret(f.fleet(), [run.stdout, run.stderr, text.stdout, text.stderr, readFileSync(md, "utf8")], extraSecrets);
-    expect(text.code).to.equal(run.code);
-    return report;
-  };
+  const readOnlyDoctor = (args: readonly string[] = [], extraSecrets: readonly string[] = []): Promise<DoctorReport> => readOnly(f, args, extraSecrets);
   afterEach(() => f.reset());
 
   it("deploy.timeout: an agent allowed longer than PaaS waits; the fix names the agent's limit", async () => {
@@ -73,8 +54,8 @@ describe("doctor finds what is broken, for real (bkce 5.x, 6 hosts, sshd)", func
     const config = join(agent.root, "etc/paas_agent_config.yaml");
     execFileSync("rm", [config]);
     const report = await readOnlyDoctor();
-    expect(seen(report)).to.deep.equal([`deploy.timeout unknown ${agent.name}`, `domain.consistency unknown ${agent.name}`]);
-    expect(report.findings[0]?.message).to.equal(`${config} is missing (this host's ce5 keeps the agent's config there)`);
+    expect(seen(report)).to.deep.equal(["deploy.timeout", "domain.consistency", "agent.controller", "pip.offline"].map((c) => `${c} unknown ${agent.name}`));
+    for (const f of report.findings.filter((x) => x.check !== "domain.consistency")) expect(f.message).to.equal(`${config} is missing (this host's ce5 keeps the agent's config there)`);
     const text = await bkplay(["doctor", "-i", inv()]);
     expect(text.code).to.equal(0);
   });
@@ -153,7 +134,8 @@ describe("doctor finds what is broken, for real (bkce 5.x, 6 hosts, sshd)", func
     const config = join(agent.root, "etc/paas_agent_config.yaml");
     writeFileSync(config, readFileSync(config, "utf8").replace("http://paas.bk.com", "http://old.bk.com"));
     const report = await readOnlyDoctor();
-    expect(seen(report)).to.deep.equal([`domain.consistency fail ${agent.name}`]);
+    // old.bk.com resolves nowhere: the agent cannot reach PaaS either.
+    expect(seen(report)).to.deep.equal([`domain.consistency fail ${agent.name}`, `agent.controller fail ${agent.name}`]);
     const command = `bkplay plan change-domain -i ${inv()} -e new_domain=paas.bk.com -e old_domain=old.bk.com -o change-domain.plan.json`;
     expect(report.findings[0]?.fix?.command).to.equal(command);
     const fix = await bkplay(["run", "change-domain", "-i", inv(), "-e", "new_domain=paas.bk.com", "-e", "old_domain=old.bk.com", "--log-dir", join(f.dir(), "audit")]);
@@ -182,10 +164,7 @@ describe("doctor finds what is broken, for real (bkce 5.x, 6 hosts, sshd)", func
     if (!existsSync("/usr/bin/faketime")) this.skip(); // .ci/run installs it
     const host = one("mysql");
     // The host's sh (first on its PATH, so every command bkplay sends it) runs under faketime: its whole clock is ahead.
-    const wrapper = join(host.sysroot, "usr/local/bin/sh");
-    mkdirSync(join(host.sysroot, "usr/local/bin"), { recursive: true });
-    writeFileSync(wrapper, "#!/bin/sh\nexec /usr/bin/faketime -f +600s /bin/sh \"$@\"\n");
-    chmodSync(wrapper, 0o755);
+    wrapShell(host, "/usr/bin/faketime -f +600s");
     const report = await readOnlyDoctor();
     expect(seen(report)).to.deep.equal([`time.skew fail ${host.name}`]);
     const m = /^clock at least (\d+\.\d) s ahead of the controller's \(measured across the round trip, error bound (\d+\.\d) s\); login allows 60 s$/.exec(report.findings[0]?.message ?? "");
@@ -198,11 +177,7 @@ describe("doctor finds what is broken, for real (bkce 5.x, 6 hosts, sshd)", func
     if (!existsSync("/usr/bin/faketime")) this.skip(); // .ci/run installs it
     const ahead = one("appo");
     const behind = one("appt");
-    for (const [h, offset] of [[ahead, "+45s"], [behind, "-45s"]] as const) {
-      mkdirSync(join(h.sysroot, "usr/local/bin"), { recursive: true });
-      writeFileSync(join(h.sysroot, "usr/local/bin/sh"), `#!/bin/sh\nexec /usr/bin/faketime -f ${offset} /bin/sh "$@"\n`);
-      chmodSync(join(h.sysroot, "usr/local/bin/sh"), 0o755);
-    }
+    for (const [h, offset] of [[ahead, "+45s"], [behind, "-45s"]] as const) wrapShell(h, `/usr/bin/faketime -f ${offset}`);
     const report = await readOnlyDoctor();
     expect(seen(report)).to.deep.equal([`time.skew fail ${[ahead.name, behind.name].sort().join(",")}`]);
     expect(report.findings[0]?.message).to.match(new RegExp(`^clocks at least (8\\d|90)\\.\\d s apart: ${ahead.name} 4\\d\\.\\d s ahead of the controller's, ${behind.name} 4\\d\\.\\d s behind`));
@@ -236,7 +211,7 @@ describe("doctor finds what is broken, for real (bkce 5.x, 6 hosts, sshd)", func
     const skip = await doctor(["-i", inv(), "--skip", "time.skew"]);
     expect(skip.report.checks.map((c) => c.id)).to.not.include("time.skew");
     const zh = await bkplay(["doctor", "-i", inv(), "--lang", "zh"]);
-    expect(zh.stdout).to.equal("6 台主机上的全部 7 项检查正常\n");
+    expect(zh.stdout).to.equal(`6 台主机上的全部 ${CHECKS.length} 项检查正常\n`);
     const env = await bkplay(["doctor", "-i", inv()], { env: { LANG: "zh_CN.UTF-8" } });
     expect(env.stdout).to.equal(zh.stdout);
   });

@@ -2,16 +2,20 @@ import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CHECKS } from "../../src/doctor/checks/index.js";
+import { runDoctor } from "../../src/doctor/run-doctor.js";
+import { loadInventory } from "../../src/inventory/load.js";
+import { connect } from "../../src/transport/connect.js";
+import type { ConnectSpec, Transport } from "../../src/transport/types.js";
 import { bkplay } from "../support/cli.js";
 import { useFleet } from "../support/fleet.js";
-import { doctor, expectNoSecret, snapshotHosts, useAgentNginx } from "./support.js";
+import { changedPaths, doctor, expectNoSecret, snapshotHosts, useAgentNginx } from "./support.js";
 
 const CASES = [["ce5", "sshd"], ["ce6", "sshd"], ["oss", "sshd"], ["ce5", "ssh2"]] as const;
 
 for (const [generation, backend] of CASES) {
   describe(`doctor on a healthy ${generation} sandbox (6 hosts, ${backend})`, function () {
     this.timeout(120_000);
-    const f = useFleet(6, backend, generation);
+    const f = useFleet(6, backend, generation, { mysql: true });
     useAgentNginx();
 
     it("finds nothing (no fail, no warn, no unknown), writes nothing, and shows no secret", async () => {
@@ -27,9 +31,21 @@ for (const [generation, backend] of CASES) {
       const text = await bkplay(["doctor", "-i", f.fleet().inventoryFile]);
       expect(text.code, text.stderr).to.equal(0);
       expect(text.stdout).to.equal(`all ${CHECKS.length} checks ok on 6 hosts\n`);
-      const after = snapshotHosts(join(f.dir(), "hosts"));
-      expect(Object.keys(after).filter((k) => after[k] !== before[k]).map((k) => `${k}: ${before[k]} → ${after[k]}`)).to.deep.equal([]);
+      expect(changedPaths(before, snapshotHosts(join(f.dir(), "hosts")))).to.deep.equal([]);
       expectNoSecret(f.fleet(), [run.stdout, run.stderr, text.stdout, text.stderr, readFileSync(reportFile, "utf8")]);
+    });
+
+    it("reads each host in one probe round trip: one connection, one command", async () => {
+      const execs = new Map<string, number>();
+      const counting = async (spec: ConnectSpec): Promise<Transport> => {
+        const t = await connect(spec);
+        execs.set(spec.name, 0);
+        return { host: t.host, close: () => t.close(), exec: (command, options) => { execs.set(spec.name, (execs.get(spec.name) ?? 0) + 1); return t.exec(command, options); } };
+      };
+      const inventory = loadInventory(f.fleet().inventoryFile);
+      const { report } = await runDoctor(inventory.hosts, CHECKS, { inventory: f.fleet().inventoryFile, groups: inventory.groups, forks: 10, timeoutMs: 30_000, connect: counting });
+      expect(report.hosts.filter((h) => !h.reached)).to.deep.equal([]);
+      expect(Object.fromEntries(execs)).to.deep.equal(Object.fromEntries(f.fleet().hosts.map((h) => [h.name, 1])));
     });
   });
 }

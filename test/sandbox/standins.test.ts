@@ -122,4 +122,18 @@ describe("sandbox stand-ins refuse what the real tools refuse", () => {
     for (const args of [["-s", "restart"], ["-s"], ["-T"], ["-g", "daemon off;"], ["reload"], []]) expect(run(file, args).code, args.join(" ")).to.equal(1);
     expect(readFileSync(calls, "utf8")).to.equal("-s reload\n");
   });
+
+  it("getent answers the hosts database from the host's own /etc/hosts as glibc's does (exit 2 not found, 1 with getent's words otherwise)", async () => {
+    await tree("ce5", ["appo"]);
+    const getent = join(sysroot, "usr/bin/getent");
+    expect(run(getent, ["hosts", "paas.bk.com"])).to.deep.equal({ code: 0, out: "127.0.0.1       paas.bk.com paas.service.consul\n", err: "" });
+    expect(run(getent, ["hosts", "PAAS.service.consul"]).out).to.equal("127.0.0.1       paas.bk.com paas.service.consul\n");
+    expect(run(getent, ["hosts", "127.0.0.1"]).out).to.equal("127.0.0.1       localhost localhost.localdomain\n");
+    expect(run(getent, ["hosts", "paas.example.com"])).to.deep.equal({ code: 2, out: "", err: "" });
+    expect(run(getent, ["hosts", "paas.bk.com", "nope.example.com"]).code).to.equal(2);
+    expect(run(getent, ["hosts"]).out.split("\n").filter(Boolean)).to.have.length(2);
+    expect(run(getent, ["nosuchdb", "x"])).to.deep.include({ code: 1, err: "Unknown database: nosuchdb\nTry `getent --help' or `getent --usage' for more information.\n" });
+    expect(run(getent, [])).to.deep.include({ code: 1, err: "getent: wrong number of arguments\nTry `getent --help' or `getent --usage' for more information.\n" });
+    expect(run(getent, ["ahosts", "paas.bk.com"]).code).to.equal(1);
+  });
 });

@@ -4,21 +4,21 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { startFleet, type Fleet, type FleetGeneration, type SandboxBackend } from "../../src/sandbox/fleet.js";
-import { sandboxVars } from "../../src/sandbox/fleet-files.js";
+import { sandboxVars, serviceVars } from "../../src/sandbox/fleet-files.js";
 
 export const BACKENDS: SandboxBackend[] = ["sshd", "ssh2"];
 
 /**
  * A fleet for one describe block: started before, stopped after; `reset()` rewrites every host's tree.
- * `generation`: oss, ce5 (the default), ce6 or mixed.
+ * `generation`: oss, ce5 (the default), ce6 or mixed; `mysql`: the fleet runs a real MariaDB for its mysql hosts.
  */
-export function useFleet(hosts: number, backend: SandboxBackend, generation?: FleetGeneration): { fleet: () => Fleet; dir: () => string; reset: () => Promise<void> } {
+export function useFleet(hosts: number, backend: SandboxBackend, generation?: FleetGeneration, options: { mysql?: boolean } = {}): { fleet: () => Fleet; dir: () => string; reset: () => Promise<void> } {
   let fleet: Fleet | undefined;
   let dir = "";
   before(async function () {
     this.timeout(60_000);
     dir = mkdtempSync(join(tmpdir(), `bkplay-${backend}-`));
-    fleet = await startFleet({ hosts, dir, backend, ...(generation === undefined ? {} : { generation }) });
+    fleet = await startFleet({ hosts, dir, backend, ...(generation === undefined ? {} : { generation }), ...options });
   });
   after(async () => {
     await fleet?.stop();
@@ -49,7 +49,7 @@ export function writeInventory(fleet: Fleet, file: string, tweaks: InventoryTwea
   for (const h of fleet.hosts) {
     for (const role of h.roles) {
       const group = (groups[role] ??= { hosts: {} });
-      group.hosts[h.name] = { address: h.address, port: h.port, vars: { ...sandboxVars(h), ...(tweaks.vars?.[h.name] ?? {}) } };
+      group.hosts[h.name] = { address: h.address, port: h.port, vars: { ...sandboxVars(h), ...serviceVars(h), ...(tweaks.vars?.[h.name] ?? {}) } };
     }
   }
   for (const [name, h] of Object.entries(tweaks.extraHosts ?? {})) {

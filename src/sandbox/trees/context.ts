@@ -1,4 +1,5 @@
 import { placePath, type Generation } from "../../generations/layouts.js";
+import { PAAS_PORTS } from "../../generations/paas-modules.js";
 
 /** What a host's tree depends on besides its roles. */
 export interface TreeContext {
@@ -15,6 +16,12 @@ export interface TreeContext {
   lanIp: string;
   /** Whether the machine has the nginx the host's nginx runs (else the host gets a stand-in). */
   realNginx: boolean;
+  /** The ports its open_paas modules listen on (their uwsgi configs say it): the defaults, or the fleet's own. */
+  paasPorts: Record<keyof typeof PAAS_PORTS, number>;
+  /** The port of its install's nginx, which the agents' CONTROLLER_SERVER_URL names (80 outside a fleet). */
+  frontPort: number;
+  /** The pip index the agents' PYTHON_PIP names: the fleet's own; undefined outside a fleet (the sample's public one). */
+  pipIndex?: string;
 }
 
 /** Where a layout path lands for this tree (relative: under the root; absolute: under the sysroot). */
@@ -22,3 +29,6 @@ export const at = (ctx: TreeContext, path: string): string => placePath(path, ct
 
 /** `listen` of the host's nginx server blocks: the sandbox's port, on loopback only. */
 export const listenOf = (ctx: TreeContext): string => (ctx.nginxPort === 80 ? "80" : `127.0.0.1:${ctx.nginxPort}`);
+
+/** `host` with the port of the install's front, when it is not the default. */
+export const withFrontPort = (ctx: TreeContext, host: string): string => (ctx.frontPort === 80 ? host : `${host.replace(/:80$/, "")}:${ctx.frontPort}`);

@@ -1,13 +1,13 @@
 import { dashboardScript } from "../standins/dashboard.js";
 import { dir, file, script, type TreeEntry } from "../tree-entry.js";
-import { authBlock } from "./agent-config.js";
+import { agentLog, authBlock } from "./agent-config.js";
 import { ONLINE_PIP, GIT_FETCH, virtualenvBuild } from "./build-scripts.js";
-import type { TreeContext } from "./context.js";
+import { withFrontPort, type TreeContext } from "./context.js";
 
 /** The seeds' agent config: in paas_agent/etc, naming PaaS by its public domain. */
 function agentConfig(ctx: TreeContext): string {
   return `${authBlock(ctx.root, false)}settings:
-  CONTROLLER_SERVER_URL: 'http://paas.bk.com' # App Engine地址
+  CONTROLLER_SERVER_URL: 'http://${withFrontPort(ctx, "paas.bk.com")}' # App Engine地址
   BASE_PATH: '${ctx.root}/paas_agent'
   BASE_APP_PATH: '${ctx.root}/'
   AGENT_LOG_PATH: '${ctx.root}/paas_agent/var/log/agent.log'
@@ -15,7 +15,7 @@ function agentConfig(ctx: TreeContext): string {
   BUILD_PATH: 'etc/build'
   # 部署超时时间(秒)
   EXECUTE_TIME_LIMIT: 300
-  PYTHON_PIP: 'http://pypi.douban.com/simple/'
+  PYTHON_PIP: '${ctx.pipIndex ?? "http://pypi.douban.com/simple/"}'
 port: 4245
 ip: ''
 `;
@@ -28,7 +28,7 @@ export function ossAgentFiles(ctx: TreeContext): TreeEntry[] {
     script("paas_agent/etc/build/build", virtualenvBuild("paas_agent/etc/build/build", GIT_FETCH, [`pip install -r requirements.txt ${ONLINE_PIP}`])),
     script("paas_agent/bin/dashboard.sh", dashboardScript("paas_agent", ["all"], `${ctx.root}/logs/paas_agent.log`)),
     dir("paas_agent/pkg"),
-    dir("paas_agent/var/log"),
+    file("paas_agent/var/log/agent.log", agentLog("")),
     dir("apps/projects"),
   ];
 }

@@ -6,7 +6,7 @@ import { ADMIN_PASSWORD, esbToken, fakeSecretKey } from "./secrets.js";
 
 export const OSS_MODULES = ["all", "paas", "login", "esb", "appengine"] as const;
 
-const db = databases("10.0.0.2", "root");
+const db = databases("oss");
 
 /** The seeds' layout (BKDocs 5.1 FAQ): sources under open_paas/src, public names everywhere, no port. */
 const PAAS_SETTINGS = `${pyHeader("正式环境配置, 覆盖 conf/default.py")}
@@ -45,7 +45,7 @@ SECRET_KEY = '${fakeSecretKey("oss login")}'
 const ESB_DEFAULT = `${pyHeader()}
 DEBUG = False
 
-${databases("10.0.0.2", "root", "# Database")}
+${databases("oss", "# Database")}
 # esb app_token
 ESB_TOKEN = '${esbToken()}'
 
