@@ -145,8 +145,8 @@ function rollingOptions(flags: ExecFlags, mode: ExecMode): RollingOptions | unde
     beforeBatch: async (index, hosts, slowestMs, previous) => {
       if (window) {
         const left = minutesLeft(window, now());
-        if (left === null) return `the change window ${window.text} has closed`;
-        if (index > 0 && left * 60_000 < slowestMs) return `only ${left.toFixed(0)} min left in the window ${window.text}, less than the slowest batch so far (${(slowestMs / 60_000).toFixed(1)} min)`;
+        if (left === null) return t("window.closed", { window: window.text });
+        if (index > 0 && left * 60_000 < slowestMs) return t("window.short", { left: left.toFixed(0), window: window.text, slowest: (slowestMs / 60_000).toFixed(1) });
       }
       return confirm ? confirm(index, hosts, previous) : null;
     },

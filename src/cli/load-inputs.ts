@@ -101,7 +101,7 @@ function gather(ref: string, flags: InputFlags): Gathered {
   if (playbook && given) {
     for (const [name, g] of Object.entries(given)) {
       if (playbook.vars[name]?.secret === true && g.origin.startsWith("-e ") && !g.origin.startsWith("-e @")) {
-        warnings.push(`${name} was given on the command line (-e): ps and the shell's history show it; set ${envName(name)} or use --vars-file - instead`);
+        warnings.push(t("vars.onCommandLine", { name, env: envName(name) }));
       }
     }
   }

@@ -95,7 +95,7 @@ export function envVars(playbook: Playbook, env: NodeJS.ProcessEnv = process.env
     if (name in playbook.vars) given[name] = { value, origin: key };
     else {
       const hint = closest(name, declared);
-      if (hint !== undefined && !(envName(hint) in env)) warnings.push(`${key} is set: did you mean ${envName(hint)}? (${playbook.name} has no variable '${name}')`);
+      if (hint !== undefined && !(envName(hint) in env)) warnings.push(t("vars.envTypo", { key, env: envName(hint), playbook: playbook.name, name }));
     }
   }
   return { given, warnings };
@@ -147,7 +147,7 @@ export function resolveHostVars(
   const resolve = (name: string, spec: VarSpec): unknown => {
     if (resolved.has(name)) return resolved.get(name);
     if (resolving.includes(name)) {
-      throw new TemplateError(`variable defaults form a cycle: ${[...resolving.slice(resolving.indexOf(name)), name].join(" → ")}`);
+      throw new TemplateError(t("vars.cycle", { path: [...resolving.slice(resolving.indexOf(name)), name].join(" → ") }));
     }
     resolving.push(name);
     try {
@@ -157,7 +157,7 @@ export function resolveHostVars(
       let origin: string;
       let at = g?.location;
       if (g) [value, origin] = [g.value, g.origin];
-      else if (host && name in host.vars) [value, origin] = [host.vars[name], `inventory var '${name}' of ${host.name}`];
+      else if (host && name in host.vars) [value, origin] = [host.vars[name], t("vars.inventoryVar", { name, host: host.name })];
       else if (spec.read !== undefined) [value, origin] = [READ_PENDING, `read:`];
       else if ("default" in spec) [value, origin, at] = [renderDeep(spec.default, context), `default of '${name}'`, declared];
       else {
@@ -236,7 +236,7 @@ export function unmaskableSecrets(playbook: Playbook, playbookText: string, inve
   for (const name of Object.keys(playbook.vars).filter(secret)) {
     const g = given[name];
     if (g) check(name, g.value, g.origin, g.location);
-    else for (const h of hosts) if (name in h.vars) check(name, h.vars[name], `inventory var '${name}' of ${h.name}`, h.source);
+    else for (const h of hosts) if (name in h.vars) check(name, h.vars[name], t("vars.inventoryVar", { name, host: h.name }), h.source);
   }
   return dedupe(problems);
 }

@@ -28,3 +28,26 @@ export const INPUT = {
   "schema.invalid": { en: "is invalid", zh: "无效" },
   "schema.fails": { en: "fails '{keyword}'", zh: "未通过 '{keyword}'" },
 } as const;
+
+/** Templates, shell-quoting warnings, control characters, variables given unsafely, durations, windows. */
+export const INPUT_MORE = {
+  "dur.bad": { en: "{flag} must be a duration such as 8h, 30m, 1h30m or 2d, got '{text}'", zh: "{flag} 必须是时长, 如 8h、30m、1h30m 或 2d, 实际为 '{text}'" },
+  "window.closed": { en: "the change window {window} has closed", zh: "变更窗口 {window} 已结束" },
+  "window.short": { en: "only {left} min left in the window {window}, less than the slowest batch so far ({slowest} min)", zh: "窗口 {window} 只剩 {left} 分钟, 少于目前最慢一批所用的 {slowest} 分钟" },
+  "vars.onCommandLine": { en: "{name} was given on the command line (-e): ps and the shell's history show it; set {env} or use --vars-file - instead", zh: "{name} 是在命令行 (-e) 上给出的: ps 和 shell 历史会显示它; 请改为设置 {env} 或使用 --vars-file -" },
+  "vars.envTypo": { en: "{key} is set: did you mean {env}? ({playbook} has no variable '{name}')", zh: "已设置 {key}: 是否想设置 {env}? ({playbook} 没有变量 '{name}')" },
+  "vars.cycle": { en: "variable defaults form a cycle: {path}", zh: "变量默认值形成循环: {path}" },
+  "vars.inventoryVar": { en: "inventory var '{name}' of {host}", zh: "{host} 的主机清单变量 '{name}'" },
+  "check.badRegexp": { en: "invalid regexp /{source}/{flags}: {reason}", zh: "无效的正则表达式 /{source}/{flags}: {reason}" },
+  "check.verifyReadOnly": { en: "verify steps must be read-only checks ({types}); '{type}' can change the host", zh: "验证步骤必须是只读检查 ({types}); '{type}' 会变更主机" },
+  "shell.unquoted": { en: "warning: {vars} reaches a shell command without {{quote …}}", zh: "警告: {vars} 未经 {{quote …}} 进入了 shell 命令" },
+  "shell.unquotedDefault": { en: "warning: the default of '{name}' puts {vars} into a shell command ({usedAt}) without {{quote …}}", zh: "警告: '{name}' 的默认值把 {vars} 未经 {{quote …}} 放进了 shell 命令 ({usedAt})" },
+  "tpl.syntax": { en: "template syntax error: {detail}", zh: "模板语法错误: {detail}" },
+  "tpl.undefined": { en: "undefined variable '{name}'", zh: "未定义的变量 '{name}'" },
+  "tpl.eof": { en: "the template ends inside an open {{#block}}", zh: "模板在未闭合的 {{#block}} 中结束" },
+  "tpl.invalid": { en: "unexpected character inside {{ }} (a missing '}'?)", zh: "{{ }} 中有意外字符 (少了 '}'?)" },
+  "tpl.endblock": { en: "{{/…}} closes no open block", zh: "{{/…}} 没有可关闭的块" },
+  "tpl.close": { en: "unexpected '}}'", zh: "意外的 '}}'" },
+  "ctl.holds": { en: "{what}: holds {name}{inside}, character {at}; a value may hold tab and line breaks but no other control character", zh: "{what}: 含有 {name}{inside}, 第 {at} 个字符; 值中只允许制表符和换行, 不允许其他控制字符" },
+  "ctl.at": { en: " at {path}", zh: " (位于 {path})" },
+} as const;
