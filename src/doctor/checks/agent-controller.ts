@@ -3,6 +3,7 @@ import type { Host } from "../../inventory/types.js";
 import { HTTP_PRELUDE, noAnswer, onlyOn, repliesOf, urlOf, urlRequest } from "../http-probe.js";
 import { contentOf } from "../read.js";
 import type { Check, HostView, Verdict } from "../types.js";
+import { t } from "../../i18n/t.js";
 
 const KEY = "CONTROLLER_SERVER_URL";
 
@@ -47,7 +48,7 @@ export const agentController: Check = {
       if (!bk) continue;
       const r = h.facts.command(controllerCommand(h.host, bk));
       if (r.exitCode !== 0) {
-        out.push({ outcome: "unknown", hosts: [h.name], message: `could not dial: ${r.stderr.trim() || `exit ${r.exitCode}`}` });
+        out.push({ outcome: "unknown", hosts: [h.name], message: t("ctl.couldNotDial", { why: r.stderr.trim() || `exit ${r.exitCode}` }) });
         continue;
       }
       const missing = missingConfig(h, bk) ?? (urlOf(r.stdout, KEY).url === undefined ? `${bk.agent_config}: no settings.${KEY}` : undefined);

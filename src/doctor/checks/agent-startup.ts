@@ -6,6 +6,8 @@ import { makeRedactor } from "../../report/redact.js";
 import { shellQuote as q } from "../../steps/shell-quote.js";
 import { onlyOn } from "../http-probe.js";
 import type { Check, Text, Verdict } from "../types.js";
+import { t } from "../../i18n/t.js";
+import { say } from "../../i18n/lang.js";
 
 /** Lines of the log's end read: startup errors are the last thing a failed start writes. */
 export const TAIL_LINES = 200;
@@ -103,7 +105,7 @@ export const agentStartup: Check = {
       const tail = r.stdout.split("\n").find((l) => l.startsWith("tail\t"));
       const where = from === "default" ? `${path} (no AGENT_LOG_PATH in ${bk.agent_config}: ${bk.generation}'s default)` : `${path} (AGENT_LOG_PATH)`;
       if (tail === undefined) {
-        out.push({ outcome: "unknown", hosts: [h.name], message: `no agent log at ${where}: the agent never started with this config, or logs elsewhere` });
+        out.push({ outcome: "unknown", hosts: [h.name], message: t("startup.noLog", { where }) });
         continue;
       }
       const lines = Buffer.from(tail.slice("tail\t".length), "base64").toString("utf8").split("\n");
@@ -113,7 +115,7 @@ export const agentStartup: Check = {
       out.push({
         outcome: "fail",
         hosts: [h.name],
-        message: kinds.map((k) => k.meaning.en).join("; "),
+        message: kinds.map((k) => say(k.meaning)).join("; "),
         evidence: [...new Set(found.map((f) => `${h.name}: ${path}: ${redact(f.line.trim())}`))].slice(-5),
         fix: { text: agentStartup.fix, steps: kinds.map((k) => k.step(h.name, bk)) },
       });

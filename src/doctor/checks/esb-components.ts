@@ -7,6 +7,7 @@ import type { TreeEntry } from "../../steps/types.js";
 import { onlyOn } from "../http-probe.js";
 import { planCommand } from "../read.js";
 import type { Check, HostView, Verdict } from "../types.js";
+import { t } from "../../i18n/t.js";
 
 /** Custom components live under components/generic (ESB's check_custom_codename walks generic/apis). */
 const CUSTOM = "generic";
@@ -89,7 +90,7 @@ function logVerdicts(hosts: readonly HostView[], inventory: string): Verdict[] {
   return [{
     outcome: "fail",
     hosts: [...new Set(found.map((x) => x.host))],
-    message: `ESB could not import ${found.map((x) => `${x.f.file.replace(/^.*\/components\//, "components/")} (${redact(x.f.exception)})`).join("; ")}`,
+    message: t("esb.couldNotImport", { files: found.map((x) => `${x.f.file.replace(/^.*\/components\//, "components/")} (${redact(x.f.exception)})`).join("; ") }),
     evidence: found.map((x) => `${x.host}: ${esbLogOf(x.bk)} at ${x.f.at}: 1306101 Error when register file ${x.f.file}, skip — ${redact(x.f.exception)}`),
     fix: {
       ...(byPath.size > 0 ? { playbook: "esb-add-component-deps", command: [...byPath].map(([rel, pkgs]) => planCommand("esb-add-component-deps", inventory, { component_path: rel, packages: [...pkgs].join(",") })).join("\n") } : {}),
@@ -115,7 +116,7 @@ export const esbComponents: Check = {
       if (!h.bk) continue;
       const tree = h.facts.tree(h.bk.esb_components);
       if (tree === undefined) {
-        out.push({ outcome: "unknown", hosts: [h.name], message: `${h.bk.esb_components} is not there (this host's ${h.bk.generation} keeps ESB's components there)` });
+        out.push({ outcome: "unknown", hosts: [h.name], message: t("doc.missingAt", { path: h.bk.esb_components, generation: h.bk.generation, what: t("doc.what.esbComponents") }) });
         continue;
       }
       for (const rel of foldersWithoutInit(tree)) byPath.set(`${h.bk.esb_components}/${rel}`, [...(byPath.get(`${h.bk.esb_components}/${rel}`) ?? []), h.name]);
@@ -129,7 +130,7 @@ export const esbComponents: Check = {
     out.push({
       outcome: "fail",
       hosts: hostsOf,
-      message: `no __init__.py in ${missing.map((p) => p.replace(/^.*\/components\//, "components/")).join(", ")}: ESB cannot import the components below`,
+      message: t("esb.noInit", { dirs: missing.map((p) => p.replace(/^.*\/components\//, "components/")).join(", ") }),
       evidence: [...byPath].map(([p, on]) => `${on.join(", ")}: ${p}/__init__.py is missing`),
       fix: {
         playbook: "esb-add-component-deps",

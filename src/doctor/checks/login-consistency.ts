@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { contentOf, planCommand, pyValues } from "../read.js";
 import type { Check, HostView, Text, Verdict } from "../types.js";
+import { t } from "../../i18n/t.js";
 
 /** Names whose values are never shown (only whether hosts agree). */
 const SECRET_NAME = /key|token|pass|secret|pwd|sid|databases/i;
@@ -28,7 +29,7 @@ export const loginConsistency: Check = {
     for (const h of hosts) {
       if (!h.bk) continue;
       const text = contentOf(h.facts, h.bk.login_settings);
-      if (text === undefined) out.push({ outcome: "unknown", hosts: [h.name], message: `${h.bk.login_settings} is missing (this host's ${h.bk.generation} keeps login's settings there)` });
+      if (text === undefined) out.push({ outcome: "unknown", hosts: [h.name], message: t("doc.missingAt", { path: h.bk.login_settings, generation: h.bk.generation, what: t("doc.what.loginSettings") }) });
       else read.push({ view: h, values: pyValues(text) });
     }
     if (read.length < 2) return out;
@@ -66,7 +67,7 @@ export const loginConsistency: Check = {
     out.push({
       outcome: "fail",
       hosts: [source, ...odd],
-      message: `login settings differ between PaaS hosts: ${differing.map((d) => d.name).join(", ")} (${odd.join(", ")} differ${odd.length === 1 ? "s" : ""} from ${majority.join(", ")})`,
+      message: t(odd.length === 1 ? "login.differ.one" : "login.differ.many", { keys: differing.map((d) => d.name).join(", "), odd: odd.join(", "), majority: majority.join(", ") }),
       evidence: differing.map((d) => `${d.name} differs — ${d.sides.map((s) => `${s.hosts.join(", ")}${s.shown === undefined ? "" : ` = ${s.shown}`}`).join("; ")}${SECRET_NAME.test(d.name) ? " (compared by hash; the value is not shown)" : ""}`),
       fix: {
         playbook: "sync-login-settings",

@@ -1,6 +1,7 @@
 import { appUser, mysqlFacts, mysqlProbes, type DirEntry } from "../mysql-read.js";
 import { planCommand } from "../read.js";
 import type { Check, Verdict } from "../types.js";
+import { t } from "../../i18n/t.js";
 
 /** Can the user mysql runs as (member of `groups`) read the entry, and write it (`write`)? */
 function allows(e: DirEntry, groups: readonly string[], write: boolean): boolean {
@@ -53,7 +54,7 @@ export const mysqlDatadir: Check = {
         out.push({
           outcome: "fail",
           hosts: [m.name],
-          message: `mysql cannot ${blocked.some((e) => e.type === "d") ? "read" : "use"} ${blocked.length} entr${blocked.length === 1 ? "y" : "ies"} of its data dir ${f.datadir}: ${blocked.slice(0, 3).map((e) => e.rel || ".").join(", ")}${blocked.length > 3 ? ", …" : ""}`,
+          message: t(blocked.length === 1 ? "datadir.cannotRead.one" : "datadir.cannotRead.many", { verb: t(blocked.some((e) => e.type === "d") ? "datadir.read" : "datadir.use"), count: blocked.length, dir: f.datadir, entries: `${blocked.slice(0, 3).map((e) => e.rel || ".").join(", ")}${blocked.length > 3 ? ", …" : ""}` }),
           evidence: [...blocked.slice(0, 20).map((e) => `${m.name}: ${f.datadir}/${shownEntry(e)}`), ...more],
           fix,
         });
@@ -61,7 +62,7 @@ export const mysqlDatadir: Check = {
         out.push({
           outcome: "warn",
           hosts: [m.name],
-          message: `${opened.length} file${opened.length === 1 ? "" : "s"} of mysql's in ${f.datadir} ${opened.length === 1 ? "is" : "are"} readable by other users or executable (a chmod -R went by): ${opened.slice(0, 3).map((e) => e.rel).join(", ")}${opened.length > 3 ? ", …" : ""}`,
+          message: t(opened.length === 1 ? "datadir.open.one" : "datadir.open.many", { count: opened.length, dir: f.datadir, entries: `${opened.slice(0, 3).map((e) => e.rel).join(", ")}${opened.length > 3 ? ", …" : ""}` }),
           evidence: [...opened.slice(0, 20).map((e) => `${m.name}: ${f.datadir}/${shownEntry(e)}`), ...more],
           fix,
         });

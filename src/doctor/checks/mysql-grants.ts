@@ -1,6 +1,7 @@
 import { appUser, mysqlFacts, mysqlProbes, type Grant } from "../mysql-read.js";
 import { planCommand } from "../read.js";
 import type { Check, HostView, Verdict } from "../types.js";
+import { t } from "../../i18n/t.js";
 
 const AGENT_GROUPS = ["appo", "appt"];
 
@@ -47,7 +48,7 @@ export const mysqlGrants: Check = {
     const agents = hosts.filter((h) => h.host.groups.some((g) => AGENT_GROUPS.includes(g)));
     if (mysqls.length === 0 || agents.length === 0) return out;
     const who = appUser(hosts);
-    if (who === undefined) return [{ outcome: "unknown", hosts: mysqls.map((m) => m.name), message: "which MySQL user the apps log in as is not known: set db_user in the inventory (no paas host's DATABASES was read)" }];
+    if (who === undefined) return [{ outcome: "unknown", hosts: mysqls.map((m) => m.name), message: t("grants.userUnknown") }];
     for (const m of mysqls) {
       const f = mysqlFacts(m);
       if ("problem" in f) {
@@ -64,7 +65,7 @@ export const mysqlGrants: Check = {
       out.push({
         outcome: "fail",
         hosts: [m.name, ...lacking.map((l) => l.agent.name)],
-        message: `${m.name} does not let ${who.user} in from ${lacking.map((l) => `${l.agent.name} (${l.agent.host.address})`).join(", ")}`,
+        message: t("grants.lacking", { mysql: m.name, user: who.user, agents: lacking.map((l) => `${l.agent.name} (${l.agent.host.address})`).join(", ") }),
         evidence: [`app user ${who.user}: ${who.from}`, ...lacking.map((l) => `${m.name}: ${l.why}`)],
         fix: { playbook: "fix-mysql-perms", command: planCommand("fix-mysql-perms", inventory, { db_user: who.user, datadir: f.datadir }), text: mysqlGrants.fix },
       });

@@ -7,6 +7,7 @@ import { makeRedactor } from "../../report/redact.js";
 import { shellQuote as q } from "../../steps/shell-quote.js";
 import { HTTP_PRELUDE, noAnswer, onlyOn, repliesOf, type HttpAnswer, type Reply } from "../http-probe.js";
 import type { Check, HostView, Verdict } from "../types.js";
+import { t } from "../../i18n/t.js";
 
 /** `paas_ports` in the inventory: a module's port (or `address:port`) where its generation keeps none in a file. */
 export function inventoryAddress(host: Pick<Host, "vars">, module: HealthzModule): string | undefined {
@@ -87,7 +88,7 @@ export function moduleHealth(module: HealthzModule, where: string, reply: Reply 
   if (silent !== undefined || reply?.kind !== "answered") return { outcome: "fail", why: silent ?? `${where} accepted a connection only` };
   const a = reply.answer;
   const v = jsonVerdict(a.body);
-  if (v?.healthy === true) return v.weak.length === 0 ? { outcome: "ok" } : { outcome: "warn", why: `healthy, but degraded: ${v.weak.map(([k, x]) => `${k}: ${shown(x)}`).join("; ")}`, answered: a };
+  if (v?.healthy === true) return v.weak.length === 0 ? { outcome: "ok" } : { outcome: "warn", why: t("hz.degraded", { what: v.weak.map(([k, x]) => `${k}: ${shown(x)}`).join("; ") }), answered: a };
   if (v !== undefined) return { outcome: "fail", why: `says it is not healthy${v.code === undefined ? "" : ` (${v.code})`}: ${shown(v.message ?? "no message")}`, answered: a };
   if (module === "paas" && a.status === 500 && !/<[a-z!]/i.test(a.body)) return { outcome: "fail", why: `says it is not healthy (HTTP 500): ${shown(a.body)}`, answered: a };
   return { outcome: "fail", why: `answered by something else, not ${module}'s healthz: HTTP ${a.status}${a.contentType === "" ? "" : ` ${a.contentType}`}: ${shown(a.body) || "(empty)"}`, answered: a };
@@ -146,7 +147,7 @@ export const paasHealthz: Check = {
       if (!bk) continue;
       const r = h.facts.command(healthzCommand(h.host, bk));
       if (r.exitCode !== 0) {
-        out.push({ outcome: "unknown", hosts: [h.name], message: `could not call the healthz: ${r.stderr.trim() || `exit ${r.exitCode}`}` });
+        out.push({ outcome: "unknown", hosts: [h.name], message: t("hz.couldNotCall", { why: r.stderr.trim() || `exit ${r.exitCode}` }) });
         continue;
       }
       for (const p of probedOf(h, bk, r.stdout)) {
@@ -156,7 +157,7 @@ export const paasHealthz: Check = {
         out.push({
           outcome: p.health.outcome,
           hosts: [h.name],
-          message: `${p.module} (${p.address}, from ${fromText(p)}): ${p.health.why}`,
+          message: t("hz.module", { module: p.module, address: p.address, from: fromText(p), why: p.health.why }),
           evidence: [`${h.name}: GET http://${p.address}${HEALTHZ_PATHS[p.module]}${p.health.answered ? ` → HTTP ${p.health.answered.status}: ${shown(p.health.answered.body)}` : ` → ${p.health.why}`}`],
           fix: { text: paasHealthz.fix, ...(silent && restart !== undefined ? { steps: [`on ${h.name}: ${restart}`] } : {}) },
         });

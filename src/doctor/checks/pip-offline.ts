@@ -4,6 +4,7 @@ import { HTTP_PRELUDE, onlyOn, urlRequest } from "../http-probe.js";
 import { contentOf, planCommand, yamlValue } from "../read.js";
 import type { Check, HostView, Verdict } from "../types.js";
 import { missingConfig, unreachable } from "./agent-controller.js";
+import { t } from "../../i18n/t.js";
 
 const KEY = "PYTHON_PIP";
 
@@ -65,7 +66,7 @@ export const pipOffline: Check = {
       const yaml = contentOf(h.facts, bk.agent_config);
       const url = yaml === undefined ? undefined : yamlValue(yaml, `settings.${KEY}`);
       if (r.exitCode !== 0 || typeof url !== "string") {
-        out.push({ outcome: "unknown", hosts: [h.name], message: r.exitCode !== 0 ? `could not dial the pip index: ${r.stderr.trim() || `exit ${r.exitCode}`}` : `${bk.agent_config}: no settings.${KEY}, though the build installs online (${mode.why})` });
+        out.push({ outcome: "unknown", hosts: [h.name], message: r.exitCode !== 0 ? t("pip.couldNotDial", { why: r.stderr.trim() || `exit ${r.exitCode}` }) : t("pip.noIndexSetting", { file: bk.agent_config, key: KEY, why: mode.why }) });
         continue;
       }
       const u = unreachable(r.stdout, KEY, h.name);
@@ -77,7 +78,7 @@ export const pipOffline: Check = {
       out.push({
         outcome: "fail",
         hosts: cut.map((c) => c.host),
-        message: `${cut.map((c) => c.why).join("; ")}; the build installs from it and no offline mirror is configured`,
+        message: t("pip.cut", { why: cut.map((c) => c.why).join("; ") }),
         evidence: cut.map((c) => c.line),
         fix: { playbook: "offline-pip-mirror", command: planCommand("offline-pip-mirror", inventory, { packages: "/path/to/python_pkgs.tar.gz" }), text: pipOffline.fix },
       });

@@ -1,4 +1,5 @@
 import type { Check, Verdict } from "../types.js";
+import { t } from "../../i18n/t.js";
 
 /** The zone the host's commands run in: its UTC offset now, and its abbreviation. */
 const ZONE = "date '+%z %Z'";
@@ -26,7 +27,7 @@ export const timeZone: Check = {
       const r = h.facts.command(ZONE);
       const m = /^([+-]\d{4}) (\S+)$/.exec(r.stdout.trim());
       if (r.exitCode !== 0 || !m) {
-        out.push({ outcome: "unknown", hosts: [h.name], message: `could not read the time zone (\`${ZONE}\`: ${r.stderr.trim() || r.stdout.trim() || `exit ${r.exitCode}`})` });
+        out.push({ outcome: "unknown", hosts: [h.name], message: t("zone.unreadable", { command: ZONE, why: r.stderr.trim() || r.stdout.trim() || `exit ${r.exitCode}` }) });
         continue;
       }
       const [, offset = "", name = ""] = m;
@@ -43,7 +44,7 @@ export const timeZone: Check = {
       out.push({
         outcome: "fail",
         hosts: z.hosts,
-        message: `${z.hosts.join(", ")} run${z.hosts.length === 1 ? "s" : ""} in ${label(o, z.names)}, the other hosts in ${label(offset, most.names)}`,
+        message: t(z.hosts.length === 1 ? "zone.other.one" : "zone.other.many", { hosts: z.hosts.join(", "), zone: label(o, z.names), usual: label(offset, most.names) }),
         evidence: ranked.map(([x, y]) => `${y.hosts.join(", ")}: date +%z %Z = ${label(x, y.names)}`),
         fix: { text: timeZone.fix, steps: z.hosts.map((n) => `on ${n}: timedatectl set-timezone <the zone of ${most.hosts[0] ?? "the others"}>`) },
       });
