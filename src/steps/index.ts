@@ -10,6 +10,7 @@ import { replace } from "./replace.js";
 import { run } from "./run.js";
 import { service } from "./service.js";
 import { sql } from "./sql.js";
+import { staleSocket } from "./stale-socket.js";
 import { swapDomain } from "./swap-domain.js";
 import { unarchive } from "./unarchive.js";
 import { warn } from "./warn.js";
@@ -17,5 +18,5 @@ import { yamlSet } from "./yaml-set.js";
 
 /** Every host-local step type, by the key that selects it in a playbook. */
 export const stepTypes: ReadonlyMap<string, StepType> = new Map(
-  ([check, copy, fail, file, http, line, pyAssign, replace, run, service, sql, swapDomain, unarchive, warn, yamlSet] as StepType[]).map((s) => [s.name, s]),
+  ([check, copy, fail, file, http, line, pyAssign, replace, run, service, sql, staleSocket, swapDomain, unarchive, warn, yamlSet] as StepType[]).map((s) => [s.name, s]),
 );

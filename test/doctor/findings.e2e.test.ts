@@ -79,7 +79,7 @@ describe("doctor finds what is broken, for real (bkce 5.x, 6 hosts, sshd)", func
     expect(text.code).to.equal(0);
   });
 
-  it("app.stale-socket: a real supervisord killed -9 leaves its socket; a live one beside it is fine", async () => {
+  it("app.stale-socket: a real supervisord killed -9 leaves its socket; a live one beside it is fine; the fix it names clears it", async () => {
     const agent = one("appo");
     const pids: number[] = [];
     const start = (app: string): { socket: string; pid: number } => {
@@ -108,7 +108,14 @@ describe("doctor finds what is broken, for real (bkce 5.x, 6 hosts, sshd)", func
       expect(seen(report)).to.deep.equal([`app.stale-socket fail ${agent.name}`]);
       const [finding] = report.findings;
       expect(finding?.message).to.equal(`dead_app: supervisord.sock with no supervisord listening (supervisord.pid says ${dead.pid}, which is not running)`);
-      expect(finding?.fix?.steps).to.deep.equal([`on ${agent.name}: rm -f ${dead.socket}`]);
+      const command = `bkplay plan clean-stale-app-run -i ${inv()} -l ${agent.name} -o clean-stale-app-run.plan.json`;
+      expect(finding?.fix?.command).to.equal(command);
+      // The command it names fixes it (run as the plan it names would apply), and doctor finds nothing more.
+      const fix = await bkplay(["run", "clean-stale-app-run", "-i", inv(), "-l", agent.name, "--log-dir", join(f.dir(), "audit")]);
+      expect(fix.code, fix.stdout + fix.stderr).to.equal(0);
+      expect(existsSync(dead.socket)).to.equal(false);
+      expect(existsSync(live.socket)).to.equal(true);
+      expect(seen(await readOnlyDoctor())).to.deep.equal([]);
     } finally {
       for (const pid of pids) spawnSync("kill", ["-9", String(pid)]);
     }
