@@ -51,6 +51,8 @@ export interface TreeOptions {
   index?: number;
   /** The port the host's nginx listens on; default 80. */
   nginxPort?: number;
+  /** The port of the agent's nginx server block; default 8010. */
+  agentPort?: number;
 }
 
 export function treeContext(root: string, o: TreeOptions = {}): TreeContext {
@@ -60,6 +62,8 @@ export function treeContext(root: string, o: TreeOptions = {}): TreeContext {
     sysroot: resolve(o.sysroot ?? dirname(dirname(root))),
     index: o.index ?? 0,
     nginxPort: o.nginxPort ?? 80,
+    agentPort: o.agentPort ?? 8010,
+    roles: [],
     lanIp: "127.0.0.1",
     realNginx: existsSync(REAL_NGINX),
   };
@@ -71,7 +75,8 @@ const SYSTEM_DIRS = ["etc", "usr", "var/log"];
 /** Every entry of a host's tree, each path once (appo and appt share their files; the first copy wins). */
 export function treeEntries(roles: readonly SandboxRole[], ctx: TreeContext): TreeEntry[] {
   const byPath = new Map<string, TreeEntry>([["logs", dir("logs")]]);
-  for (const entry of roles.flatMap((role) => entriesFor(role, ctx))) if (!byPath.has(entry.path)) byPath.set(entry.path, entry);
+  const withRoles = { ...ctx, roles };
+  for (const entry of roles.flatMap((role) => entriesFor(role, withRoles))) if (!byPath.has(entry.path)) byPath.set(entry.path, entry);
   return [...byPath.values()];
 }
 

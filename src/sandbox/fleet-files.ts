@@ -24,6 +24,8 @@ export interface SandboxHost {
   installIndex: number;
   /** The loopback port of its nginx (nginx hosts). */
   nginxPort?: number;
+  /** The loopback port the agent's nginx server block listens on (appo, appt), as paasagent.conf says. */
+  agentPort?: number;
 }
 
 /**

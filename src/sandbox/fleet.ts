@@ -57,7 +57,10 @@ async function chooseBackend(wanted: SandboxBackend | "auto"): Promise<SandboxBa
 
 /** The host's tree as the fleet wrote it (also a test's reset of one host). */
 export const writeHostTree = (h: SandboxHost): Promise<void> =>
-  writeBkTree(h.root, h.roles, { generation: h.generation, sysroot: h.sysroot, index: h.installIndex, ...(h.nginxPort === undefined ? {} : { nginxPort: h.nginxPort }) });
+  writeBkTree(h.root, h.roles, {
+    generation: h.generation, sysroot: h.sysroot, index: h.installIndex,
+    ...(h.nginxPort === undefined ? {} : { nginxPort: h.nginxPort }), ...(h.agentPort === undefined ? {} : { agentPort: h.agentPort }),
+  });
 
 /**
  * A host's /run: a tmpfs on a real machine, here a folder outside hosts/ (sockets cannot be read as files,
@@ -76,7 +79,13 @@ interface PreparedHost extends SandboxServerHost {
   host: SandboxHost;
 }
 
-async function prepareHost(dir: string, index: number, plan: HostPlan, backend: SandboxBackend, nginxPort: number | undefined): Promise<PreparedHost> {
+/** The loopback ports a host's nginx takes: PaaS's (nginx role), the agent's server block (appo, appt). */
+interface HostPorts {
+  nginxPort?: number;
+  agentPort?: number;
+}
+
+async function prepareHost(dir: string, index: number, plan: HostPlan, backend: SandboxBackend, ports: HostPorts): Promise<PreparedHost> {
   const name = `bk-${index + 1}`;
   const hostDir = join(dir, "hosts", name);
   await mkdir(hostDir, { recursive: true });
@@ -84,7 +93,7 @@ async function prepareHost(dir: string, index: number, plan: HostPlan, backend: 
   const { publicKey } = await ensureKeyPair(hostKeyFile, `bkplay-sandbox-${name}`);
   const host: SandboxHost = {
     name, address: "127.0.0.1", port: 0, root: join(hostDir, LAYOUTS[plan.generation].root), sysroot: hostDir,
-    generation: plan.generation, roles: plan.roles, installIndex: plan.installIndex, ...(nginxPort === undefined ? {} : { nginxPort }),
+    generation: plan.generation, roles: plan.roles, installIndex: plan.installIndex, ...ports,
   };
   // A host that was another generation in an earlier fleet must not keep that one's root.
   await Promise.all(Object.values(LAYOUTS).map((l) => rm(join(hostDir, l.root), { recursive: true, force: true })));
@@ -128,8 +137,13 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const client = await ensureKeyPair(identityFile, "bkplay-sandbox-client");
   const plans = planFleet(options.hosts, generation);
   // All nginx ports in one reservation (no two alike), taken by the nginx daemons before any SSH server picks ports.
-  const nginxPorts = await reservePorts(plans.filter((p) => p.roles.includes("nginx")).length);
-  const prepared = await Promise.all(plans.map((plan, i) => prepareHost(dir, i, plan, backend, plan.roles.includes("nginx") ? nginxPorts.shift() : undefined)));
+  const isAgent = (p: HostPlan): boolean => p.roles.includes("appo") || p.roles.includes("appt");
+  const free = await reservePorts(plans.filter((p) => p.roles.includes("nginx")).length + plans.filter(isAgent).length);
+  const portsOf = (plan: HostPlan): HostPorts => ({
+    ...(plan.roles.includes("nginx") ? { nginxPort: free.shift() ?? 0 } : {}),
+    ...(isAgent(plan) ? { agentPort: free.shift() ?? 0 } : {}),
+  });
+  const prepared = await Promise.all(plans.map((plan, i) => prepareHost(dir, i, plan, backend, portsOf(plan))));
   const authorizedKeys = join(dir, "authorized_keys");
   await writeFile(authorizedKeys, `${client.publicKey} bkplay-sandbox-client\n`);
 

@@ -5,6 +5,7 @@ import { fail } from "./fail.js";
 import { file } from "./file.js";
 import { http } from "./http.js";
 import { line } from "./line.js";
+import { nginxListen } from "./nginx-listen.js";
 import { pyAssign } from "./py-assign.js";
 import { replace } from "./replace.js";
 import { run } from "./run.js";
@@ -18,5 +19,5 @@ import { yamlSet } from "./yaml-set.js";
 
 /** Every host-local step type, by the key that selects it in a playbook. */
 export const stepTypes: ReadonlyMap<string, StepType> = new Map(
-  ([check, copy, fail, file, http, line, pyAssign, replace, run, service, sql, staleSocket, swapDomain, unarchive, warn, yamlSet] as StepType[]).map((s) => [s.name, s]),
+  ([check, copy, fail, file, http, line, nginxListen, pyAssign, replace, run, service, sql, staleSocket, swapDomain, unarchive, warn, yamlSet] as StepType[]).map((s) => [s.name, s]),
 );

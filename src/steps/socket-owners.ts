@@ -1,3 +1,4 @@
+import { PROC_FUNCTIONS } from "./proc-shell.js";
 import { shellQuote as q } from "./shell-quote.js";
 
 /**
@@ -49,17 +50,16 @@ export function globWord(pattern: string): string {
  * `bk_pidstate FILE NAME` sets bk_pid and bk_ps (`-`, `dead`, `daemon`, `elsewhere:<socket>`, `other:<comm>`): a
  * zombie is dead; a daemon's sockets are found by the inodes of its open files.
  */
-export const LISTENING = `bk_listening() {
+export const LISTENING = `${PROC_FUNCTIONS}
+bk_listening() {
   awk -v p="$1" '$4 ~ /00010000$/ && ($NF == p || (index($NF, p ".") == 1 && substr($NF, length(p) + 2) ~ /^[0-9]+$/)) { f = 1 } END { exit !f }' /proc/net/unix
 }
 bk_pidstate() {
   bk_pid=$(tr -dc 0-9 < "$1" 2>/dev/null)
   if [ ! -e "$1" ] || [ -z "$bk_pid" ]; then bk_ps=-; bk_pid=-; return; fi
-  bk_st=$(sed -n 's/.*) \\(.\\).*/\\1/p' "/proc/$bk_pid/stat" 2>/dev/null)
-  if [ -z "$bk_st" ] || [ "$bk_st" = Z ]; then bk_ps=dead; return; fi
+  if ! bk_alive "$bk_pid"; then bk_ps=dead; return; fi
   if ! tr '\\0' ' ' < "/proc/$bk_pid/cmdline" 2>/dev/null | grep -qF -- "$2"; then bk_ps="other:$(cat "/proc/$bk_pid/comm" 2>/dev/null)"; return; fi
-  bk_in=$(for bk_fd in /proc/"$bk_pid"/fd/*; do bk_l=$(readlink "$bk_fd" 2>/dev/null) || continue; case $bk_l in socket:*) bk_l=\${bk_l#socket:?}; echo "\${bk_l%?}" ;; esac; done)
-  bk_on=$(awk -v ins=" $(echo $bk_in) " '$4 ~ /00010000$/ && NF >= 8 && index(ins, " " $7 " ") { print $8; exit }' /proc/net/unix)
+  bk_on=$(awk -v ins=" $(bk_inodes "$bk_pid")" '$4 ~ /00010000$/ && NF >= 8 && index(ins, " " $7 " ") { print $8; exit }' /proc/net/unix)
   if [ -n "$bk_on" ]; then bk_ps="elsewhere:$bk_on"; else bk_ps=daemon; fi
 }`;
 

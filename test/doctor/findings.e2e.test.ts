@@ -1,28 +1,17 @@
 import { expect } from "chai";
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from "node:fs";
-import { get } from "node:http";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { DoctorReport } from "../../src/doctor/run-doctor.js";
 import type { SandboxHost } from "../../src/sandbox/fleet-files.js";
 import { reservePorts } from "../../src/sandbox/ports.js";
+import { startAgentNginxWithoutPort } from "../support/agent-nginx.js";
 import { bkplay } from "../support/cli.js";
+import { statusOf } from "../support/http-status.js";
 import { useFleet, writeInventory } from "../support/fleet.js";
 import { doctor, expectNoSecret, snapshotHosts, useAgentNginx } from "./support.js";
-
-/** The status nginx answers for `path` as paas.bk.com (0: no answer within 3 s). */
-function statusOf(port: number, path: string): Promise<number> {
-  return new Promise((resolve) => {
-    const req = get({ host: "127.0.0.1", port, path, headers: { Host: "paas.bk.com" }, timeout: 3000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on("timeout", () => { req.destroy(); });
-    req.on("error", () => { resolve(0); });
-  });
-}
 
 /** Findings of the run, as `check outcome hosts` (what a test expects to see exactly). */
 const seen = (r: DoctorReport): string[] => r.findings.map((f) => `${f.check} ${f.outcome} ${[...f.hosts].sort().join(",")}`);
@@ -47,7 +36,7 @@ describe("doctor finds what is broken, for real (bkce 5.x, 6 hosts, sshd)", func
     const after = snapshotHosts(join(f.dir(), "hosts"));
     expect(Object.keys(after).filter((k) => after[k] !== before[k])).to.deep.equal([]);
     expectNoSecret(f.fleet(), [run.stdout, run.stderr, text.stdout, text.stderr, readFileSync(md, "utf8")], extraSecrets);
-    expect(text.code).to.equal(run.code);
+    expect(text.code, text.stdout + text.stderr).to.equal(run.code);
     return report;
   };
   afterEach(() => f.reset());
@@ -157,9 +146,9 @@ describe("doctor finds what is broken, for real (bkce 5.x, 6 hosts, sshd)", func
     expect(seen(await readOnlyDoctor())).to.deep.equal([]);
   });
 
-  it("agent.listener: the real nginx's /t/ upstream points at a port nothing listens on (502), and only it is named", async () => {
+  /** Points the nginx host's /t/ upstream at `port`, where nothing listens, and waits until nginx answers /t/ with 502. */
+  async function proxyTestAppsTo(port: number): Promise<SandboxHost> {
     const nginx = one("nginx");
-    const [port] = await reservePorts(1);
     const conf = join(nginx.root, "etc/nginx/paas.conf");
     writeFileSync(conf, readFileSync(conf, "utf8").replace(/(upstream PAAS_AGENT_TEST \{\s*server )127\.0\.0\.1:8010/, `$1127.0.0.1:${port}`));
     execFileSync(join(nginx.sysroot, "usr/sbin/nginx"), ["-s", "reload"]);
@@ -169,9 +158,38 @@ describe("doctor finds what is broken, for real (bkce 5.x, 6 hosts, sshd)", func
       status = await statusOf(nginx.nginxPort ?? 0, "/t/demo/");
     }
     expect(status, "nginx answers /t/ with 502").to.equal(502);
+    return nginx;
+  }
+
+  it("agent.listener: the real nginx's /t/ upstream points at a port nothing listens on (502), and only it is named", async () => {
+    const [port = 0] = await reservePorts(1);
+    const nginx = await proxyTestAppsTo(port);
     const report = await readOnlyDoctor();
     expect(seen(report)).to.deep.equal([`agent.listener fail ${nginx.name}`]);
     expect(report.findings[0]?.message).to.equal(`/t/ → upstream PAAS_AGENT_TEST server 127.0.0.1:${port}: nothing listens (dialled from ${nginx.name})`);
+  });
+
+  it("agent.listener: the appt's own nginx runs without listening on the /t/ upstream's port (502); the fix it names reloads it, and /t/ answers", async () => {
+    const appt = one("appt");
+    const port = appt.agentPort ?? 0;
+    const agentNginx = await startAgentNginxWithoutPort(appt);
+    try {
+      const nginx = await proxyTestAppsTo(port);
+      const report = await readOnlyDoctor();
+      expect(seen(report)).to.deep.equal([`agent.listener fail ${nginx.name}`]);
+      const [finding] = report.findings;
+      expect(finding?.evidence).to.include(`${appt.name}: nginx master ${agentNginx.pid} runs but does not listen on ${port} (${join(appt.root, "etc/nginx/paasagent.conf")})`);
+      const command = `bkplay plan agent-nginx-listen -i ${inv()} -l ${appt.name} -o agent-nginx-listen.plan.json`;
+      expect(finding?.fix?.command).to.equal(command);
+      const fix = await bkplay(["run", "agent-nginx-listen", "-i", inv(), "-l", appt.name, "--log-dir", join(f.dir(), "audit")]);
+      expect(fix.code, fix.stdout + fix.stderr).to.equal(0);
+      const after = await readOnlyDoctor();
+      expect(seen(after), after.findings.map((x) => x.message).join("\n")).to.deep.equal([]);
+      // Through PaaS's nginx, /t/ reaches the agent's nginx: a 404 for an app not deployed, no longer a 502.
+      expect(await statusOf(nginx.nginxPort ?? 0, "/t/demo/")).to.equal(404);
+    } finally {
+      agentNginx.stop();
+    }
   });
 
   it("time.skew: one host's commands under Debian's faketime, 10 minutes ahead; measured across the round trip", async function () {
