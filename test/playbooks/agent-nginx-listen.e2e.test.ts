@@ -9,7 +9,7 @@ import { AGENT_NGINX, onHost, startAgentNginxWithoutPort, type AgentNginx } from
 import { isRunning } from "../support/app-supervisor.js";
 import { bkplay } from "../support/cli.js";
 import { statusOf } from "../support/http-status.js";
-import { useFleet, writeInventory } from "../support/fleet.js";
+import { installsOf, isAgentHost, useFleet } from "../support/fleet.js";
 import { snapshotTree } from "../support/tree-snapshot.js";
 import { changedHosts, notOk, runJson, treeChanges } from "./sandbox-checks.js";
 
@@ -21,13 +21,10 @@ const RELOAD: Record<Generation, string> = { ce5: "nginx -s reload", ce6: "syste
 describe("agent-nginx-listen: the agent host's real nginx runs without its proxy port (sshd, mixed fleet: ce5, ce6, oss)", function () {
   this.timeout(120_000);
   const f = useFleet(6, "sshd", "mixed");
+  const installs = installsOf(f);
   /** The install's agent host that runs no PaaS nginx: the agent's server block is its nginx's only one. */
-  const agentOf = (g: Generation): SandboxHost => {
-    const h = f.fleet().hosts.find((x) => x.generation === g && !x.roles.includes("nginx") && (x.roles.includes("appo") || x.roles.includes("appt")));
-    if (!h) throw new Error(`no ${g} agent host without nginx`);
-    return h;
-  };
-  const inventoryOf = (g: Generation): string => writeInventory({ ...f.fleet(), hosts: f.fleet().hosts.filter((h) => h.generation === g) }, join(f.dir(), `${g}-hosts.yaml`));
+  const agentOf = (g: Generation): SandboxHost => installs.host(g, "agent host without nginx", (h) => isAgentHost(h) && !h.roles.includes("nginx"));
+  const inventoryOf = installs.inventory;
   const snapshot = (): Record<string, string> => snapshotTree(join(f.dir(), "hosts"));
   let running: AgentNginx[] = [];
   let servers: Server[] = [];

@@ -7,7 +7,7 @@ import type { Generation } from "../../src/generations/layouts.js";
 import type { RunReport } from "../../src/engine/results.js";
 import type { SandboxHost } from "../../src/sandbox/fleet-files.js";
 import { answers, isRunning, killHard, startAppSupervisor, type AppSupervisor } from "../support/app-supervisor.js";
-import { useFleet, writeInventory } from "../support/fleet.js";
+import { installsOf, useFleet } from "../support/fleet.js";
 import { snapshotTree } from "../support/tree-snapshot.js";
 import { changedHosts, notOk, runJson, treeChanges, warningsOf } from "./sandbox-checks.js";
 
@@ -21,12 +21,9 @@ const removals = (r: RunReport, host: string): string[] => r.hosts.find((h) => h
 describe("clean-stale-app-run: real app supervisords on the agents of three installs (sshd, mixed fleet)", function () {
   this.timeout(120_000);
   const f = useFleet(6, "sshd", "mixed");
-  const agentOf = (g: Generation): SandboxHost => {
-    const h = f.fleet().hosts.find((x) => x.generation === g && x.roles.includes("appt"));
-    if (!h) throw new Error(`no ${g} appt host`);
-    return h;
-  };
-  const inventoryOf = (g: Generation): string => writeInventory({ ...f.fleet(), hosts: f.fleet().hosts.filter((h) => h.generation === g) }, join(f.dir(), `${g}-hosts.yaml`));
+  const installs = installsOf(f);
+  const agentOf = (g: Generation): SandboxHost => installs.host(g, "appt host", (h) => h.roles.includes("appt"));
+  const inventoryOf = installs.inventory;
   const snapshot = (): Record<string, string> => snapshotTree(join(f.dir(), "hosts"));
   // Every supervisord (and its program) and stand-in process a test started: killed after each test.
   let started: AppSupervisor[] = [];

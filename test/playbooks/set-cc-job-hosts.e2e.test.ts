@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { Generation } from "../../src/generations/layouts.js";
 import type { SandboxHost } from "../../src/sandbox/fleet-files.js";
 import { bkplay } from "../support/cli.js";
-import { useFleet, writeInventory } from "../support/fleet.js";
+import { installsOf, useFleet } from "../support/fleet.js";
 import { snapshotTree } from "../support/tree-snapshot.js";
 import { changedHosts, edited, logOf, notOk, pidsOf, restarted, runJson, treeChanges, warningsOf } from "./sandbox-checks.js";
 
@@ -50,12 +50,9 @@ describe("set-cc-job-hosts: CMDB and JOB hosts in ESB and PaaS on three installs
   this.timeout(120_000);
   const f = useFleet(6, "sshd", "mixed");
   beforeEach(() => f.reset());
-  const paasOf = (g: Generation): SandboxHost => {
-    const h = f.fleet().hosts.find((x) => x.generation === g && x.roles.includes("paas"));
-    if (!h) throw new Error(`no ${g} paas host`);
-    return h;
-  };
-  const inventoryOf = (g: Generation): string => writeInventory({ ...f.fleet(), hosts: f.fleet().hosts.filter((h) => h.generation === g) }, join(f.dir(), `${g}-hosts.yaml`));
+  const installs = installsOf(f);
+  const paasOf = (g: Generation): SandboxHost => installs.host(g, "paas host", (h) => h.roles.includes("paas"));
+  const inventoryOf = installs.inventory;
   const snapshot = (): Record<string, string> => snapshotTree(join(f.dir(), "hosts"));
 
   /** What restarted on the paas host since this was called: supervisord programs (ce5), or what systemctl (ce6) or dashboard.sh (oss) was asked. */

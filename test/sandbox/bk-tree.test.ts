@@ -51,7 +51,7 @@ describe("sandbox trees: each generation detected as itself", () => {
     it(`${generation}: every file its layout names exists where the layout says`, async () => {
       const h = await written(generation, SANDBOX_ROLES);
       const l = LAYOUTS[generation];
-      const paths = [l.paas_settings, l.paas_default, l.login_settings, l.esb_settings, l.esb_components, l.agent_config, ...l.agent_build_scripts, ...(l.nginx_paas_conf === null ? [] : [l.nginx_paas_conf]), ...(l.agent_packages === null ? [] : [l.agent_packages]), l.agent_nginx_conf,
+      const paths = [l.paas_settings, l.paas_default, l.login_settings, l.esb_settings, l.esb_components, l.agent_config, ...l.agent_build_scripts, ...(l.nginx_paas_conf === null ? [] : [l.nginx_paas_conf]), ...(l.agent_packages === null ? [] : [l.agent_packages]), l.agent_nginx_conf, l.login_dir, `${l.login_venv}/bin/python`,
         // bk-install makes paas_agent/apps; the agent makes projects/ at the first deploy.
         posix.dirname(l.agent_apps)];
       expect(paths.filter((p) => !existsSync(h.at(p)))).to.deep.equal([]);
