@@ -109,13 +109,21 @@ describe("set-cc-job-hosts: CMDB and JOB hosts in ESB and PaaS on three installs
     });
   }
 
-  it("ce5: only cc_host given: ESB and PaaS get HOST_CC, HOST_JOB stays as it was", async () => {
+  it("ce5: only cc_host given: ESB and PaaS get HOST_CC, HOST_JOB stays as it was; when only ESB's file differs, only ESB restarts", async () => {
     const h = paasOf("ce5");
-    const paas = join(h.root, EXPECT.ce5.paas);
+    const [esb, paas] = [EXPECT.ce5.esb, EXPECT.ce5.paas].map((p) => join(h.root, p));
+    if (!esb || !paas) throw new Error("paths");
     const before = readFileSync(paas, "utf8");
-    const r = await runJson("set-cc-job-hosts", inventoryOf("ce5"), "-e", "cc_host=cmdb.example.com");
-    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    const first = await runJson("set-cc-job-hosts", inventoryOf("ce5"), "-e", "cc_host=cmdb.example.com");
+    expect(first.code, first.stdout + first.stderr).to.equal(0);
     expect(readFileSync(paas, "utf8")).to.equal(edited(before, ["HOST_CC = ''", "HOST_CC = 'cmdb.example.com'"]));
+
+    writeFileSync(esb, edited(readFileSync(esb, "utf8"), ["HOST_CC = 'cmdb.example.com'", "HOST_CC = 'cmdb.bk.com:80'"]));
+    const watch = watchRestarts(h);
+    const second = await runJson("set-cc-job-hosts", inventoryOf("ce5"), "-e", "cc_host=cmdb.example.com");
+    expect(second.code, second.stdout + second.stderr).to.equal(0);
+    expect(notOk(second.report)).to.deep.equal([`${h.name}: HOST_CC (ESB) changed`, `${h.name}: restart esb changed`]);
+    expect(watch()).to.deep.equal(["esb"]);
   });
 
   it("ce6: an expression is refused before any change (naming it), and replaced with -e replace_expressions=true", async () => {
