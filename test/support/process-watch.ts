@@ -19,12 +19,13 @@ const read = (path) => { try { return readFileSync(path, "latin1"); } catch { re
 const children = (pid) => { try { return readdirSync("/proc/" + pid + "/task").flatMap((t) => read("/proc/" + pid + "/task/" + t + "/children").split(" ").filter(Boolean)); } catch { return []; } };
 while (Atomics.load(stop, 0) === 0) {
   const [test, ...servers] = workerData.roots.map(String);
-  // The test's own node children are the bkplay runs: known even when first seen exiting (empty cmdline).
-  for (const pid of children(test)) if (read("/proc/" + pid + "/stat").includes(" (node) ")) bkplay.add(pid);
   const todo = [test, ...servers];
   while (todo.length > 0) {
     const pid = todo.pop();
-    todo.push(...children(pid));
+    const kids = children(pid);
+    // The test's own node children are the bkplay runs: known even when first seen starting or exiting (empty cmdline).
+    if (pid === test) for (const kid of kids) if (read("/proc/" + kid + "/stat").includes(" (node) ")) bkplay.add(kid);
+    todo.push(...kids);
     const cmdline = read("/proc/" + pid + "/cmdline");
     const shown = cmdline.split("\\0").join(" ");
     if (cmdline.includes(workerData.seen)) seen.add(shown.slice(0, 80));
