@@ -54,9 +54,10 @@ autorestart = true
   const started = spawnSync("supervisord", ["-c", conf], { encoding: "utf8" });
   if (started.status !== 0) throw new Error(`supervisord -c ${conf}: ${started.stderr}`);
   for (let i = 0; i < 400; i++) {
+    // The pid file may still name an earlier supervisord of this app: it is written after the socket is bound.
     const pid = existsSync(pidfile) ? Number(readFileSync(pidfile, "utf8").trim()) : 0;
     const program = Number(spawnSync("supervisorctl", ["-c", conf, "pid", `${app}_uwsgi`], { encoding: "utf8" }).stdout.trim());
-    if (pid > 0 && answers(conf) && program > 0) return { app, conf, socket, pidfile, pid, program };
+    if (pid > 0 && isRunning(pid) && answers(conf) && program > 0) return { app, conf, socket, pidfile, pid, program };
     await sleep(25);
   }
   throw new Error(`supervisord -c ${conf} did not answer supervisorctl`);
