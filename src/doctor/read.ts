@@ -48,9 +48,13 @@ export const contentOf = (facts: Facts, path: string): string | undefined => {
   return f.exists && f.type === "file" ? f.content : undefined;
 };
 
-/** `bkplay plan …` as the operator types it (`limit`: its --limit), each value quoted for the shell when it needs to be. */
-export function planCommand(playbook: string, inventory: string, vars: Readonly<Record<string, string | number>>, limit?: string): string {
+/**
+ * `bkplay plan …` as the operator types it, each value quoted for the shell when it needs to be; `limit`: the hosts
+ * the fix is for (`-l`), when it must not touch the others.
+ */
+export function planCommand(playbook: string, inventory: string, vars: Readonly<Record<string, string | number>>, limit?: readonly string[]): string {
   const word = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`);
+  const l = limit === undefined ? "" : ` -l ${word(limit.join(","))}`;
   const e = Object.entries(vars).map(([k, v]) => ` -e ${word(`${k}=${v}`)}`).join("");
-  return `bkplay plan ${playbook} -i ${word(inventory)}${limit === undefined ? "" : ` -l ${word(limit)}`}${e} -o ${playbook}.plan.json`;
+  return `bkplay plan ${playbook} -i ${word(inventory)}${l}${e} -o ${playbook}.plan.json`;
 }

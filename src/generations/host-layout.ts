@@ -49,6 +49,11 @@ export function bkView(host: Pick<Host, "vars">, g: Generation): BkView {
     agent_buildsaas: scripts[1] ?? null,
     agent_packages: l.agent_packages === null ? null : at(l.agent_packages),
     nginx_paas_conf: l.nginx_paas_conf === null ? null : at(l.nginx_paas_conf),
+    agent_apps: at(l.agent_apps),
+    agent_nginx_conf: at(l.agent_nginx_conf),
+    agent_nginx_pid: at(l.agent_nginx_pid),
+    login_dir: at(l.login_dir),
+    login_venv: at(l.login_venv),
   };
 }
 

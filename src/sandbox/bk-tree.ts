@@ -59,6 +59,8 @@ export interface TreeOptions {
   frontPort?: number;
   /** The pip index the agents name; default the sample's public one. */
   pipIndex?: string;
+  /** The port of the agent's nginx server block; default 8010. */
+  agentPort?: number;
 }
 
 export function treeContext(root: string, o: TreeOptions = {}): TreeContext {
@@ -68,6 +70,8 @@ export function treeContext(root: string, o: TreeOptions = {}): TreeContext {
     sysroot: resolve(o.sysroot ?? dirname(dirname(root))),
     index: o.index ?? 0,
     nginxPort: o.nginxPort ?? 80,
+    agentPort: o.agentPort ?? 8010,
+    roles: [],
     lanIp: "127.0.0.1",
     realNginx: existsSync(REAL_NGINX),
     paasPorts: { ...PAAS_PORTS, ...o.paasPorts },
@@ -95,7 +99,8 @@ const nodeFiles = (ctx: TreeContext): TreeEntry[] => [
 /** Every entry of a host's tree, each path once (appo and appt share their files; the first copy wins). */
 export function treeEntries(roles: readonly SandboxRole[], ctx: TreeContext): TreeEntry[] {
   const byPath = new Map<string, TreeEntry>([["logs", dir("logs")], ...nodeFiles(ctx).map((e): [string, TreeEntry] => [e.path, e])]);
-  for (const entry of roles.flatMap((role) => entriesFor(role, ctx))) if (!byPath.has(entry.path)) byPath.set(entry.path, entry);
+  const withRoles = { ...ctx, roles };
+  for (const entry of roles.flatMap((role) => entriesFor(role, withRoles))) if (!byPath.has(entry.path)) byPath.set(entry.path, entry);
   return [...byPath.values()];
 }
 

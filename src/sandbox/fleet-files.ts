@@ -33,6 +33,8 @@ export interface SandboxHost {
   pipIndex?: string;
   /** The fleet's MariaDB socket (mysql hosts, when the fleet runs one). */
   mysqlSocket?: string;
+  /** The loopback port the agent's nginx server block listens on (appo, appt), as paasagent.conf says. */
+  agentPort?: number;
 }
 
 /**

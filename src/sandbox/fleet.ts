@@ -74,6 +74,7 @@ export const writeHostTree = (h: SandboxHost): Promise<void> =>
     ...(h.paasPorts === undefined ? {} : { paasPorts: h.paasPorts }),
     ...(h.frontPort === undefined ? {} : { frontPort: h.frontPort }),
     ...(h.pipIndex === undefined ? {} : { pipIndex: h.pipIndex }),
+    ...(h.agentPort === undefined ? {} : { agentPort: h.agentPort }),
   });
 
 /**
@@ -94,7 +95,7 @@ interface PreparedHost extends SandboxServerHost {
 }
 
 /** Where a host's services listen, and the fleet's it names (ports all reserved at once). */
-type HostServices = Pick<SandboxHost, "nginxPort" | "paasPorts" | "frontPort" | "pipIndex" | "mysqlSocket">;
+type HostServices = Pick<SandboxHost, "nginxPort" | "agentPort" | "paasPorts" | "frontPort" | "pipIndex" | "mysqlSocket">;
 
 async function prepareHost(dir: string, index: number, plan: HostPlan, backend: SandboxBackend, services: HostServices): Promise<PreparedHost> {
   const name = `bk-${index + 1}`;
@@ -142,11 +143,13 @@ export async function stopFleet(dir: string): Promise<boolean> {
  * MariaDB gives its socket to the mysql hosts and grants the install's app user to the agents' address.
  */
 async function fleetServices(dir: string, plans: readonly HostPlan[], mysql: boolean): Promise<{ hosts: HostServices[]; fleet: (PythonHttpSpec | MariaDbSpec)[] }> {
-  const wants = plans.map((p) => ({ nginx: p.roles.includes("nginx") ? 1 : 0, paas: p.roles.includes("paas") ? healthzModules(p.generation) : [] }));
-  const ports = await reservePorts(wants.reduce((n, w) => n + w.nginx + w.paas.length, 1));
+  // The agent's nginx server block (appo, appt) is served by the host's nginx on a port of its own.
+  const wants = plans.map((p) => ({ nginx: p.roles.includes("nginx") ? 1 : 0, agent: p.roles.includes("appo") || p.roles.includes("appt") ? 1 : 0, paas: p.roles.includes("paas") ? healthzModules(p.generation) : [] }));
+  const ports = await reservePorts(wants.reduce((n, w) => n + w.nginx + w.agent + w.paas.length, 1));
   const pipPort = ports.shift() ?? 0;
   const hosts: HostServices[] = wants.map((w) => ({
     ...(w.nginx ? { nginxPort: ports.shift() ?? 0 } : {}),
+    ...(w.agent ? { agentPort: ports.shift() ?? 0 } : {}),
     ...(w.paas.length > 0 ? { paasPorts: Object.fromEntries(w.paas.map((m) => [m, ports.shift() ?? 0])) } : {}),
   }));
   const front = (g: Generation): number | undefined => hosts.find((h, i) => h.nginxPort !== undefined && plans[i]?.generation === g)?.nginxPort;

@@ -1,28 +1,18 @@
 import { expect } from "chai";
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { get } from "node:http";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { CHECKS } from "../../src/doctor/checks/index.js";
 import type { DoctorReport } from "../../src/doctor/run-doctor.js";
+import type { SandboxHost } from "../../src/sandbox/fleet-files.js";
 import { reservePorts } from "../../src/sandbox/ports.js";
+import { startAgentNginxWithoutPort } from "../support/agent-nginx.js";
 import { bkplay } from "../support/cli.js";
+import { statusOf } from "../support/http-status.js";
 import { useFleet, writeInventory } from "../support/fleet.js";
 import { doctor, expectNoSecret, readOnlyDoctor as readOnly, roles, seen, useAgentNginx, wrapShell } from "./support.js";
-
-/** The status nginx answers for `path` as paas.bk.com (0: no answer within 3 s). */
-function statusOf(port: number, path: string): Promise<number> {
-  return new Promise((resolve) => {
-    const req = get({ host: "127.0.0.1", port, path, headers: { Host: "paas.bk.com" }, timeout: 3000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on("timeout", () => { req.destroy(); });
-    req.on("error", () => { resolve(0); });
-  });
-}
 
 describe("doctor finds what is broken, for real (bkce 5.x, 6 hosts, sshd)", function () {
   this.timeout(120_000);
@@ -60,7 +50,7 @@ describe("doctor finds what is broken, for real (bkce 5.x, 6 hosts, sshd)", func
     expect(text.code).to.equal(0);
   });
 
-  it("app.stale-socket: a real supervisord killed -9 leaves its socket; a live one beside it is fine", async () => {
+  it("app.stale-socket: a real supervisord killed -9 leaves its socket; a live one beside it is fine; the fix it names clears it", async () => {
     const agent = one("appo");
     const pids: number[] = [];
     const start = (app: string): { socket: string; pid: number } => {
@@ -89,7 +79,14 @@ describe("doctor finds what is broken, for real (bkce 5.x, 6 hosts, sshd)", func
       expect(seen(report)).to.deep.equal([`app.stale-socket fail ${agent.name}`]);
       const [finding] = report.findings;
       expect(finding?.message).to.equal(`dead_app: supervisord.sock with no supervisord listening (supervisord.pid says ${dead.pid}, which is not running)`);
-      expect(finding?.fix?.steps).to.deep.equal([`on ${agent.name}: rm -f ${dead.socket}`]);
+      const command = `bkplay plan clean-stale-app-run -i ${inv()} -l ${agent.name} -o clean-stale-app-run.plan.json`;
+      expect(finding?.fix?.command).to.equal(command);
+      // The command it names fixes it (run as the plan it names would apply), and doctor finds nothing more.
+      const fix = await bkplay(["run", "clean-stale-app-run", "-i", inv(), "-l", agent.name, "--log-dir", join(f.dir(), "audit")]);
+      expect(fix.code, fix.stdout + fix.stderr).to.equal(0);
+      expect(existsSync(dead.socket)).to.equal(false);
+      expect(existsSync(live.socket)).to.equal(true);
+      expect(seen(await readOnlyDoctor())).to.deep.equal([]);
     } finally {
       for (const pid of pids) spawnSync("kill", ["-9", String(pid)]);
     }
@@ -143,9 +140,9 @@ describe("doctor finds what is broken, for real (bkce 5.x, 6 hosts, sshd)", func
     expect(seen(await readOnlyDoctor())).to.deep.equal([]);
   });
 
-  it("agent.listener: the real nginx's /t/ upstream points at a port nothing listens on (502), and only it is named", async () => {
+  /** Points the nginx host's /t/ upstream at `port`, where nothing listens, and waits until nginx answers /t/ with 502. */
+  async function proxyTestAppsTo(port: number): Promise<SandboxHost> {
     const nginx = one("nginx");
-    const [port] = await reservePorts(1);
     const conf = join(nginx.root, "etc/nginx/paas.conf");
     writeFileSync(conf, readFileSync(conf, "utf8").replace(/(upstream PAAS_AGENT_TEST \{\s*server )127\.0\.0\.1:8010/, `$1127.0.0.1:${port}`));
     execFileSync(join(nginx.sysroot, "usr/sbin/nginx"), ["-s", "reload"]);
@@ -155,9 +152,38 @@ describe("doctor finds what is broken, for real (bkce 5.x, 6 hosts, sshd)", func
       status = await statusOf(nginx.nginxPort ?? 0, "/t/demo/");
     }
     expect(status, "nginx answers /t/ with 502").to.equal(502);
+    return nginx;
+  }
+
+  it("agent.listener: the real nginx's /t/ upstream points at a port nothing listens on (502), and only it is named", async () => {
+    const [port = 0] = await reservePorts(1);
+    const nginx = await proxyTestAppsTo(port);
     const report = await readOnlyDoctor();
     expect(seen(report)).to.deep.equal([`agent.listener fail ${nginx.name}`]);
     expect(report.findings[0]?.message).to.equal(`/t/ → upstream PAAS_AGENT_TEST server 127.0.0.1:${port}: nothing listens (dialled from ${nginx.name})`);
+  });
+
+  it("agent.listener: the appt's own nginx runs without listening on the /t/ upstream's port (502); the fix it names reloads it, and /t/ answers", async () => {
+    const appt = one("appt");
+    const port = appt.agentPort ?? 0;
+    const agentNginx = await startAgentNginxWithoutPort(appt);
+    try {
+      const nginx = await proxyTestAppsTo(port);
+      const report = await readOnlyDoctor();
+      expect(seen(report)).to.deep.equal([`agent.listener fail ${nginx.name}`]);
+      const [finding] = report.findings;
+      expect(finding?.evidence).to.include(`${appt.name}: nginx master ${agentNginx.pid} runs but does not listen on ${port} (${join(appt.root, "etc/nginx/paasagent.conf")})`);
+      const command = `bkplay plan agent-nginx-listen -i ${inv()} -l ${appt.name} -o agent-nginx-listen.plan.json`;
+      expect(finding?.fix?.command).to.equal(command);
+      const fix = await bkplay(["run", "agent-nginx-listen", "-i", inv(), "-l", appt.name, "--log-dir", join(f.dir(), "audit")]);
+      expect(fix.code, fix.stdout + fix.stderr).to.equal(0);
+      const after = await readOnlyDoctor();
+      expect(seen(after), after.findings.map((x) => x.message).join("\n")).to.deep.equal([]);
+      // Through PaaS's nginx, /t/ reaches the agent's nginx: a 404 for an app not deployed, no longer a 502.
+      expect(await statusOf(nginx.nginxPort ?? 0, "/t/demo/")).to.equal(404);
+    } finally {
+      agentNginx.stop();
+    }
   });
 
   it("time.skew: one host's commands under Debian's faketime, 10 minutes ahead; measured across the round trip", async function () {

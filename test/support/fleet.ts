@@ -3,8 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
+import type { Generation } from "../../src/generations/layouts.js";
 import { startFleet, type Fleet, type FleetGeneration, type SandboxBackend } from "../../src/sandbox/fleet.js";
-import { sandboxVars, serviceVars } from "../../src/sandbox/fleet-files.js";
+import { sandboxVars, serviceVars, type SandboxHost } from "../../src/sandbox/fleet-files.js";
 
 export const BACKENDS: SandboxBackend[] = ["sshd", "ssh2"];
 
@@ -66,3 +67,25 @@ export function supervisorPid(conf: string, program: string): number {
   const out = spawnSync("supervisorctl", ["-c", conf, "pid", program], { encoding: "utf8" }).stdout.trim();
   return /^\d+$/.test(out) ? Number(out) : 0;
 }
+
+/** The installs of a mixed fleet, one generation each. */
+export interface Installs {
+  /** The first host of install `g` that `matches` (`what` names it when none does). */
+  host: (g: Generation, what: string, matches: (h: SandboxHost) => boolean) => SandboxHost;
+  /** An inventory of install `g`'s hosts alone. */
+  inventory: (g: Generation) => string;
+}
+
+export function installsOf(f: { fleet: () => Fleet; dir: () => string }): Installs {
+  return {
+    host: (g, what, matches) => {
+      const h = f.fleet().hosts.find((x) => x.generation === g && matches(x));
+      if (!h) throw new Error(`the ${g} install has no ${what}`);
+      return h;
+    },
+    inventory: (g) => writeInventory({ ...f.fleet(), hosts: f.fleet().hosts.filter((h) => h.generation === g) }, join(f.dir(), `${g}-hosts.yaml`)),
+  };
+}
+
+/** An agent host (appo or appt). */
+export const isAgentHost = (h: SandboxHost): boolean => h.roles.includes("appo") || h.roles.includes("appt");

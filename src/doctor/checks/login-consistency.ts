@@ -72,7 +72,7 @@ export const loginConsistency: Check = {
       fix: {
         playbook: "sync-login-settings",
         // Another install's PaaS hosts (another generation) are left out: the playbook refuses to mix them.
-        command: planCommand("sync-login-settings", inventory, { source }, others.length > 0 ? paas.join(",") : undefined),
+        command: planCommand("sync-login-settings", inventory, { source }, others.length > 0 ? paas : undefined),
         text: {
           en: `make login's settings_production.py the same on every PaaS host, taking ${source}'s: ${why.en}; login restarts where the file changed`,
           zh: `使各 PaaS 主机的 login settings_production.py 一致, 以 ${source} 的为准: ${why.zh}; 文件有改动的主机会重启 login`,

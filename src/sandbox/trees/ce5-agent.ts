@@ -1,9 +1,11 @@
 import { paasAgentBinary } from "../standins/paas-agent.js";
 import { dir, file, script, symlink, type TreeEntry } from "../tree-entry.js";
 import { agentLog, authBlock } from "./agent-config.js";
+import { paasAgentConf } from "./agent-nginx.js";
 import { GIT_FETCH, ONLINE_PIP, SAAS_UNPACK, virtualenvBuild } from "./build-scripts.js";
 import { CE5_DOMAIN } from "./ce5-paas.js";
 import { withFrontPort, type TreeContext } from "./context.js";
+import { ce5SystemNginx } from "./ce5-nginx.js";
 import { supervisorConf } from "./ce5-supervisor.js";
 
 const BUILD = "paas_agent/paas_agent/etc/build/virtualenv";
@@ -27,8 +29,8 @@ ip: ''
 
 /**
  * A bkce 5.x App Engine agent host (appo or appt): its config in etc/ with the link the agent reads, the
- * virtualenv build scripts, and a supervisor of its own for the agent (how ce5 runs the agent is not
- * documented exactly; supervisor is one real possibility).
+ * virtualenv build scripts, a supervisor of its own for the agent (how ce5 runs the agent is not
+ * documented exactly; supervisor is one real possibility), and the agent's server block for the system nginx.
  */
 export function ce5AgentFiles(ctx: TreeContext): TreeEntry[] {
   return [
@@ -46,5 +48,7 @@ export function ce5AgentFiles(ctx: TreeContext): TreeEntry[] {
     file("etc/supervisor-paas_agent.conf", supervisorConf(ctx, "paas_agent", [{ name: "paas_agent", directory: `${ctx.root}/paas_agent/paas_agent` }])),
     dir("paas_agent/apps/projects"),
     file("logs/paas_agent/agent.log", agentLog("")),
+    file("etc/nginx/paasagent.conf", paasAgentConf(ctx, `${ctx.root}/paas_agent/apps/projects`)),
+    ...ce5SystemNginx(ctx),
   ];
 }

@@ -1,6 +1,7 @@
 import { dir, file, symlink, type TreeEntry } from "../tree-entry.js";
 import type { TreeContext } from "./context.js";
 import { supervisorConf } from "./ce5-supervisor.js";
+import { loginAppFiles, venvFiles } from "./login-app.js";
 import { databases, esbComponents, loginDefault, PAAS_DEFAULT, pyHeader } from "./python.js";
 import { ADMIN_PASSWORD, esbToken, fakeSecretKey } from "./secrets.js";
 import { uwsgiIni } from "./uwsgi.js";
@@ -141,6 +142,8 @@ export function ce5PaasFiles(ctx: TreeContext): TreeEntry[] {
     file("open_paas/paas/conf/default.py", PAAS_DEFAULT),
     file("open_paas/login/conf/settings_production.py", LOGIN_SETTINGS),
     file("open_paas/login/conf/default.py", loginDefault(2)),
+    ...loginAppFiles("open_paas/login"),
+    ...venvFiles(".envs/login"),
     file("open_paas/esb/configs/default.py", ESB_DEFAULT),
     ...esbComponents("open_paas/esb/components"),
     dir("open_paas/appengine"),

@@ -2,6 +2,7 @@ import { paasAgentBinary } from "../standins/paas-agent.js";
 import { dir, file, script, symlink, type TreeEntry } from "../tree-entry.js";
 import { agentLog, authBlock } from "./agent-config.js";
 import { dockerBuilder, ONLINE_PIP } from "./build-scripts.js";
+import { ce6AgentNginxFiles } from "./ce6-nginx.js";
 import { agentUnit, ce6NodeFiles, UNIT_DIR } from "./ce6-system.js";
 import { withFrontPort, type TreeContext } from "./context.js";
 
@@ -51,7 +52,7 @@ const SAAS_INSTALL = `if [ -n "$PIP_LIST" ]; then
     \${PYTHON_BIN_PATH}pip install $PIP_LIST --no-index --find-links=$PACKAGES_CONTAINER_PATH
 fi`;
 
-/** A bkce 6.x agent host: rendered config linked into the agent's etc/, docker builders, bk-paasagent.service. */
+/** A bkce 6.x agent host: rendered config linked into the agent's etc/, docker builders, bk-paasagent.service, openresty. */
 export function ce6AgentFiles(ctx: TreeContext): TreeEntry[] {
   return [
     file("etc/paas_agent_config.yaml", agentConfig(ctx)),
@@ -65,5 +66,6 @@ export function ce6AgentFiles(ctx: TreeContext): TreeEntry[] {
     dir("paas_agent/apps"),
     file("logs/paasagent/agent.log", agentLog(ctx.lanIp)),
     ...ce6NodeFiles(ctx),
+    ...ce6AgentNginxFiles(ctx),
   ];
 }

@@ -1,5 +1,6 @@
 import { dir, file, type TreeEntry } from "../tree-entry.js";
 import type { TreeContext } from "./context.js";
+import { venvFiles } from "./login-app.js";
 import { ce6NodeFiles, PAAS_TARGET, paasModuleUnit, UNIT_DIR } from "./ce6-system.js";
 import { databases, esbComponents, loginDefault, PAAS_DEFAULT, pyHeader } from "./python.js";
 import { ADMIN_PASSWORD, esbToken, fakeSecretKey } from "./secrets.js";
@@ -97,6 +98,8 @@ export function ce6PaasFiles(ctx: TreeContext): TreeEntry[] {
     file("open_paas/paas/conf/default.py", PAAS_DEFAULT),
     file("open_paas/login/conf/settings_production.py", LOGIN_SETTINGS),
     file("open_paas/login/conf/default.py", loginDefault(3)),
+    // paas2's login keeps no users (bk-user does): its virtualenv, no BkUser.
+    ...venvFiles(".envs/open_paas-login"),
     file("open_paas/esb/conf/settings_production.py", ESB_SETTINGS),
     ...esbComponents("open_paas/esb/components"),
     ...CE6_MODULES.flatMap((m) => [

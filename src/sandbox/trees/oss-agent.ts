@@ -1,8 +1,10 @@
 import { dashboardScript } from "../standins/dashboard.js";
 import { dir, file, script, type TreeEntry } from "../tree-entry.js";
 import { agentLog, authBlock } from "./agent-config.js";
+import { paasAgentConf } from "./agent-nginx.js";
 import { ONLINE_PIP, GIT_FETCH, virtualenvBuild } from "./build-scripts.js";
 import { withFrontPort, type TreeContext } from "./context.js";
+import { OSS_AGENT_CONF, ossNginxInstall } from "./oss-nginx.js";
 
 /** The seeds' agent config: in paas_agent/etc, naming PaaS by its public domain. */
 function agentConfig(ctx: TreeContext): string {
@@ -21,7 +23,7 @@ ip: ''
 `;
 }
 
-/** An App Engine agent host in the seeds' layout: config and build script in paas_agent/etc, dashboard.sh. */
+/** An App Engine agent host in the seeds' layout: config, build script and nginx block in paas_agent/etc, dashboard.sh. */
 export function ossAgentFiles(ctx: TreeContext): TreeEntry[] {
   return [
     file("paas_agent/etc/paas_agent_config.yaml", agentConfig(ctx)),
@@ -30,5 +32,7 @@ export function ossAgentFiles(ctx: TreeContext): TreeEntry[] {
     dir("paas_agent/pkg"),
     file("paas_agent/var/log/agent.log", agentLog("")),
     dir("apps/projects"),
+    file(OSS_AGENT_CONF, paasAgentConf(ctx, `${ctx.root}/apps/projects`)),
+    ...ossNginxInstall(ctx),
   ];
 }

@@ -1,6 +1,7 @@
 import { dashboardScript } from "../standins/dashboard.js";
 import { dir, file, script, type TreeEntry } from "../tree-entry.js";
 import type { TreeContext } from "./context.js";
+import { loginAppFiles, venvFiles } from "./login-app.js";
 import { databases, esbComponents, loginDefault, PAAS_DEFAULT, pyHeader } from "./python.js";
 import { ADMIN_PASSWORD, esbToken, fakeSecretKey } from "./secrets.js";
 
@@ -70,6 +71,8 @@ export function ossPaasFiles(ctx: TreeContext): TreeEntry[] {
     file("open_paas/src/paas/conf/default.py", PAAS_DEFAULT),
     file("open_paas/src/login/conf/settings_production.py", LOGIN_SETTINGS),
     file("open_paas/src/login/conf/default.py", loginDefault(2)),
+    ...loginAppFiles("open_paas/src/login"),
+    ...venvFiles("open_paas/Envs/login"),
     file("open_paas/src/esb/configs/default.py", ESB_DEFAULT),
     ...esbComponents("open_paas/src/esb/components"),
     script("open_paas/bin/dashboard.sh", dashboardScript("open_paas", OSS_MODULES, `${ctx.root}/logs/dashboard.log`)),
