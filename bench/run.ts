@@ -2,18 +2,22 @@
  * `npm run bench -- --hosts 10,50,200`: change-domain on a fleet of real OpenSSH hosts on this machine (the bkce
  * 5.x sandbox: real supervisord and nginx), timed as whole processes for bkplay, Ansible
  * (bench/ansible/change-domain.yml) and the floor (bench/floor.ts), each checked for the same files and the same
- * restarts after every run, plus start-up time and step-count scaling. Writes bench/out/results.json and bench/out/results.md.
+ * restarts after every run, plus start-up time, step-count scaling and `bkplay doctor` over the same fleet (every
+ * check, read-only; the fleet runs a MariaDB for its mysql hosts and a listener stands in for the agents' nginx,
+ * so a run finds nothing and exits 0). Writes bench/out/results.json and bench/out/results.md.
  *
  * Options: --hosts 10,50,200  --runs N (default 5 up to 50 hosts, 3 above)  --ansible-runs-large N (default 1,
  * for more than 50 hosts)  --bkplay <bin/bkplay.js> (default this checkout's)  --no-ansible  --insight-only
  * (only bkplay's phase durations and CPU profile, no timed runs)  --steps-runs N (default 3; 0 skips)  --no-startup
- * --out <dir>. Results are rewritten after each host count.
+ * --doctor-runs N (default the runs of the other tools; 0 skips)  --out <dir>. Results are rewritten after each host count.
  */
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createServer, type Server } from "node:net";
 import { performance } from "node:perf_hooks";
+import type { DoctorReport } from "../src/doctor/run-doctor.js";
 import { startFleet } from "../src/sandbox/fleet.js";
 import type { Fleet } from "../src/sandbox/fleet.js";
 import { ansibleInventory, editedDigest, expectedDigest, expectedRestarts, fleetOldDomain, resetTrees, restartedSince, services, settledServices, stepsPlaybook, writeStepFiles } from "./fixtures.js";
@@ -43,6 +47,8 @@ interface Options {
   stepsRuns: number;
   /** Skip the start-up timings. */
   startup: boolean;
+  /** Timed `bkplay doctor` runs per host count (default: --runs); 0 skips them. */
+  doctorRuns?: number;
   out: string;
 }
 
@@ -72,6 +78,9 @@ function parseOptions(argv: string[]): Options {
         break;
       case "--no-startup":
         options.startup = false;
+        break;
+      case "--doctor-runs":
+        options.doctorRuns = Number(value());
         break;
       case "--insight-only":
         options.insightOnly = true;
@@ -240,6 +249,25 @@ class Bench {
   }
   readonly steps: { steps: number; files: number; mode: Mode; summary: Summary }[] = [];
 
+  /** `bkplay doctor` on fresh files, every check, as an operator runs it; each run must read every host and find nothing. */
+  async measureDoctor(fleet: Fleet, runs: number): Promise<void> {
+    const n = fleet.hosts.length;
+    await resetTrees(fleet);
+    const report = join(this.work, `doctor-${n}.json`);
+    const samples: Sample[] = [];
+    let checks = 0;
+    for (let i = 0; i < runs; i++) {
+      samples.push(await timed({ cmd: process.execPath, args: [this.options.bkplay, "doctor", "-i", fleet.inventoryFile, "--forks", String(n), "--json"], stdoutFile: report }));
+      const r = JSON.parse(await readFile(report, "utf8")) as DoctorReport;
+      if (r.findings.length > 0 || r.summary.hosts !== n) throw new Error(`doctor on ${n} hosts read ${r.summary.hosts} and found ${r.findings.map((f) => `${f.check} ${f.outcome} ${f.hosts.join(",")}: ${f.message}`).join("; ")}`);
+      checks = r.summary.checks;
+    }
+    const summary = summarize(samples);
+    this.doctor.push({ hosts: n, checks, summary });
+    log(`${n} hosts doctor (${checks} checks): median ${summary.wallMedian.toFixed(2)} s (${samples.map((x) => x.wallS.toFixed(2)).join(" ")}), cpu ${summary.cpuMedian.toFixed(2)} s`);
+  }
+  readonly doctor: { hosts: number; checks: number; summary: Summary }[] = [];
+
   async measureStartup(runs: number): Promise<{ name: string; summary: Summary }[]> {
     const commands: [string, Command][] = [
       ["node -e 0 (baseline)", { cmd: process.execPath, args: ["-e", "0"] }],
@@ -318,6 +346,10 @@ function markdown(bench: Bench, info: Record<string, string>, startup: { name: s
       for (const t of insight.profile.topFunctions) lines.push(`| ${t.name} | ${t.where} | ${t.ms.toFixed(0)} | ${t.pct.toFixed(1)} |`);
     }
   }
+  if (bench.doctor.length > 0) {
+    lines.push("", "### bkplay doctor (every check, read-only; beside `run --check` above)", "", "| hosts | checks | runs | median s | min–max s | CPU s | peak RSS MiB | load1 at start |", "|---|---|---|---|---|---|---|---|");
+    for (const d of bench.doctor) lines.push(`| ${d.hosts} | ${d.checks} | ${d.summary.runs} | ${f2(d.summary.wallMedian)} | ${f2(d.summary.wallMin)}–${f2(d.summary.wallMax)} | ${f2(d.summary.cpuMedian)} | ${d.summary.rssMaxMiB.toFixed(0)} | ${d.summary.loadMedian.toFixed(1)} |`);
+  }
   if (bench.steps.length > 0) {
     lines.push("", "### Steps: 4 vs 40 edits per host (bkplay)", "", "| steps | files | mode | median s | min–max s | CPU s | peak RSS MiB |", "|---|---|---|---|---|---|---|");
     for (const s of bench.steps) lines.push(`| ${s.steps} | ${s.files} | ${s.mode} | ${f2(s.summary.wallMedian)} | ${f2(s.summary.wallMin)}–${f2(s.summary.wallMax)} | ${f2(s.summary.cpuMedian)} | ${s.summary.rssMaxMiB.toFixed(0)} |`);
@@ -338,6 +370,9 @@ async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const started = performance.now();
   const work = await mkdtemp(join(tmpdir(), "bkbench-"));
+  // The fleets' MariaDB runs as mysql: it must get through to its folder.
+  await chmod(work, 0o755);
+  const agentNginx = await standInAgentNginx();
   const bench = new Bench(options, work);
   const info = await machine();
   log(`work dir ${work}; bkplay ${options.bkplay}`);
@@ -346,13 +381,13 @@ async function main(): Promise<void> {
   const writeOut = async (startup: { name: string; summary: Summary }[], validateProfile?: ProfileSummary): Promise<void> => {
     const elapsed = (performance.now() - started) / 1000;
     await mkdir(options.out, { recursive: true });
-    await writeFile(join(options.out, "results.json"), `${JSON.stringify({ info, results: bench.results, steps: bench.steps, startup, validateProfile, insights: Object.fromEntries(insights), elapsedS: elapsed }, null, 2)}\n`);
+    await writeFile(join(options.out, "results.json"), `${JSON.stringify({ info, results: bench.results, steps: bench.steps, doctor: bench.doctor, startup, validateProfile, insights: Object.fromEntries(insights), elapsedS: elapsed }, null, 2)}\n`);
     await writeFile(join(options.out, "results.md"), markdown(bench, info, startup, validateProfile, insights, elapsed));
   };
   try {
     for (const n of options.hosts) {
       log(`starting ${n} sshd hosts`);
-      const fleet = await startFleet({ hosts: n, dir: join(work, `fleet-${n}`), backend: "sshd", generation: "ce5" });
+      const fleet = await startFleet({ hosts: n, dir: join(work, `fleet-${n}`), backend: "sshd", generation: "ce5", mysql: true });
       try {
         await writeFile(join(fleet.dir, "ansible-hosts.yaml"), ansibleInventory(fleet));
         const runs = options.runs ?? (n > 50 ? 3 : 5);
@@ -363,6 +398,8 @@ async function main(): Promise<void> {
           plan.push({ tool: "ansible", runs: ansibleRuns });
         }
         if (!options.insightOnly) await bench.measureTools(fleet, plan);
+        const doctorRuns = options.doctorRuns ?? runs;
+        if (!options.insightOnly && doctorRuns > 0) await bench.measureDoctor(fleet, doctorRuns);
         insights.set(n, await bench.bkplayInsight(fleet));
         if (n === stepsAt && options.stepsRuns > 0) await bench.measureSteps(fleet, options.stepsRuns);
         await writeOut([]);
@@ -373,8 +410,21 @@ async function main(): Promise<void> {
     if (options.startup) await writeOut(await bench.measureStartup(20), await bench.profileValidate());
     log(`done in ${((performance.now() - started) / 60_000).toFixed(1)} min; ${join(options.out, "results.md")}`);
   } finally {
+    agentNginx?.close();
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * The agents' nginx on 8010, which paas.conf's /t/ and /o/ upstreams name (the sandbox runs none): something must
+ * listen there for doctor's agent.listener to find nothing (a port already taken is listening as well).
+ */
+function standInAgentNginx(): Promise<Server | undefined> {
+  const server = createServer((socket) => socket.destroy());
+  return new Promise((resolve) => {
+    server.once("error", () => { resolve(undefined); });
+    server.listen(8010, "127.0.0.1", () => { resolve(server); });
+  });
 }
 
 main().catch((error: unknown) => {

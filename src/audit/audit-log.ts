@@ -6,6 +6,7 @@ import type { FileRecord, RunReport } from "../engine/results.js";
 import { InputError, type Problem } from "../errors.js";
 import { compile, translate } from "../schema/check.js";
 import { redactDeep } from "../report/redact.js";
+import { t } from "../i18n/t.js";
 
 /** One line per run, appended to `<logDir>/runs.jsonl` (default ~/.bkplay/runs/). Never holds a secret. */
 export interface AuditEntry {
@@ -85,7 +86,7 @@ export function readAudit(logDir: string): AuditEntry[] {
   try {
     text = readFileSync(file, "utf8");
   } catch (err) {
-    throw new InputError(`cannot read the audit log ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
+    throw new InputError(t("audit.cannotRead", { file, code: (err as NodeJS.ErrnoException).code ?? String(err) }), { cause: err });
   }
   const validate = compile(AUDIT_ENTRY_SCHEMA);
   const problems: Problem[] = [];
@@ -98,12 +99,12 @@ export function readAudit(logDir: string): AuditEntry[] {
     } catch (err) {
       const message = (err as Error).message;
       const col = Number(/at position (\d+)/.exec(message)?.[1] ?? 0) + 1;
-      problems.push({ message: `audit log: not a JSON line (${message.replace(/ in JSON at position \d+.*$/, "")}); a line cut short by a crash can be deleted`, location: { ...at, col } });
+      problems.push({ message: t("audit.notJson", { reason: message.replace(/ in JSON at position \d+.*$/, "") }), location: { ...at, col } });
       return [];
     }
     if (validate(data)) return [data as AuditEntry];
     const source = { file, data, locate: () => at, locateKey: () => at };
-    problems.push(...translate(validate.errors ?? [], source, []).map((p) => ({ ...p, message: `audit log: not a run entry: ${p.message}` })));
+    problems.push(...translate(validate.errors ?? [], source, []).map((p) => ({ ...p, message: t("audit.notEntry", { message: p.message }) })));
     return [];
   });
   if (problems.length > 0) throw new InputError(problems);

@@ -1,11 +1,12 @@
 import { InputError } from "../errors.js";
 import type { AuditEntry } from "./audit-log.js";
+import { t } from "../i18n/t.js";
 
 /** A run a rollback can undo: it applied, and changed at least one file. */
 const changedFiles = (e: AuditEntry): boolean => e.command !== "rollback" && !e.check && e.hosts.some((h) => h.files.length > 0);
 
 /** `20260522T101500-ab12cd  2026-05-22T10:15:00Z  change-domain  ops@jump`: a run as a list of candidates shows it. */
-const describe = (e: AuditEntry): string => `  ${e.runId}  ${e.time}  ${e.check ? "check" : e.command}  ${e.playbook.name}  ${e.user}`;
+const describe = (e: AuditEntry): string => `  ${e.runId}  ${e.time}  ${e.check ? t("audit.check") : e.command}  ${e.playbook.name}  ${e.user}`;
 
 /**
  * The run `id` names, by its whole id or a prefix of it, among those that changed files. A prefix of several such
@@ -18,14 +19,14 @@ export function findRun(entries: readonly AuditEntry[], id: string): AuditEntry 
   const matching = exact.length > 0 ? exact : own.filter((e) => e.runId.startsWith(id));
   if (matching.length === 0) {
     const near = closestRuns(own, id);
-    throw new InputError(`no run '${id}' in the audit log${near.length > 0 ? `; the closest:\n${near.map(describe).join("\n")}` : " (it is empty)"}\nSee \`bkplay history\`.`);
+    throw new InputError(t("audit.noRun", { id, near: near.length > 0 ? t("audit.closest", { list: near.map(describe).join("\n") }) : t("audit.empty") }));
   }
   const runs = latestPerRun(matching.filter(changedFiles));
   if (runs.length > 1) {
-    throw new InputError(`'${id}' matches ${runs.length} runs; give more of the run id:\n${runs.map(describe).join("\n")}`);
+    throw new InputError(t("audit.ambiguous", { id, count: runs.length, list: runs.map(describe).join("\n") }));
   }
   const [run] = runs;
-  if (!run) throw new InputError(`run '${latestPerRun(matching).map((e) => e.runId).join("', '")}' changed no file: nothing to roll back`);
+  if (!run) throw new InputError(t("audit.changedNothing", { ids: latestPerRun(matching).map((e) => e.runId).join("', '") }));
   return run;
 }
 

@@ -17,6 +17,7 @@ import { askEachBatch } from "./confirm.js";
 import type { Approver } from "../plan/approvals.js";
 import type { Inputs } from "./load-inputs.js";
 import { minutesLeft, parseWindow } from "./window.js";
+import { t } from "../i18n/t.js";
 
 /** Flags every executing command (run, plan, apply) shares. */
 export interface ExecFlags {
@@ -72,7 +73,7 @@ export async function execute(loaded: Inputs, flags: ExecFlags, mode: ExecMode):
   const { playbook, inventory, built, given } = inputs;
   const redact = makeRedactor(built.secrets);
   const rolling = rollingOptions(flags, mode);
-  if (flags.hostKeyChecking === "off") process.stderr.write("WARNING: host key checking is OFF: any machine can impersonate your hosts on this run.\n");
+  if (flags.hostKeyChecking === "off") process.stderr.write(`${t("cli.hostKeyOff")}\n`);
   const checkInvariants = invariantChecker(playbook, inventory, built, given);
   // listr2 is loaded only when it draws: a --json run never needs it.
   const progress = flags.json ? undefined : (await import("../report/progress.js")).startProgress(built.works.filter((w) => w.steps.length > 0).map((w) => w.host.name), `${playbook.name}${mode.check ? " (check)" : ""}`, redact, { check: mode.check });
@@ -130,10 +131,10 @@ async function withFleetReads(inputs: Inputs, flags: ExecFlags, mode: ExecMode):
 
 function rollingOptions(flags: ExecFlags, mode: ExecMode): RollingOptions | undefined {
   const window = flags.window ? parseWindow(flags.window, flags.tz) : undefined;
-  if (flags.confirmEachBatch && !process.stdin.isTTY) throw new InputError("--confirm-each-batch needs a terminal to ask on; it is refused in unattended runs");
+  if (flags.confirmEachBatch && !process.stdin.isTTY) throw new InputError(t("cli.confirmNeedsTerminal"));
   if (window && !mode.check) {
     const left = minutesLeft(window, now());
-    if (left === null) throw new InputError(`outside the change window ${window.text}: refusing to start (now ${now().toISOString()})`);
+    if (left === null) throw new InputError(t("cli.outsideWindow", { window: window.text, now: now().toISOString() }));
   }
   if (!flags.serial && !window && !flags.confirmEachBatch) return undefined;
   const confirm = flags.confirmEachBatch ? askEachBatch() : undefined;
@@ -144,8 +145,8 @@ function rollingOptions(flags: ExecFlags, mode: ExecMode): RollingOptions | unde
     beforeBatch: async (index, hosts, slowestMs, previous) => {
       if (window) {
         const left = minutesLeft(window, now());
-        if (left === null) return `the change window ${window.text} has closed`;
-        if (index > 0 && left * 60_000 < slowestMs) return `only ${left.toFixed(0)} min left in the window ${window.text}, less than the slowest batch so far (${(slowestMs / 60_000).toFixed(1)} min)`;
+        if (left === null) return t("window.closed", { window: window.text });
+        if (index > 0 && left * 60_000 < slowestMs) return t("window.short", { left: left.toFixed(0), window: window.text, slowest: (slowestMs / 60_000).toFixed(1) });
       }
       return confirm ? confirm(index, hosts, previous) : null;
     },

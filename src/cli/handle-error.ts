@@ -1,5 +1,6 @@
 import { CommanderError } from "commander";
 import { DriftError, EXIT, InputError } from "../errors.js";
+import { t } from "../i18n/t.js";
 
 /** The one catch: user errors are one located line each, no stack; anything else is a bug. */
 export function handleError(err: unknown): number {
@@ -15,6 +16,6 @@ export function handleError(err: unknown): number {
     process.stderr.write(`${err.message}\n`);
     return EXIT.drift;
   }
-  process.stderr.write(`bkplay: internal error (a bug; please report it with this output):\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(`${t("cli.internalError")}\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   return EXIT.internal;
 }

@@ -1,3 +1,4 @@
+import { t } from "../i18n/t.js";
 /** First Ctrl-C: start nothing new, let hosts in flight finish, then report. Second: leave at once. */
 export function interruptOnCtrlC(): { signal: AbortSignal; release: () => void } {
   const controller = new AbortController();
@@ -5,7 +6,7 @@ export function interruptOnCtrlC(): { signal: AbortSignal; release: () => void }
     if (controller.signal.aborted) process.exit(130);
     controller.abort();
     process.exitCode = 130;
-    process.stderr.write("\ninterrupted: finishing the hosts in flight, starting no others (Ctrl-C again to leave now)\n");
+    process.stderr.write(`${t("cli.interrupted")}\n`);
   };
   process.on("SIGINT", onInt);
   return { signal: controller.signal, release: () => process.off("SIGINT", onInt) };

@@ -10,6 +10,8 @@ import { controlProblem } from "../source/control-chars.js";
 import type { Playbook } from "../playbook/types.js";
 import { checkGivenNames, envName, envVars, parseExtraVars, readVarsFile, unmaskableSecrets, type GivenVar } from "../playbook/vars.js";
 import { askSecret, canAsk } from "../transport/prompt.js";
+import { t } from "../i18n/t.js";
+import { localDescription } from "../playbook/translations.js";
 
 export interface InputFlags {
   inventory: string;
@@ -48,7 +50,7 @@ export function loadInputs(ref: string, flags: InputFlags): Inputs {
  */
 export async function loadInputsAsking(ref: string, flags: InputFlags, mustGive: readonly string[] = [], why?: (name: string) => string): Promise<Inputs> {
   const g = gather(ref, flags);
-  for (const w of g.warnings) process.stderr.write(`warning: ${w}\n`);
+  for (const w of g.warnings) process.stderr.write(`${t("cli.warning", { message: w })}\n`);
   const { playbook, hosts, given } = g;
   if (playbook && hosts && given && g.problems.length === 0) {
     const missing = Object.entries(playbook.vars)
@@ -56,7 +58,8 @@ export async function loadInputsAsking(ref: string, flags: InputFlags, mustGive:
       .filter(([name, spec]) => mustGive.includes(name) || (!("default" in spec) && hosts.some((h) => !(name in h.vars))));
     if (missing.length > 0 && canAsk()) {
       for (const [name, spec] of missing) {
-        const value = await askSecret(`bkplay-var:${name}`, `${playbook.name}: secret ${name}${spec.description ? ` (${spec.description})` : ""} (typing is not shown): `);
+        const description = localDescription(spec.description, spec.description_zh);
+        const value = await askSecret(`bkplay-var:${name}`, t("ask.secret", { playbook: playbook.name, name, what: description ? ` (${description})` : "" }));
         if (value !== null) given[name] = { value, origin: `${name} as typed` };
       }
     }
@@ -98,7 +101,7 @@ function gather(ref: string, flags: InputFlags): Gathered {
   if (playbook && given) {
     for (const [name, g] of Object.entries(given)) {
       if (playbook.vars[name]?.secret === true && g.origin.startsWith("-e ") && !g.origin.startsWith("-e @")) {
-        warnings.push(`${name} was given on the command line (-e): ps and the shell's history show it; set ${envName(name)} or use --vars-file - instead`);
+        warnings.push(t("vars.onCommandLine", { name, env: envName(name) }));
       }
     }
   }

@@ -2,6 +2,7 @@ import { userInfo } from "node:os";
 import { checkApprovals, checkFresh, type ApprovalPolicy, type ApprovedPlan, type Approver } from "../plan/approvals.js";
 import type { ReadPlan } from "../plan/plan-file.js";
 import { now } from "./clock.js";
+import { t } from "../i18n/t.js";
 
 /** `plan`'s flags for approvals: whose plan it is (by principal), and how long a review of it holds. */
 export interface PlanApprovalFlags {
@@ -23,6 +24,6 @@ export function planApprovalFields(flags: PlanApprovalFlags): Pick<ApprovedPlan,
  * and enough distinct reviewers must have approved. Returns the approvers counted (for the audit log).
  */
 export function approvedOrRefused(read: ReadPlan, policy: ApprovalPolicy): Approver[] | undefined {
-  checkFresh(read, now(), "it is no longer applied");
+  checkFresh(read, now(), t("plan.noLongerApplied"));
   return checkApprovals(read, policy);
 }

@@ -1,4 +1,5 @@
 import { InputError } from "../errors.js";
+import { t } from "../i18n/t.js";
 
 export interface ChangeWindow {
   startMin: number;
@@ -13,13 +14,13 @@ export function parseWindow(text: string, tz: string | undefined): ChangeWindow 
   const mins = m ? [Number(m[1]) * 60 + Number(m[2]), Number(m[3]) * 60 + Number(m[4])] : [];
   const [startMin, endMin] = mins;
   if (startMin === undefined || endMin === undefined || mins.some((x) => x >= 24 * 60) || startMin === endMin) {
-    throw new InputError(`--window: '${text}' is not HH:MM-HH:MM (e.g. 02:00-04:00)`);
+    throw new InputError(t("cli.badWindow", { text }));
   }
   const zone = tz ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   try {
     new Intl.DateTimeFormat("en-GB", { timeZone: zone });
   } catch {
-    throw new InputError(`--tz: unknown time zone '${zone}' (e.g. Asia/Shanghai)`);
+    throw new InputError(t("cli.badZone", { zone }));
   }
   return { startMin, endMin, tz: zone, text: `${text} ${zone}` };
 }

@@ -12,6 +12,7 @@ import { connect } from "../transport/connect.js";
 import type { ConnectSpec, Transport } from "../transport/types.js";
 import { secretsIn } from "./secrets.js";
 import type { Check } from "./types.js";
+import { t } from "../i18n/t.js";
 
 /** One host's answer: its facts and generation, or why there are none. */
 export interface Gathered {
@@ -88,11 +89,11 @@ export async function gatherFleet(hosts: readonly Host[], checks: readonly Check
         })(),
         bound,
       ]);
-      if (session.facts === undefined) throw new Error(session.result.error ?? "the probe answered nothing");
+      if (session.facts === undefined) throw new Error(session.result.error ?? t("doctor.answeredNothing"));
       out.facts = session.facts;
       out.secrets = secretsIn(session.facts, probes);
       out.reached = true;
-      if (pinned !== null) out.generationFrom = "bk_generation in the inventory";
+      if (pinned !== null) out.generationFrom = t("inventory.fromInventory");
       else {
         const facts = session.facts;
         const found = detectGeneration(hostMarkers(host), markerReader(facts));
@@ -102,7 +103,7 @@ export async function gatherFleet(hosts: readonly Host[], checks: readonly Check
         } else out.generationProblem = detectionProblem(found);
       }
     } catch (err) {
-      out.error = err instanceof TimedOut ? `did not answer within ${Math.round(o.timeoutMs / 1000)} s (connect and read); its checks were not run` : (err as Error).message;
+      out.error = err instanceof TimedOut ? t("doctor.timedOut", { seconds: Math.round(o.timeoutMs / 1000) }) : (err as Error).message;
     } finally {
       clearTimeout(timer);
       out.durationMs = Date.now() - t0;

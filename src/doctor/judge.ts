@@ -2,6 +2,7 @@ import { bkView, nodeView } from "../generations/host-layout.js";
 import type { Gathered } from "./gather.js";
 import { forGeneration, inGroups } from "./gather.js";
 import type { Check, HostView, Outcome, Verdict } from "./types.js";
+import { t } from "../i18n/t.js";
 
 /** A verdict as reported: the check it came from. */
 export interface Finding extends Verdict {
@@ -38,7 +39,7 @@ export function judgeFleet(checks: readonly Check[], gathered: readonly Gathered
       if (check.needsGeneration !== false) {
         if (g.generation === null) {
           // A check for named generations (a 7.x node's) does not claim a host that is none it can tell (a 5.x MySQL host).
-          if (check.generations === undefined) own.push({ check: check.id, outcome: "unknown", hosts: [g.host.name], message: g.generationProblem ?? "the host's BlueKing generation is unknown" });
+          if (check.generations === undefined) own.push({ check: check.id, outcome: "unknown", hosts: [g.host.name], message: g.generationProblem ?? t("doctor.generationUnknown") });
           continue;
         }
         if (!forGeneration(check, g.generation)) continue;
@@ -46,11 +47,11 @@ export function judgeFleet(checks: readonly Check[], gathered: readonly Gathered
       const layout = check.needsGeneration === false ? null : g.generation;
       views.push({ name: g.host.name, host: g.host, generation: g.generation, bk: layout === null ? null : bkView(g.host, layout), node: layout === null ? null : nodeView(g.host, layout), facts: g.facts, bracket: g.bracket });
     }
-    for (const install of installs(views)) {
+    for (const install of check.wholeFleet === true ? [views].filter((v) => v.length > 0) : installs(views)) {
       try {
         own.push(...check.judge({ hosts: install, inventory, groups }).map((v) => ({ check: check.id, ...v })));
       } catch (err) {
-        own.push({ check: check.id, outcome: "error", hosts: install.map((v) => v.name), message: `the check broke (a bug in bkplay): ${(err as Error).message}` });
+        own.push({ check: check.id, outcome: "error", hosts: install.map((v) => v.name), message: t("doctor.checkBroke", { reason: (err as Error).message }) });
       }
     }
     const judged = [...new Set([...views.map((v) => v.name), ...own.flatMap((f) => f.hosts)])];

@@ -48,12 +48,15 @@ export const contentOf = (facts: Facts, path: string): string | undefined => {
   return f.exists && f.type === "file" ? f.content : undefined;
 };
 
-/** `bkplay plan …` as the operator types it (limited to `hosts` when given), each value quoted for the shell when it needs to be. */
-export function planCommand(playbook: string, inventory: string, vars: Readonly<Record<string, string | number>>, hosts?: readonly string[]): string {
+/**
+ * `bkplay plan …` as the operator types it, each value quoted for the shell when it needs to be; `limit`: the hosts
+ * the fix is for (`-l`), when it must not touch the others.
+ */
+export function planCommand(playbook: string, inventory: string, vars: Readonly<Record<string, string | number>>, limit?: readonly string[]): string {
   const word = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`);
+  const l = limit === undefined ? "" : ` -l ${word(limit.join(","))}`;
   const e = Object.entries(vars).map(([k, v]) => ` -e ${word(`${k}=${v}`)}`).join("");
-  const limit = hosts === undefined ? "" : ` -l ${word(hosts.join(","))}`;
-  return `bkplay plan ${playbook} -i ${word(inventory)}${limit}${e} -o ${playbook}.plan.json`;
+  return `bkplay plan ${playbook} -i ${word(inventory)}${l}${e} -o ${playbook}.plan.json`;
 }
 
 /** The one value every host read agrees on; undefined when none was read or they differ. */

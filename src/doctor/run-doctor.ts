@@ -3,6 +3,7 @@ import type { ConnectSpec, Transport } from "../transport/types.js";
 import { gatherFleet } from "./gather.js";
 import { judgeFleet, worst, type CheckResult, type Finding } from "./judge.js";
 import type { Check, Outcome } from "./types.js";
+import { say } from "../i18n/lang.js";
 
 export interface DoctorHost {
   name: string;
@@ -39,7 +40,6 @@ export interface DoctorOptions {
   groups: Readonly<Record<string, readonly string[]>>;
   forks: number;
   timeoutMs: number;
-  lang: "en" | "zh";
   connect?: (spec: ConnectSpec) => Promise<Transport>;
 }
 
@@ -64,7 +64,7 @@ export async function runDoctor(hosts: readonly Host[], checks: readonly Check[]
       ...(g.error !== undefined ? { error: g.error } : {}),
       durationMs: g.durationMs,
     })),
-    checks: results.map((r) => ({ ...r, title: checks.find((c) => c.id === r.id)?.title[o.lang] ?? r.id })),
+    checks: results.map((r) => ({ ...r, title: say(checks.find((c) => c.id === r.id)?.title ?? { en: r.id, zh: r.id }) })),
     findings: all,
     summary: { ok: judged.filter((r) => r.outcome === "ok").length, warn: count("warn"), fail: count("fail"), unknown: count("unknown"), error: count("error"), checks: judged.length, hosts: gathered.filter((g) => g.reached).length, outcome: worst(all.map((f) => f.outcome)) },
   };

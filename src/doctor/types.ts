@@ -7,11 +7,9 @@ import type { Facts, Probe } from "../steps/types.js";
 export const OUTCOMES = ["ok", "warn", "fail", "unknown", "error"] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
-export type Lang = "en" | "zh";
-export interface Text {
-  en: string;
-  zh: string;
-}
+import type { Lang, Text } from "../i18n/lang.js";
+
+export type { Lang, Text };
 
 /**
  * Where a check reads, for one host as one generation would lay it out (`bk` and `node` null for checks that need
@@ -80,6 +78,11 @@ export interface Check {
   generations?: readonly Generation[];
   /** Its paths depend on the host's generation (default true): a host whose generation is unknown is `unknown`. */
   needsGeneration?: boolean;
+  /**
+   * Judge every host it applies to together, whatever their generations (default: each install apart). For
+   * what hosts share beyond an install, and hosts with no generation: a MySQL host, the time zone.
+   */
+  wholeFleet?: boolean;
   probes(target: ProbeTarget): Probe[];
   /** Pure. Only the findings: no verdict on hosts it judged means they are ok. */
   judge(fleet: FleetView): Verdict[];

@@ -3,6 +3,7 @@ import { sha256 } from "./host-facts.js";
 import type { HostPlan } from "./plan-host.js";
 import type { FileRecord, HostResult } from "./results.js";
 import type { Change } from "../steps/types.js";
+import { t } from "../i18n/t.js";
 
 /** What a change did to a file, for the audit log and rollback; null when it touches no file content. */
 function fileRecord(c: Change, backup: string | undefined): FileRecord | null {
@@ -38,13 +39,13 @@ export function readApplyOutput(plan: Pick<HostPlan, "changes" | "owners">, host
       backups.set(r.index, path);
       host.backups.push(path);
     } else if (r.field === "L") {
-      host.notes.push(`an earlier run was interrupted while applying here and left its lock record (${fromBase64(r.values[0])}); check it with \`bkplay history\``);
+      host.notes.push(t("engine.interruptedLock", { record: fromBase64(r.values[0]) }));
     } else if (r.field === "F" && step) fail(host, owner, causeFirst(fromBase64(r.values[0]), step.commands.at(-1)));
     else if (r.field === "Z" && step && change && "path" in change) {
       host.status = "refused";
       // Every file is checked before the first write, so nothing planned on this host happened.
       for (const s of host.steps) if (s.status === "changed" || s.status === "unknown") s.status = "not-run";
-      host.error = `${change.path} changed since it was planned (sha256 now ${r.values[0] ?? "?"}, planned against ${("beforeSha256" in change ? change.beforeSha256 : null) ?? "none"}); nothing was changed on this host`;
+      host.error = t("engine.drifted", { path: change.path, now: r.values[0] ?? "?", planned: ("beforeSha256" in change ? change.beforeSha256 : null) ?? t("engine.none") });
       fail(host, owner, host.error);
     } else if (r.field === "X" && step && change?.kind === "run") {
       step.commands.push({ command: change.display ?? change.command, exitCode: Number(r.values[0]), stdout: "", stderr: "" });

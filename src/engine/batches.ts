@@ -1,4 +1,5 @@
 import { InputError } from "../errors.js";
+import { t as say } from "../i18n/t.js";
 
 /** `--serial`: sizes like `2`, `25%`, or a list `1,25%,100%` (the last size repeats until every host is in a batch). */
 export type SerialSpec = readonly ({ count: number } | { percent: number })[];
@@ -11,7 +12,7 @@ export function parseSerial(text: string): SerialSpec {
       const percent = Number(pct[1]);
       if (percent > 0 && percent <= 100) return { percent };
     } else if (/^\d+$/.test(t) && Number(t) > 0) return { count: Number(t) };
-    throw new InputError(`--serial: '${t}' is not a host count (e.g. 2) or a percentage (e.g. 25%) above 0`);
+    throw new InputError(say("engine.badSerial", { value: t }));
   });
 }
 

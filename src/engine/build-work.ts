@@ -12,13 +12,16 @@ import { renderDeep, renderParams, TemplateError } from "../playbook/template.js
 import type { Playbook, StepDef } from "../playbook/types.js";
 import { resolveHostVars, secretValues, type GivenVar } from "../playbook/vars.js";
 import { compile } from "../schema/check.js";
+import { closest } from "../schema/closest.js";
 import { stepTypes } from "../steps/index.js";
 import type { StepContext } from "../steps/types.js";
 import { resolveLocal } from "../steps/upload.js";
 import { archiveSourceProblem } from "./local-source.js";
 import { notApplicable } from "./not-applicable.js";
 import { packLocal } from "./pack-local.js";
+import { addSourceReads, remoteFilesOf, renderForHost } from "./remote-files.js";
 import type { HostWork, RenderedStep, Variant } from "./work.js";
+import { t } from "../i18n/t.js";
 
 export interface BuiltWork {
   works: HostWork[];
@@ -40,11 +43,12 @@ export function buildWork(playbook: Playbook, inventory: Inventory, hosts: reado
   const works: HostWork[] = [];
   const members = new Map(playbook.plays.map((p) => [p, new Set(matchHosts(inventory, p.hosts).map((h) => h.name))]));
   const needs = needsGeneration(playbook);
-  for (const host of hosts) {
+  const names = inventory.hosts.map((h) => h.name);
+  const build = (host: Host): HostWork | undefined => {
     const pinned = pinnedGeneration(host);
     if (host.vars.bk_generation !== undefined && pinned === undefined) {
-      problems.push({ message: `host ${host.name}: bk_generation ${JSON.stringify(host.vars.bk_generation)} is not one of ${GENERATIONS.join(", ")}` });
-      continue;
+      problems.push({ message: t("engine.badGeneration", { host: host.name, value: JSON.stringify(host.vars.bk_generation), known: GENERATIONS.join(", ") }) });
+      return undefined;
     }
     const generations: (Generation | null)[] = pinned ? [pinned] : needs ? [...GENERATIONS] : [null];
     const variants: (Variant & { values: Record<string, unknown> })[] = [];
@@ -53,7 +57,7 @@ export function buildWork(playbook: Playbook, inventory: Inventory, hosts: reado
       const extra = g === null ? {} : { bk: templateBk(host, g) };
       const { values, problems: varProblems } = resolveHostVars(playbook, given, inventory, host, extra);
       const variant = { generation: g, steps: [], handlers: [], verify: [], ctx: g === null ? base : stepContext(base, host, g), problems: varProblems, values, context: {} };
-      const rendered = varProblems.length > 0 ? variant : { ...variant, ...renderVariant(playbook, host, members, { ...values, ...inventoryContext(inventory, host), ...extra }) };
+      const rendered = varProblems.length > 0 ? variant : { ...variant, ...renderVariant(playbook, host, members, names, { ...values, ...inventoryContext(inventory, host), ...extra }) };
       // A generation the playbook does not apply to is one problem saying so, not the template errors it caused.
       const none = notApplicable(g, playbook.name, rendered.problems);
       const final = none ? { ...rendered, problems: [{ ...none, message: `host ${host.name}: ${none.message}` }] } : rendered;
@@ -68,15 +72,28 @@ export function buildWork(playbook: Playbook, inventory: Inventory, hosts: reado
       const applicable = variants.filter((v) => !inapplicable.has(v));
       const seen = new Set<string>();
       problems.push(...(applicable.length > 0 ? applicable : variants).flatMap((v) => v.problems).filter((p) => !seen.has(formatProblem(p)) && Boolean(seen.add(formatProblem(p)))));
-      continue;
+      return undefined;
     }
     for (const v of usable) secretValues(playbook, v.values).forEach((x) => secrets.add(x));
     vars.set(host.name, first.values);
     const { problems: _deferred, values: _values, ...chosen } = first;
     const work: HostWork = { host, ...chosen, extraProbes: [] };
     if (variants.length > 1) work.candidates = { markers: hostMarkers(host), variants: variants.map(({ values: _v, ...v }) => v) };
-    works.push(work);
+    return work;
+  };
+  for (const host of hosts) {
+    const work = build(host);
+    if (work) works.push(work);
   }
+  // A host whose files steps take is read in its own probe round trip; one outside the selection is only read.
+  const workOf = (name: string): HostWork | undefined => {
+    const own = works.find((w) => w.host.name === name);
+    const host = inventory.hosts.find((h) => h.name === name);
+    const added = own ?? (host && build(host));
+    if (added && !own) works.push(readOnly(added));
+    return works.find((w) => w.host.name === name);
+  };
+  if (problems.length === 0) problems.push(...addSourceReads(works, workOf));
   if (problems.length > 0) throw new InputError(dedupeByHost(problems));
   return { works, secrets: [...secrets], vars };
 }
@@ -87,6 +104,12 @@ function stepContext(base: StepContext, host: Host, g: Generation): StepContext 
   return { ...base, node: nodeView(host, g), ...(bk ? { bk } : {}) };
 }
 
+/** A host's work that only reads (for other hosts' steps or conditions): none of its steps run. */
+export function readOnly(work: HostWork): HostWork {
+  const none = { steps: [], handlers: [], verify: [] };
+  return { ...work, ...none, ...(work.candidates ? { candidates: { ...work.candidates, variants: work.candidates.variants.map((v) => ({ ...v, ...none })) } } : {}) };
+}
+
 /** A playbook depends on the generation when a step type reads it or a template names `bk.`. */
 function needsGeneration(playbook: Playbook): boolean {
   const defs = [...playbook.plays.flatMap((p) => p.steps), ...playbook.handlers, ...playbook.verify];
@@ -95,7 +118,7 @@ function needsGeneration(playbook: Playbook): boolean {
 }
 
 /** Render one host's steps, handlers and checks in one template context; problems are returned. */
-function renderVariant(playbook: Playbook, host: Host, members: Map<Playbook["plays"][number], Set<string>>, context: Record<string, unknown>): Pick<Variant, "steps" | "handlers" | "verify" | "problems" | "context"> {
+function renderVariant(playbook: Playbook, host: Host, members: Map<Playbook["plays"][number], Set<string>>, hostNames: readonly string[], context: Record<string, unknown>): Pick<Variant, "steps" | "handlers" | "verify" | "problems" | "context"> {
   const problems: Problem[] = [];
   const render = (def: StepDef): RenderedStep[] => {
     if (def.type === "assert") return [];
@@ -103,7 +126,7 @@ function renderVariant(playbook: Playbook, host: Host, members: Map<Playbook["pl
     if (!type) return [];
     try {
       if (def.when !== undefined && isFalsy(renderDeep(def.when, context, [...def.path, "when"]))) return [];
-      const params = renderParams(def.params, context, [...def.path, def.type], type.literalParams);
+      const params = renderForHost(type, def.params, (p) => renderParams(p, context, [...def.path, def.type], type.literalParams));
       const validate = compile(type.schema);
       if (!validate(params)) {
         problems.push({ message: `host ${host.name}: rendered ${def.type} parameters: ${validate.errors?.map((e) => `${e.instancePath.slice(1) || "params"} ${e.message ?? ""}`).join(", ") ?? "invalid"}`, location: def.location, path: def.path.join(".") });
@@ -117,8 +140,13 @@ function renderVariant(playbook: Playbook, host: Host, members: Map<Playbook["pl
         const why = archiveSourceProblem(resolveLocal(src, { playbookDir: playbook.dir }));
         return why === null ? [] : [{ message: `host ${host.name}: ${def.type} ${param} ${JSON.stringify(src)}: ${why}`, location: def.location, path: [...def.path, def.type, param].join(".") }];
       });
-      if (badRegexps.length > 0 || badSources.length > 0) {
-        problems.push(...badRegexps, ...badSources);
+      const badHosts = remoteFilesOf({ type, params }).flatMap(({ param, host: name }) => {
+        if (hostNames.includes(name)) return [];
+        const hint = closest(name, hostNames);
+        return [{ message: `host ${host.name}: ${def.type} ${param}.host '${name}' is not a host of the inventory${hint ? ` — did you mean '${hint}'?` : ""}`, location: def.location, path: [...def.path, def.type, param, "host"].join(".") }];
+      });
+      if (badRegexps.length > 0 || badSources.length > 0 || badHosts.length > 0) {
+        problems.push(...badRegexps, ...badSources, ...badHosts);
         return [];
       }
       return [{ def, type, params }];
@@ -159,7 +187,7 @@ export function localContext(playbookDir: string): StepContext & { readLocal: (p
       try {
         data = statSync(full).isDirectory() ? packLocal(full) : readFileSync(full);
       } catch (err) {
-        throw new InputError(`cannot read local file ${full}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
+        throw new InputError(t("engine.cannotReadLocal", { file: full, code: (err as NodeJS.ErrnoException).code ?? String(err) }), { cause: err });
       }
       cache.set(full, data);
     }

@@ -2,6 +2,7 @@ import type { Problem } from "../errors.js";
 import { matchHosts, patternTerms, suggestNames } from "../inventory/limit.js";
 import type { Inventory } from "../inventory/types.js";
 import type { Playbook } from "../playbook/types.js";
+import { t } from "../i18n/t.js";
 
 /**
  * A play whose pattern matches no host of the inventory would be skipped silently, and the playbook half done
@@ -14,10 +15,8 @@ export function emptyPlays(playbook: Playbook, inventory: Inventory): Problem[] 
     if (play.optional || matchHosts(inventory, play.hosts).length > 0) return [];
     const hints = suggestNames(inventory, patternTerms(play.hosts));
     const named = play.name === play.hosts ? "" : ` '${play.name}'`;
-    const hint = hints.length > 0 ? ` — did you mean ${hints.map((h) => `'${h}'`).join(" or ")}?` : "";
-    const message =
-      `play ${i + 1}${named} (hosts: ${play.hosts}) matches no host of ${inventory.file}${hint}` +
-      ` (groups: ${groups.join(", ") || "none"}); rename the group in the inventory, or mark the play \`optional: true\` if it may match nothing`;
+    const hint = hints.length > 0 ? t("inv.didYouMean", { names: hints.map((h) => `'${h}'`).join(t("inv.or")) }) : "";
+    const message = t("engine.emptyPlay", { index: i + 1, named, hosts: play.hosts, file: inventory.file, hint, groups: groups.join(", ") || t("engine.none") });
     return [{ message, location: play.hostsLocation }];
   });
 }

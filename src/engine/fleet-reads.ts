@@ -3,11 +3,12 @@ import type { Inventory } from "../inventory/types.js";
 import { renderDeep } from "../playbook/template.js";
 import type { Playbook } from "../playbook/types.js";
 import type { GivenVar } from "../playbook/vars.js";
-import { buildWork } from "./build-work.js";
+import { buildWork, readOnly } from "./build-work.js";
 import { HostSession, type SessionOptions } from "./host-session.js";
 import { mapPool } from "./pool.js";
 import { extract, type Read } from "./read-value.js";
 import { renderedVariants, type HostWork } from "./work.js";
+import { t } from "../i18n/t.js";
 
 const pathsOf = (r: Read, context: Record<string, unknown>): string[] => [r.file].flat().map((f) => String(renderDeep(f, context)));
 
@@ -26,16 +27,14 @@ export async function readFleetVars(playbook: Playbook, inventory: Inventory, gi
   const reads = Object.entries(playbook.vars).flatMap(([name, spec]) => (spec.read && !(name in given) ? [{ name, read: spec.read }] : []));
   if (reads.length === 0) return { values: {}, refused: [] };
   const hosts = [...new Map(reads.flatMap((r) => matchHosts(inventory, r.read.hosts)).map((h) => [h.name, h])).values()];
-  const problems: string[] = reads.filter((r) => matchHosts(inventory, r.read.hosts).length === 0).map((r) => `'${r.name}' is read from hosts '${r.read.hosts}', and the inventory has none; pass -e ${r.name}=…`);
+  const problems: string[] = reads.filter((r) => matchHosts(inventory, r.read.hosts).length === 0).map((r) => t("reads.noHosts", { name: r.name, hosts: r.read.hosts }));
   if (problems.length > 0) return { values: {}, refused: problems };
 
   const sessions = await mapPool(hosts, opts.forks, async (host) => {
     const own = buildWork(playbook, inventory, [host], given).works[0];
     if (!own) throw new Error(`no work for ${host.name}`);
-    const none = { steps: [], handlers: [], verify: [] };
     const mine = reads.filter((r) => matchHosts(inventory, r.read.hosts).some((h) => h.name === host.name));
-    const work: HostWork = { ...own, ...none, extraProbes: mine.flatMap((r) => renderedVariants(own).flatMap((v) => pathsOf(r.read, v.context).map((path) => ({ kind: "file" as const, path })))) };
-    if (own.candidates) work.candidates = { ...own.candidates, variants: own.candidates.variants.map((v) => ({ ...v, ...none })) };
+    const work: HostWork = { ...readOnly(own), extraProbes: mine.flatMap((r) => renderedVariants(own).flatMap((v) => pathsOf(r.read, v.context).map((path) => ({ kind: "file" as const, path })))) };
     const session = new HostSession(work, opts);
     try {
       if (await session.connect()) await session.probeAndPlan();
@@ -53,7 +52,7 @@ export async function readFleetVars(playbook: Playbook, inventory: Inventory, gi
     const seen = new Map<string, string[]>();
     for (const s of sessions.filter((x) => matchHosts(inventory, read.hosts).some((h) => h.name === x.name))) {
       if (!s.facts || s.result.status === "failed" || s.result.status === "unreachable") {
-        problems.push(`cannot read '${name}' on ${s.name}: ${s.result.error ?? s.result.status}`);
+        problems.push(t("reads.cannotRead", { name, host: s.name, why: s.result.error ?? s.result.status }));
         continue;
       }
       const facts = s.facts;
@@ -62,10 +61,10 @@ export async function readFleetVars(playbook: Playbook, inventory: Inventory, gi
         return typeof v === "string" || typeof v === "number" ? (v === "" ? [] : [String(v)]) : [];
       });
       const value = found.at(-1);
-      if (value === undefined) problems.push(`${s.name}: ${pathsOf(read, s.work.context).join(", ")} does not set ${read.python ?? read.yaml ?? "the value"}${read.match ? ` matching ${read.match}` : ""}`);
+      if (value === undefined) problems.push(t("reads.notSet", { host: s.name, files: pathsOf(read, s.work.context).join(", "), key: read.python ?? read.yaml ?? t("reads.theValue"), matching: read.match ? t("reads.matching", { re: read.match }) : "" }));
       else seen.set(value, [...(seen.get(value) ?? []), s.name]);
     }
-    if (seen.size > 1) problems.push(`the hosts disagree on '${name}': ${[...seen].map(([v, h]) => `${JSON.stringify(v)} on ${h.join(", ")}`).join("; ")}; make them agree, or pass -e ${name}=…`);
+    if (seen.size > 1) problems.push(t("reads.disagree", { name, values: [...seen].map(([v, h]) => t("reads.valueOn", { value: JSON.stringify(v), hosts: h.join(", ") })).join("; ") }));
     const [only] = [...seen];
     if (seen.size === 1 && only) out[name] = { value: only[0], origin: `'${name}' read on ${only[1].join(", ")}` };
   }

@@ -1,6 +1,7 @@
 import { shellQuote } from "../steps/shell-quote.js";
 import type { Facts, Probe } from "../steps/types.js";
 import type { RenderedStep } from "./work.js";
+import { t } from "../i18n/t.js";
 
 // Words a command may start with that are not programs to look for.
 const SHELL_WORDS = new Set(["cd", "if", "for", "while", "case", "test", "[", "exec", "env", "sudo", "sh", "bash", "export", "set", "!", "{", "(", "true", "false", "echo", "printf", "command"]);
@@ -30,5 +31,5 @@ export function handlerProbes(handlers: readonly RenderedStep[]): Probe[] {
 export function handlerProblem(h: RenderedStep, facts: Facts): string | null {
   const p = program(h);
   if (p === undefined || facts.command(lookup(p)).exitCode === 0) return null;
-  return `handler '${h.def.name}' cannot run here: \`${String(h.params.command)}\` would fail (${p}: not found). Nothing was changed; fix the handler's command (or the variable that sets it) first`;
+  return t("engine.handlerCannotRun", { name: h.def.name, command: String(h.params.command), program: p });
 }

@@ -4,6 +4,8 @@ import type { Change, CommandFact, Facts, FileAttrs, FileFact, Probe, StatFact, 
 import type { Gathered } from "./gathered.js";
 import { probeKey } from "./probe-script.js";
 
+export const remoteKey = (host: string, path: string): string => `${host}\0${path}`;
+
 export const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
 
 /**
@@ -12,8 +14,15 @@ export const sha256 = (text: string): string => createHash("sha256").update(text
  */
 export class HostFacts implements Facts {
   private readonly overlay = new Map<string, FileFact>();
+  /** Files other hosts read for this host's steps, by remoteKey(host, path). */
+  private readonly remote = new Map<string, FileFact>();
 
   constructor(private readonly gathered: Gathered) {}
+
+  /** Files read on other hosts for a step of this one (see readRemote). */
+  addRemote(files: ReadonlyMap<string, FileFact>): void {
+    for (const [key, fact] of files) this.remote.set(key, fact);
+  }
 
   private raw(probe: Probe): Gathered extends Map<string, infer V> ? V : never {
     const key = probeKey(probe);
@@ -55,6 +64,12 @@ export class HostFacts implements Facts {
     const found = [...this.gathered.entries()].find(([k]) => k.startsWith(`command\0${command}\0`));
     if (!found) throw new InternalError(`fact read without a probe: command ${command}`);
     return found[1] as CommandFact;
+  }
+
+  remoteFile(host: string, path: string): FileFact {
+    const fact = this.remote.get(remoteKey(host, path));
+    if (!fact) throw new InternalError(`remote file read without a probe: ${host}:${path}`);
+    return fact;
   }
 
   /** Current (planned) text of a file by its real path; "" when missing. */

@@ -6,16 +6,18 @@ import { buildApplyScript } from "./apply-script.js";
 import { readApplyOutput } from "./apply-result.js";
 import { readGathered, type Gathered } from "./gathered.js";
 import { HostFacts } from "./host-facts.js";
-import { pendingFile, readPending } from "./pending-handlers.js";
+import { pendingFile, readPending, type Pending } from "./pending-handlers.js";
 import { detectGeneration, detectionProblem, markerReader } from "../generations/markers.js";
 import { planHost, type HostPlan } from "./plan-host.js";
 import { buildProbeScript, fromBase64, probeKey } from "./probe-script.js";
+import type { SourceHost, SourceHosts } from "./remote-files.js";
 import { becomeUserOf, remoteShell, sudoRefusal } from "./remote-shell.js";
 import { buildRestoreScript } from "./restore-script.js";
 import type { HostResult, StepResult } from "./results.js";
 import { readUndo } from "./undo-result.js";
 import { verifyHost } from "./verify.js";
 import { probesOf, type HostWork } from "./work.js";
+import { t } from "../i18n/t.js";
 
 export interface RestoreOutcome {
   restored: string[];
@@ -82,6 +84,8 @@ export class HostSession {
   facts?: HostPlan["facts"];
   /** What the probe read, as it was on the host. */
   private gathered?: Gathered;
+  /** Handlers an earlier run of the playbook still owes on this host, as the probe found them. */
+  private pending: Pending[] = [];
 
   /** Where this host keeps its runs' backups and records: the inventory's `bkplay_backup_dir`, else --backup-dir. */
   readonly backupRoot: string;
@@ -118,8 +122,13 @@ export class HostSession {
     }
   }
 
-  /** Read every probe in one exec, then plan locally. */
+  /** Read every probe in one exec, then plan locally (a host whose steps read no other host's files). */
   async probeAndPlan(): Promise<void> {
+    if (await this.probe()) this.makePlan();
+  }
+
+  /** Read every probe in one exec and find the host's generation; false when the host cannot be planned. */
+  async probe(): Promise<boolean> {
     const transport = this.need();
     const owed = pendingFile(this.stateDir);
     const probes = dedupe([...probesOf(this.work), { kind: "file", path: owed }]);
@@ -129,15 +138,21 @@ export class HostSession {
     const { facts, complete } = readGathered(probes, res.stdout.toString("utf8"));
     this.gathered = facts;
     const stderr = res.stderr.toString("utf8");
-    if (!complete || res.exitCode !== 0) throw new Error(sudoRefusal(this.work.host, stderr) ?? `probe failed (exit ${res.exitCode}): ${stderr.trim().slice(-300)}`);
+    if (!complete || res.exitCode !== 0) throw new Error(sudoRefusal(this.work.host, stderr) ?? t("session.probeFailed", { code: res.exitCode, stderr: stderr.trim().slice(-300) }));
     const why = this.chooseGeneration(facts);
     if (why !== null) {
       this.result.status = "failed";
       this.result.error = why;
-      return;
+      return false;
     }
-    const pending = readPending(new HostFacts(facts).file(owed).content, this.opts.playbook);
-    const plan = planHost(this.work, facts, pending);
+    this.pending = readPending(new HostFacts(facts).file(owed).content, this.opts.playbook);
+    return true;
+  }
+
+  /** Plan locally from what the probe read; `sources`: the hosts whose files this host's steps take. */
+  makePlan(sources?: SourceHosts): void {
+    if (!this.gathered) throw new Error(`${this.name}: planned before it was read`);
+    const plan = planHost(this.work, this.gathered, this.pending, sources);
     this.plan = plan;
     this.facts = plan.facts;
     this.result.steps = plan.steps;
@@ -147,6 +162,21 @@ export class HostSession {
       this.result.status = "failed";
       this.result.error = plan.steps.find((s) => s.status === "failed")?.error ?? "a step failed";
     }
+  }
+
+  /** What this host's probe read, for the steps of hosts that take files from it (taken before any host is planned). */
+  asSource(): SourceHost {
+    const gathered = this.gathered;
+    const error = gathered ? (this.result.status === "failed" ? this.result.error : undefined) : (this.result.error ?? `not read (${this.result.status})`);
+    return {
+      generation: this.work.generation,
+      context: this.work.context,
+      ...(error === undefined ? {} : { error }),
+      file: (path) => {
+        if (!gathered) throw new Error(`${this.name}: not read`);
+        return new HostFacts(gathered).file(path);
+      },
+    };
   }
 
   /**
@@ -262,7 +292,7 @@ export class HostSession {
   async rollBack(reason: string): Promise<void> {
     const r = await this.restore(this.opts.runId, false);
     this.result.status = "rolled-back";
-    this.result.error = `${reason}; restored ${r.restored.length} file(s)${r.skipped.length > 0 ? `, left ${r.skipped.length} changed since: ${r.skipped.map((s) => s.path).join(", ")}` : ""}${r.complete ? "" : " (restore incomplete)"}`;
+    this.result.error = t("session.rolledBack", { reason, count: r.restored.length, left: r.skipped.length > 0 ? t("session.leftChanged", { count: r.skipped.length, paths: r.skipped.map((s) => s.path).join(", ") }) : "", incomplete: r.complete ? "" : t("session.incomplete") });
   }
 
   async close(): Promise<void> {

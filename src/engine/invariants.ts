@@ -3,10 +3,11 @@ import type { Host, Inventory } from "../inventory/types.js";
 import { renderDeep } from "../playbook/template.js";
 import type { Playbook, StepDef } from "../playbook/types.js";
 import type { GivenVar } from "../playbook/vars.js";
-import { buildWork, type BuiltWork } from "./build-work.js";
+import { buildWork, readOnly, type BuiltWork } from "./build-work.js";
 import { extract, type Read } from "./read-value.js";
 import { renderedVariants, type HostWork } from "./work.js";
 import type { HostPlan } from "./plan-host.js";
+import { t } from "../i18n/t.js";
 
 interface Condition {
   value: unknown;
@@ -51,8 +52,7 @@ export function invariantChecker(playbook: Playbook, inventory: Inventory, built
       const only = own.works[0];
       if (!only) throw new Error(`no work for ${host.name}`);
       // Read only: its steps are not this run's.
-      const none = { steps: [], handlers: [], verify: [] };
-      work = { ...only, ...none, ...(only.candidates ? { candidates: { ...only.candidates, variants: only.candidates.variants.map((v) => ({ ...v, ...none })) } } : {}) };
+      work = readOnly(only);
       built.vars.set(host.name, own.vars.get(host.name) ?? {});
       built.works.push(work);
     }
@@ -95,7 +95,7 @@ export function invariantChecker(playbook: Playbook, inventory: Inventory, built
         const [lefts, rights] = [observe(cond.value), observe(cond.than)];
         // A side with nothing read would make the condition hold vacuously (PaaS never compared with the agents).
         const empty = [cond.value, cond.than].filter((_, i) => [lefts, rights][i]?.length === 0).map((v) => emptySide(v, params.read, inventory));
-        if (empty.length > 0) return [`${a.name}: cannot be checked: ${empty.join("; ")}; the run is refused rather than the condition taken as met`];
+        if (empty.length > 0) return [t("engine.cannotCheck", { name: a.name, why: empty.join("; ") })];
         for (const left of lefts) {
           for (const right of rights) {
             if (!OPS[cond.op](comparable(left.value), comparable(right.value))) {
@@ -114,9 +114,9 @@ export function invariantChecker(playbook: Playbook, inventory: Inventory, built
 function emptySide(v: unknown, reads: Record<string, Read> | undefined, inventory: Inventory): string {
   const name = typeof v === "string" ? v.slice("read:".length) : "";
   const r = reads?.[name];
-  if (!r) return `'${name}' is not declared under read:`;
+  if (!r) return t("engine.notDeclaredRead", { name });
   const hosts = matchHosts(inventory, r.hosts);
-  return hosts.length === 0 ? `'${name}' is read on hosts '${r.hosts}', and the inventory has none (groups: ${Object.keys(inventory.groups).join(", ")})` : `'${name}' is read on hosts '${r.hosts}' (${hosts.map((h) => h.name).join(", ")}), and none of them was read`;
+  return hosts.length === 0 ? t("engine.readNoHosts", { name, hosts: r.hosts, groups: Object.keys(inventory.groups).join(", ") }) : t("engine.readNoneRead", { name, hosts: r.hosts, names: hosts.map((h) => h.name).join(", ") });
 }
 
 function comparable(v: unknown): number | string {

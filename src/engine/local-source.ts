@@ -1,5 +1,6 @@
 import { closeSync, openSync, readdirSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { t } from "../i18n/t.js";
 
 /** What pip's --find-links reads: wheels and source distributions. */
 const PACKAGE = /\.(whl|tar\.gz|tgz|tar\.bz2|zip)$/i;
@@ -15,17 +16,17 @@ export function archiveSourceProblem(path: string): string | null {
     const st = statSync(path);
     kind = st.isFile() ? "file" : st.isDirectory() ? "dir" : "other";
   } catch (err) {
-    return `cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)})`;
+    return t("local.cannotRead", { path, code: (err as NodeJS.ErrnoException).code ?? String(err) });
   }
-  if (kind === "other") return `${path} is neither a file nor a directory`;
+  if (kind === "other") return t("local.neither", { path });
   if (kind === "dir") {
     const entries = readdirSync(path, { withFileTypes: true });
     const other = entries.find((e) => !e.isFile() || !PACKAGE.test(e.name));
-    if (other) return `${path} is a directory, and ${join(path, other.name)} is not a Python wheel or sdist (.whl, .tar.gz, .tgz, .tar.bz2, .zip at its top level): only those are uploaded`;
-    if (entries.length === 0) return `${path} is an empty directory: no package to upload`;
+    if (other) return t("local.notPackage", { path, entry: join(path, other.name) });
+    if (entries.length === 0) return t("local.empty", { path });
     return null;
   }
-  if (!/\.(tar\.gz|tgz)$/i.test(path)) return `${path} is not a .tar.gz or .tgz archive, nor a directory of Python wheels/sdists`;
+  if (!/\.(tar\.gz|tgz)$/i.test(path)) return t("local.notArchive", { path });
   const head = Buffer.alloc(2);
   const fd = openSync(path, "r");
   try {
@@ -33,5 +34,5 @@ export function archiveSourceProblem(path: string): string | null {
   } finally {
     closeSync(fd);
   }
-  return head[0] === 0x1f && head[1] === 0x8b ? null : `${path} is named like an archive but is not gzip data`;
+  return head[0] === 0x1f && head[1] === 0x8b ? null : t("local.notGzip", { path });
 }

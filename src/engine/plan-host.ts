@@ -5,7 +5,9 @@ import { handlerProblem } from "./handler-check.js";
 import { HostFacts } from "./host-facts.js";
 import type { Pending } from "./pending-handlers.js";
 import type { AttrChange, FileDiff, StepResult, StepStatus } from "./results.js";
+import { readRemote, type SourceHosts } from "./remote-files.js";
 import type { HostWork, RenderedStep } from "./work.js";
+import { t } from "../i18n/t.js";
 
 export interface HostPlan {
   steps: StepResult[];
@@ -24,7 +26,7 @@ export interface HostPlan {
  * by an earlier run (`pending`) are run as if notified; a handler that could not run fails the host here,
  * before anything is written.
  */
-export function planHost(work: HostWork, gathered: Gathered, pending: readonly Pending[] = []): HostPlan {
+export function planHost(work: HostWork, gathered: Gathered, pending: readonly Pending[] = [], sources?: SourceHosts): HostPlan {
   const facts = new HostFacts(gathered);
   const steps: StepResult[] = [];
   const changes: Change[] = [];
@@ -62,7 +64,9 @@ export function planHost(work: HostWork, gathered: Gathered, pending: readonly P
     }
     try {
       const diffsBefore = new Map<string, string>();
-      const planned = s.type.plan(s.params, facts, work.ctx);
+      const { params, files } = readRemote(s, work.generation, sources);
+      facts.addRemote(files);
+      const planned = s.type.plan(params, facts, work.ctx);
       const by = notified.get(s.def.name);
       // A handler runs because steps changed something: say which, rather than the command's own guard.
       const plan = handler && by ? { ...planned, unknown: false, changes: planned.changes.map((c) => (c.kind === "run" ? { ...c, reason: whyNotified(by) } : c)) } : planned;
@@ -106,7 +110,7 @@ function attrChange(c: Extract<Change, { kind: "attrs" | "mkdir" }>, facts: Host
 }
 
 function whyNotified(by: { steps: readonly string[]; owedBy: readonly string[] }): string {
-  return [...(by.steps.length > 0 ? [`notified by ${by.steps.join(", ")}`] : []), ...by.owedBy.map((run) => `pending from run ${run}`)].join("; ");
+  return [...(by.steps.length > 0 ? [t("engine.notifiedBy", { steps: by.steps.join(", ") })] : []), ...by.owedBy.map((run) => t("engine.pendingFrom", { run }))].join("; ");
 }
 
 /** A command's stdin is where secrets travel (option files, passwords): reports show its `display`, never the stdin. */

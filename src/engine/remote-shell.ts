@@ -1,5 +1,6 @@
 import type { Host } from "../inventory/types.js";
 import { shellQuote } from "../steps/shell-quote.js";
+import { t } from "../i18n/t.js";
 
 /** How a host's batched scripts are started: the command, and bytes sent on stdin before the script. */
 export interface RemoteShell {
@@ -31,7 +32,7 @@ export function remoteShell(host: Host): RemoteShell {
   if (env === undefined) return { command: `sudo -n -u ${shellQuote(user)} sh -s`, stdinPrefix: "" };
   const password = process.env[env];
   if (password === undefined || password === "" || password.includes("\n")) {
-    throw new Error(`${host.name}: become_password_env names $${env}, which is ${password ? "more than one line" : "not set"}`);
+    throw new Error(t("sudo.envBad", { host: host.name, env, what: t(password ? "sudo.envMultiline" : "sudo.envUnset") }));
   }
   const skipToScript = `while IFS= read -r l; do [ "$l" = ${SCRIPT_FOLLOWS} ] && exec sh -s; done; exit 125`;
   return { command: `sudo -S -p '' -u ${shellQuote(user)} sh -c ${shellQuote(skipToScript)}`, stdinPrefix: `${password}\n${SCRIPT_FOLLOWS}\n` };
@@ -41,12 +42,12 @@ export function remoteShell(host: Host): RemoteShell {
 export function sudoRefusal(host: Host, stderr: string): string | null {
   const user = becomeUserOf(host);
   if (user === null) return null;
-  const login = /(?:user |^|\n)(\S+) (?:is not in the sudoers file|is not allowed to execute|may not run sudo)/.exec(stderr)?.[1] ?? (host.defaulted.includes("user") ? "the login user" : host.user);
-  const prefix = `${host.name}: sudo as ${user}`;
-  if (/a password is required/.test(stderr)) return `${prefix}: ${login} needs a password for sudo; set ssh.become_password_env, or allow NOPASSWD`;
-  if (/incorrect password|Sorry, try again/.test(stderr)) return `${prefix}: the password from $${host.ssh.become_password_env ?? ""} is wrong for ${login}`;
-  if (/is not in the sudoers file|is not allowed to execute|may not run sudo/.test(stderr)) return `${prefix}: ${login} is not allowed to (sudoers)`;
-  if (/must have a tty/.test(stderr)) return `${prefix}: sudoers requires a terminal (Defaults requiretty) for ${login}`;
-  if (/sudo: (command )?not found/.test(stderr)) return `${prefix}: sudo is not installed`;
+  const login = /(?:user |^|\n)(\S+) (?:is not in the sudoers file|is not allowed to execute|may not run sudo)/.exec(stderr)?.[1] ?? (host.defaulted.includes("user") ? t("sudo.loginUser") : host.user);
+  const prefix = t("sudo.prefix", { host: host.name, user });
+  if (/a password is required/.test(stderr)) return t("sudo.needsPassword", { prefix, login });
+  if (/incorrect password|Sorry, try again/.test(stderr)) return t("sudo.wrongPassword", { prefix, env: host.ssh.become_password_env ?? "", login });
+  if (/is not in the sudoers file|is not allowed to execute|may not run sudo/.test(stderr)) return t("sudo.notAllowed", { prefix, login });
+  if (/must have a tty/.test(stderr)) return t("sudo.tty", { prefix, login });
+  if (/sudo: (command )?not found/.test(stderr)) return t("sudo.missing", { prefix });
   return null;
 }

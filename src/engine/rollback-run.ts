@@ -10,6 +10,7 @@ import { remoteShell, sudoRefusal } from "./remote-shell.js";
 import { buildRestoreScript } from "./restore-script.js";
 import type { HostResult, RunReport, StepResult } from "./results.js";
 import type { RunEvent } from "./run-playbook.js";
+import { t } from "../i18n/t.js";
 
 export interface RollbackOptions {
   /** The run undone, as the audit log recorded it. */
@@ -113,20 +114,20 @@ function readRestore(h: HostResult, stdout: string, o: RollbackOptions & { runDi
       h.steps.push(step(path, { status: "changed", notify: (e === "-" ? "" : fromBase64(e)).split(",").filter((n) => n !== ""), messages: [`${verb} ${path}${created ? ` (run ${of} created it)` : ""}`] }));
       if (!would) h.files.push({ path, beforeSha256: sha(b), afterSha256: sha(c), ...(backup ? { backup } : {}) });
     } else if (field === "S") {
-      const why = `changed since run ${of} (sha256 now ${b === "none" ? "absent" : (b ?? "?")}), left as it is; --force restores it anyway`;
-      h.steps.push(step(path, { status: "not-run", error: why, messages: [`${would ? "would refuse" : "refused"} ${path}: ${why}`] }));
+      const why = t("rollback.changedSince", { run: of, now: b === "none" ? t("rollback.absent") : (b ?? "?") });
+      h.steps.push(step(path, { status: "not-run", error: why, messages: [t(would ? "rollback.wouldRefuse" : "rollback.refusedPath", { path, why })] }));
     } else if (field === "A") {
       const by = o.restoredBy?.(h.host, path);
-      h.steps.push(step(path, { status: "ok", messages: [`${path}: ${by ? `already rolled back by ${by}` : `already as it was before run ${of}`}; nothing to restore`] }));
+      h.steps.push(step(path, { status: "ok", messages: [by ? t("rollback.alreadyBy", { path, by }) : t("rollback.alreadyAsBefore", { path, run: of })] }));
     } else if (field === "F") {
-      const why = would ? `its backup is missing from ${o.runDir}: it cannot be restored` : `could not restore ${path} (its backup is under ${o.runDir}/backup)`;
+      const why = would ? t("rollback.backupMissing", { dir: o.runDir }) : t("rollback.couldNotRestore", { path, dir: o.runDir });
       h.steps.push(step(path, { status: "failed", error: why, messages: [`${path}: ${why}`] }));
       error ??= why;
     } else if (field === "K" || field === "H") {
       const name = fromBase64(a);
       const command = fromBase64(field === "K" ? b : c);
       const by = h.steps.filter((s) => s.type === "restore" && s.status === "changed" && s.notify.includes(name)).map((s) => s.name);
-      const reason = `${by.length === 1 ? (by[0] ?? "") : `${by.length} files`} ${would ? "would be " : ""}restored, which notif${by.length === 1 ? "ies" : "y"} it`;
+      const reason = t(by.length === 1 ? "rollback.notifies.one" : "rollback.notifies.many", { what: by.length === 1 ? (by[0] ?? "") : t("count.files.many", { n: by.length }), would: would ? t("rollback.wouldBe") : "" });
       const handler: StepResult = { ...step(name, { type: "run", handler: true, status: "changed" }), changes: [{ kind: "run", command, reason }] };
       if (field === "H") {
         const exitCode = Number(b);
@@ -140,9 +141,9 @@ function readRestore(h: HostResult, stdout: string, o: RollbackOptions & { runDi
       }
       h.steps.push(handler);
     } else if (field === "LOCKED") {
-      error = `another bkplay run is applying on this host (${fromBase64(a) || "its record is gone"}); waited ${o.lockTimeout} s (--lock-timeout); nothing was restored`;
+      error = t("rollback.locked", { record: fromBase64(a) || t("rollback.recordGone"), seconds: o.lockTimeout });
     } else if (field === "NOMANIFEST") {
-      error = `no record of run ${of} on this host: ${o.runDir}/manifest is missing (its backups were removed?); nothing was restored`;
+      error = t("rollback.noRecord", { run: of, dir: o.runDir });
     } else if (field === "END") complete = true;
   }
   if (!complete) error ??= o.stopped;
@@ -158,7 +159,7 @@ function settle(h: HostResult, error: string | undefined, of: string): void {
     h.error = error;
   } else if (refused.length > 0) {
     h.status = "refused";
-    h.error = `${refused.length === 1 ? (refused[0]?.name ?? "") : `${refused.length} files`} changed since run ${of}, left as ${refused.length === 1 ? "it is" : "they are"} (--force restores them anyway)`;
+    h.error = t(refused.length === 1 ? "rollback.leftChanged.one" : "rollback.leftChanged.many", { what: refused.length === 1 ? (refused[0]?.name ?? "") : t("count.files.many", { n: refused.length }), run: of });
   } else if (h.steps.some((s) => s.status === "changed")) h.status = "changed";
   else h.status = "ok";
 }

@@ -3,9 +3,11 @@ import type { ConnectSpec, HostKeyPolicy, Transport } from "../transport/types.j
 import { batchExceeds, splitBatches, type SerialSpec } from "./batches.js";
 import { HostSession, type PlannedHost } from "./host-session.js";
 import type { HostPlan } from "./plan-host.js";
+import { changedSource, type SourceHosts } from "./remote-files.js";
 import { mapPool } from "./pool.js";
 import type { BatchReport, HostResult, RunReport } from "./results.js";
 import type { HostWork } from "./work.js";
+import { t } from "../i18n/t.js";
 
 export type RunEvent =
   | { host: string; phase: "connect" | "probe" | "apply" | "verify" | "rollback" }
@@ -72,36 +74,46 @@ export async function runPlaybook(works: readonly HostWork[], opts: RunOptions):
 
   const interrupted = (s: HostSession): boolean => {
     if (!opts.signal?.aborted) return false;
-    leaveAlone(s, "interrupted before this host started (Ctrl-C)");
+    leaveAlone(s, t("gate.interrupted"));
     return true;
   };
-  const prepare = async (s: HostSession): Promise<void> => {
+  const probe = async (s: HostSession): Promise<void> => {
     if (!s.hasWork || interrupted(s)) return;
-    if (opts.reviewed && !opts.reviewed.hosts.has(s.name)) {
+    // A host only read for other hosts' steps (a source, an assert's side) is read whatever the reviewed plan holds.
+    if (opts.reviewed && s.work.steps.length > 0 && !opts.reviewed.hosts.has(s.name)) {
       s.result.status = "not-started";
-      s.result.error = "not in the reviewed plan";
+      s.result.error = t("gate.notReviewed");
       return;
     }
     emit({ host: s.name, phase: "connect" });
     if (!(await s.connect())) return;
     try {
       emit({ host: s.name, phase: "probe" });
-      await s.probeAndPlan();
-      if (s.plan) opts.onPlanned?.(s.name, s.plan);
-      const planned = s.plan && s.result.status !== "failed" ? s.plan : undefined;
-      // A file deleted or edited since the review is drift even where the step can no longer be planned.
-      const drift = opts.reviewed?.compare(s.name, planned, (path) => s.observed(path));
-      if (drift) {
-        if (opts.replanOnDrift && planned) s.result.steps.forEach((st) => st.messages.push(`re-planned: ${drift}`));
-        else {
-          s.result.status = "refused";
-          s.result.error = drift;
-          for (const st of s.result.steps) if (st.status === "changed" || st.status === "unknown") st.status = "not-run";
-        }
-      }
+      read.set(s, await s.probe());
     } catch (err) {
       s.result.status = "failed";
       s.result.error = (err as Error).message;
+    }
+  };
+  const plan = (s: HostSession, sources: SourceHosts): void => {
+    try {
+      s.makePlan(sources);
+      if (s.plan) opts.onPlanned?.(s.name, s.plan);
+    } catch (err) {
+      s.result.status = "failed";
+      s.result.error = (err as Error).message;
+    }
+  };
+  /** A file deleted or edited since the review is drift even where the step can no longer be planned. */
+  const compare = (s: HostSession): void => {
+    const planned = s.plan && s.result.status !== "failed" ? s.plan : undefined;
+    const drift = opts.reviewed?.compare(s.name, planned, (path) => s.observed(path));
+    if (!drift) return;
+    if (opts.replanOnDrift && planned) s.result.steps.forEach((st) => st.messages.push(`re-planned: ${drift}`));
+    else {
+      s.result.status = "refused";
+      s.result.error = drift;
+      for (const st of s.result.steps) if (st.status === "changed" || st.status === "unknown") st.status = "not-run";
     }
   };
   const apply = async (s: HostSession): Promise<void> => {
@@ -130,13 +142,20 @@ export async function runPlaybook(works: readonly HostWork[], opts: RunOptions):
 
   if (opts.refused && opts.refused.length > 0) {
     report.refused = [...opts.refused];
-    for (const s of sessions) if (s.hasWork) leaveAlone(s, "not started: the run was refused before any change (see above)");
+    for (const s of sessions) if (s.hasWork) leaveAlone(s, t("gate.notStarted"));
     report.hosts = await Promise.all(sessions.map(done));
     report.durationMs = Date.now() - started;
     return report;
   }
   // The fleet plans before anyone applies: a host that cannot be planned stops every host (unless --partial).
-  await mapPool(sessions, opts.forks, prepare);
+  // Every host is read first, so a step may take a file another host read in its own round trip.
+  /** Hosts whose probe answered: true when they can be planned (their generation is known). */
+  const read = new Map<HostSession, boolean>();
+  await mapPool(sessions, opts.forks, probe);
+  const sources: SourceHosts = new Map(sessions.map((s) => [s.name, s.asSource()]));
+  for (const [s, plannable] of read) if (plannable) plan(s, sources);
+  refuseStaleSources(sessions);
+  for (const s of read.keys()) compare(s);
   if (opts.checkInvariants) {
     report.refused = opts.checkInvariants(new Map(sessions.flatMap((s) => (s.plan && s.facts ? [[s.name, { ...s.plan, failed: false, facts: s.facts }] as const] : []))));
   }
@@ -147,7 +166,7 @@ export async function runPlaybook(works: readonly HostWork[], opts: RunOptions):
     // Check mode still says what each host would do; an apply says that nothing was done.
     for (const s of sessions) {
       if (opts.check) s.settle();
-      else if (s.work.steps.length > 0) leaveAlone(s, "not applied: the run was refused before any change (see above)");
+      else if (s.work.steps.length > 0) leaveAlone(s, t("gate.notApplied"));
     }
   }
   report.hosts = await Promise.all(sessions.map(done));
@@ -155,14 +174,31 @@ export async function runPlaybook(works: readonly HostWork[], opts: RunOptions):
   return report;
 }
 
+/** A host whose file copied from another host is changed by the same run there cannot be planned (it would copy it stale). */
+function refuseStaleSources(sessions: readonly HostSession[]): void {
+  const byName = new Map(sessions.map((s) => [s.name, s]));
+  for (const s of sessions) {
+    const plan = s.plan;
+    if (!plan || s.result.status === "failed") continue;
+    for (const [i, c] of plan.changes.entries()) {
+      const why = changedSource(c, (host) => byName.get(host)?.plan?.changes, (host, path) => byName.get(host)?.asSource().file(path).realPath ?? path);
+      const step = s.result.steps[plan.owners[i] ?? -1];
+      if (why === null || !step) continue;
+      step.status = "failed";
+      step.error = why;
+      s.result.status = "failed";
+      s.result.error = why;
+    }
+  }
+}
+
 /** Statuses a host has when its plan could not be made (or was refused against a reviewed plan). */
 const UNPLANNED = new Set(["failed", "unreachable", "refused"]);
 
 function gateMessage(unplanned: readonly HostSession[], check: boolean): string {
   const names = unplanned.map((s) => s.name);
-  const shown = `${names.slice(0, 5).join(", ")}${names.length > 5 ? ` and ${names.length - 5} more` : ""}`;
-  const what = check ? "an apply would change nothing on any host" : "nothing was changed on any host";
-  return `${names.length} host${names.length > 1 ? "s" : ""} could not be planned (${shown}; each one's reason is below): ${what}. Fix them, or pass --partial to apply the hosts that planned cleanly`;
+  const shown = `${names.slice(0, 5).join(", ")}${names.length > 5 ? t("gate.andMore", { n: names.length - 5 }) : ""}`;
+  return t(names.length > 1 ? "gate.refused.many" : "gate.refused.one", { count: names.length, shown, what: t(check ? "gate.checkNothing" : "gate.applyNothing") });
 }
 
 /** A host that is not applied: nothing it planned counts as done (a host whose plan failed keeps its failure). */
@@ -190,7 +226,7 @@ async function applyInBatches(
     if (stop === null && !opts.check) stop = (await opts.rolling?.beforeBatch?.(i, names, slowest, (batches[i - 1] ?? []).map((s) => s.result))) ?? null;
     if (stop !== null) {
       // The recap says why, next to each host left alone.
-      for (const s of batch) leaveAlone(s, `not started: ${stop}`);
+      for (const s of batch) leaveAlone(s, t("gate.notStartedBecause", { why: stop }));
       reports.push({ hosts: names, status: "not-started", durationMs: 0, reason: stop });
       continue;
     }
@@ -207,17 +243,17 @@ async function applyInBatches(
         await mapPool(batch, opts.forks, async (s) => {
           if (!s.transport || s.result.files.length === 0) return;
           emit({ host: s.name, phase: "rollback" });
-          await s.rollBack(`verify failed in batch ${i + 1}`);
+          await s.rollBack(t("batch.verifyFailedIn", { n: i + 1 }));
         });
         report.status = "rolled-back";
-        report.reason = `verify failed: ${failures.join("; ")}`;
+        report.reason = t("batch.verifyFailed", { why: failures.join("; ") });
         stop = report.reason;
       } else report.status = "verified";
     }
     const failed = batch.filter((s) => ["failed", "unreachable", "refused"].includes(s.result.status)).length;
     if (stop === null && batchExceeds(failed, batch.length, opts.rolling?.maxFailPercentage ?? 100)) {
       report.status = "failed";
-      report.reason = `${failed} of ${batch.length} hosts failed in batch ${i + 1} (more than --max-fail-percentage ${opts.rolling?.maxFailPercentage ?? 100})`;
+      report.reason = t("batch.tooManyFailed", { failed, total: batch.length, n: i + 1, max: opts.rolling?.maxFailPercentage ?? 100 });
       stop = report.reason;
     }
     report.durationMs = Date.now() - t0;

@@ -1,6 +1,7 @@
 import { parseRecords } from "./probe-script.js";
 import type { HostPlan } from "./plan-host.js";
 import type { HostResult } from "./results.js";
+import { t } from "../i18n/t.js";
 
 /**
  * After a failed file change the apply script put back the files it had already replaced (`U i`; `V i` when one could
@@ -21,14 +22,14 @@ export function readUndo(plan: Pick<HostPlan, "changes" | "owners">, host: HostR
     const step = host.steps[plan.owners[i] ?? -1];
     if (!step || step.status === "failed") continue;
     step.status = "not-run";
-    step.messages.push(`undone: ${pathOf(i)} was put back from this run's backup`);
+    step.messages.push(t("undo.putBack", { path: pathOf(i) }));
   }
   const done = new Set(records.filter((r) => r.field === "D").map((r) => r.index));
   const ran = plan.changes.some((c, i) => c.kind === "run" && done.has(i));
-  const files = (n: number): string => `${n} file${n === 1 ? "" : "s"}`;
+  const files = (n: number): string => t(n === 1 ? "count.files.one" : "count.files.many", { n });
   const how =
     stuck.length > 0
-      ? `restored ${files(undone.length)}, but could not restore ${stuck.map(pathOf).join(", ")} (its backup is under ${out.runDir}/backup; \`bkplay rollback\` retries)`
-      : `restored ${files(undone.length)}; ${ran ? "the files are as they were (commands that ran before are not undone)" : "the host is as it was"}`;
-  host.error = `${host.error ?? "failed"}; ${how}`;
+      ? t("undo.stuck", { files: files(undone.length), paths: stuck.map(pathOf).join(", "), dir: out.runDir })
+      : t("undo.done", { files: files(undone.length), state: t(ran ? "undo.filesAsBefore" : "undo.hostAsBefore") });
+  host.error = `${host.error ?? t("undo.failed")}; ${how}`;
 }

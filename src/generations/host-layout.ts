@@ -14,6 +14,7 @@ export type NodeView = NodeLayout & {
  */
 export type BkView = NodeView &
   Omit<Layout, "agent_build_scripts"> & {
+    generation: PaasGeneration;
     /** The script that builds a plain app; S-mart packages have their own (`agent_buildsaas`). */
     agent_build: string;
     agent_buildsaas: string | null;
@@ -49,6 +50,7 @@ export function bkView(host: Pick<Host, "vars">, g: Generation): BkView | null {
   const scripts = l.agent_build_scripts.map(at);
   return {
     ...node,
+    generation: g,
     root,
     paas_settings: at(l.paas_settings),
     paas_default: at(l.paas_default),
@@ -61,6 +63,11 @@ export function bkView(host: Pick<Host, "vars">, g: Generation): BkView | null {
     agent_buildsaas: scripts[1] ?? null,
     agent_packages: l.agent_packages === null ? null : at(l.agent_packages),
     nginx_paas_conf: l.nginx_paas_conf === null ? null : at(l.nginx_paas_conf),
+    agent_apps: at(l.agent_apps),
+    agent_nginx_conf: at(l.agent_nginx_conf),
+    agent_nginx_pid: at(l.agent_nginx_pid),
+    login_dir: at(l.login_dir),
+    login_venv: at(l.login_venv),
   };
 }
 

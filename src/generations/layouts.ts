@@ -45,6 +45,16 @@ export interface Layout {
   /** Where the ce6 docker builder reads offline packages (mounted as /data/pkgs/); absent before ce6. */
   agent_packages: string | null;
   nginx_paas_conf: string | null;
+  /** Where the agent deploys apps: `<app>/run/supervisord.sock` and the app's own supervisord live below it. */
+  agent_apps: string;
+  /** The agent's nginx server block (paasagent.conf): its `listen` is the port PaaS's nginx proxies /t/ and /o/ to. */
+  agent_nginx_conf: string;
+  /** The pid file of the nginx master that serves the agent's server block. */
+  agent_nginx_pid: string;
+  /** The login app (manage.py, settings.py, bkaccount). */
+  login_dir: string;
+  /** The login app's virtualenv. */
+  login_venv: string;
 }
 
 export const LAYOUTS: Readonly<Record<PaasGeneration, Layout>> = {
@@ -61,6 +71,15 @@ export const LAYOUTS: Readonly<Record<PaasGeneration, Layout>> = {
     agent_build_scripts: ["paas_agent/etc/build/build"],
     agent_packages: null,
     nginx_paas_conf: null,
+    // Seed 001: `${PAAS_ROOT}/apps/projects/***/run`.
+    agent_apps: "apps/projects",
+    // paas-ce's agent install guide: etc/nginx/paasagent.conf, included into the host's own nginx (sbin/nginx of
+    // an install of its own, nginx's default prefix).
+    agent_nginx_conf: "paas_agent/etc/nginx/paasagent.conf",
+    agent_nginx_pid: "/usr/local/nginx/logs/nginx.pid",
+    login_dir: "open_paas/src/login",
+    // As ESB's (seed 001: open_paas/Envs/esb).
+    login_venv: "open_paas/Envs/login",
   },
   // bkce 5.x: supervisor, the agent's config in etc/ (linked from paas_agent/paas_agent/etc/).
   ce5: {
@@ -75,6 +94,14 @@ export const LAYOUTS: Readonly<Record<PaasGeneration, Layout>> = {
     agent_build_scripts: ["paas_agent/paas_agent/etc/build/virtualenv/build", "paas_agent/paas_agent/etc/build/virtualenv/saas/buildsaas"],
     agent_packages: null,
     nginx_paas_conf: "etc/nginx/paas.conf",
+    agent_apps: "paas_agent/apps/projects",
+    // Seed 000 reloads the appt's /usr/sbin/nginx from $INSTALL_PATH/etc/nginx (inferred: the agent's server block
+    // lies beside paas.conf); the system nginx keeps its pid in /run.
+    agent_nginx_conf: "etc/nginx/paasagent.conf",
+    agent_nginx_pid: "/run/nginx.pid",
+    login_dir: "open_paas/login",
+    // Seed 000: `workon login` with WORKON_HOME=$INSTALL_PATH/.envs.
+    login_venv: ".envs/login",
   },
   // bkce 6.x (bk-install): systemd units, files rendered from templates, docker builds, openresty.
   ce6: {
@@ -89,6 +116,14 @@ export const LAYOUTS: Readonly<Record<PaasGeneration, Layout>> = {
     agent_build_scripts: ["paas_agent/paas_agent/etc/build/docker/builder", "paas_agent/paas_agent/etc/build/docker/saas/builder"],
     agent_packages: "paas_agent/support-files/pkgs",
     nginx_paas_conf: "/usr/local/openresty/nginx/conf/conf.d/paas.conf",
+    agent_apps: "paas_agent/apps/projects",
+    // bk-install's install_consul_template.sh renders paasagent.conf (listen from consul kv bkcfg/ports/paasagent) into
+    // openresty's conf.d; openresty.service's PIDFile.
+    agent_nginx_conf: "/usr/local/openresty/nginx/conf/conf.d/paasagent.conf",
+    agent_nginx_pid: "/usr/local/openresty/nginx/logs/nginx.pid",
+    login_dir: "open_paas/login",
+    // install_paas.sh: `workon open_paas-login`. (paas2's login keeps no users: bk-user does.)
+    login_venv: ".envs/open_paas-login",
   },
 };
 

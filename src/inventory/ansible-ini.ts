@@ -5,6 +5,7 @@ import type { Detection } from "./detect.js";
 import type { InventoryDraft } from "./draft.js";
 import { readHostLine } from "./ini-hosts.js";
 import { VAR_NAME, varsLine } from "./ini-line.js";
+import { t } from "../i18n/t.js";
 
 const GROUP_NAME = /^[A-Za-z0-9_.-]+$/;
 const IMPLICIT = new Set(["all", "ungrouped"]);
@@ -21,7 +22,7 @@ type Section = "hosts" | "vars" | "children";
 export function readAnsibleIni(file: string, text: string, draft: InventoryDraft, detection: Detection): (group: string) => number {
   const at = (line: number, col: number): SourceLocation => ({ file, line, col });
   const fail = (line: number, col: number, message: string): void => {
-    const why = detection.explainLines.has(line) ? `; read as an Ansible INI inventory because ${detection.because}` : "";
+    const why = detection.explainLines.has(line) ? t("ini.readAsIni", { because: detection.because }) : "";
     draft.problems.push({ message: message + why, location: at(line, col) });
   };
   const declared = new Set(IMPLICIT);
@@ -42,11 +43,11 @@ export function readAnsibleIni(file: string, text: string, draft: InventoryDraft
     if (header) {
       const [, name = "", kind = "hosts"] = header;
       if (kind !== "hosts" && kind !== "vars" && kind !== "children") {
-        fail(n, col, `unknown section type ':${kind}' (expected [${name}], [${name}:vars] or [${name}:children])`);
+        fail(n, col, t("ini.unknownSection", { kind, name }));
       } else if (!GROUP_NAME.test(name)) {
-        fail(n, col + 1, `'${name}' is not a valid group name: use only letters, digits, '_', '.' and '-'`);
+        fail(n, col + 1, t("ini.badGroup", { name }));
       } else if (name === "ungrouped" && kind === "children") {
-        fail(n, col, "'ungrouped' holds the hosts in no other group; it cannot have children");
+        fail(n, col, t("ini.ungroupedChildren"));
       } else {
         [group, section] = [name, kind];
         if (kind === "vars") varsSections.push({ group, at: at(n, col) });
@@ -58,7 +59,7 @@ export function readAnsibleIni(file: string, text: string, draft: InventoryDraft
       continue;
     }
     if (line.startsWith("[")) {
-      fail(n, col, `'${line}' is not a section header (expected [group], [group:vars] or [group:children], no spaces)`);
+      fail(n, col, t("ini.notHeader", { line }));
       group = undefined;
       continue;
     }
@@ -71,9 +72,9 @@ export function readAnsibleIni(file: string, text: string, draft: InventoryDraft
       }
     } else if (section === "vars") {
       const parsed = varsLine(raw);
-      if (parsed === null) fail(n, col, `expected key=value, got '${line}'`);
+      if (parsed === null) fail(n, col, t("ini.expectedKeyValue", { line }));
       else if ("message" in parsed) fail(n, parsed.col, parsed.message);
-      else if (!VAR_NAME.test(parsed.key)) fail(n, col, `'${parsed.key}' is not a valid variable name: use letters, digits and '_', not starting with a digit`);
+      else if (!VAR_NAME.test(parsed.key)) fail(n, col, t("ini.badVarName", { name: parsed.key }));
       else {
         const where: Locator = () => ({ location: at(n, col) });
         const { layer } = ansibleLayer({ [parsed.key]: parsed.value }, where, draft.problems, false);
@@ -82,14 +83,14 @@ export function readAnsibleIni(file: string, text: string, draft: InventoryDraft
       }
     } else {
       const child = /^([^:\]\s]+)\s*(?:#.*)?$/.exec(line)?.[1];
-      if (child === undefined || !GROUP_NAME.test(child)) fail(n, col, `expected a group name, got '${line}'`);
-      else if (IMPLICIT.has(child)) fail(n, col, `'${child}' is implicit (it is computed from the other groups); it cannot be a child group`);
+      if (child === undefined || !GROUP_NAME.test(child)) fail(n, col, t("ini.expectedGroup", { line }));
+      else if (IMPLICIT.has(child)) fail(n, col, t("ini.implicitChild", { name: child }));
       else edges.push({ parent: group, child, at: at(n, col) });
     }
   }
 
   for (const v of varsSections) {
-    if (!declared.has(v.group)) fail(v.at.line, v.at.col, `[${v.group}:vars] sets variables for group '${v.group}', which no section declares: add a [${v.group}] section (it may be empty) or fix the name`);
+    if (!declared.has(v.group)) fail(v.at.line, v.at.col, t("ini.varsUndeclared", { group: v.group }));
   }
   const parents = linkGroups(edges, declared, fail);
   const joined = new Set<string>();
@@ -111,11 +112,11 @@ function linkGroups(
   const parents = new Map<string, Set<string>>();
   for (const { parent, child, at } of edges) {
     if (!declared.has(child)) {
-      fail(at.line, at.col, `[${parent}:children] names group '${child}', which no section declares: add a [${child}] section (it may be empty) or fix the name`);
+      fail(at.line, at.col, t("ini.childUndeclared", { parent, child }));
     } else if (parent === "all") {
       continue;
     } else if (child === parent || ancestorsOf(parent, parents).has(child)) {
-      fail(at.line, at.col, `[${parent}:children] makes a cycle: ${[...pathDown(child, parent, parents), child].join(" > ")}`);
+      fail(at.line, at.col, t("ini.cycle", { parent, path: [...pathDown(child, parent, parents), child].join(" > ") }));
     } else {
       parents.set(child, (parents.get(child) ?? new Set()).add(parent));
     }

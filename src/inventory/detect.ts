@@ -1,3 +1,4 @@
+import { t } from "../i18n/t.js";
 /**
  * Which reader a text (not YAML) inventory goes to. Both formats have `[section]` headers, so the lines decide:
  * install.config only when every line is a `[section]` header or `IPv4 module,module,...` (the address is checked
@@ -25,22 +26,22 @@ export function detectTextFormat(text: string): Detection {
     const words = line.split(/\s+/);
     if (words.length > 1 && !line.startsWith("[") && !line.includes("=")) shaped.add(index + 1);
     const why = iniEvidence(line, words);
-    if (why !== null) evidence ??= `line ${index + 1} ${why}`;
+    if (why !== null) evidence ??= t("detect.line", { line: index + 1, why });
     else if (words.length > 1 && !line.startsWith("[")) configLines++;
   }
   if (evidence !== undefined) return { format: "ansible-ini", because: evidence, explainLines: configLines > 0 ? shaped : new Set() };
-  if (configLines > 0) return { format: "install.config", because: "every line is a [section] header or 'IPv4 module,module,...'", explainLines: new Set() };
-  return { format: "ansible-ini", because: "no line has the install.config shape 'IPv4 module,module,...'", explainLines: new Set() };
+  if (configLines > 0) return { format: "install.config", because: t("detect.allConfig"), explainLines: new Set() };
+  return { format: "ansible-ini", because: t("detect.noConfig"), explainLines: new Set() };
 }
 
 /** What in `line` only an Ansible INI file has, or null. */
 function iniEvidence(line: string, words: readonly string[]): string | null {
-  if (line.startsWith(";")) return "is a ';' comment";
-  if (/^\[[^\]]*\]$/.test(line)) return line.includes(":") ? `is the section ${line}` : null;
+  if (line.startsWith(";")) return t("detect.comment");
+  if (/^\[[^\]]*\]$/.test(line)) return line.includes(":") ? t("detect.section", { line }) : null;
   // A broken header: whichever reader gets the file reports it.
   if (line.startsWith("[")) return null;
-  if (line.includes("=")) return "has key=value";
+  if (line.includes("=")) return t("detect.keyValue");
   const [first = ""] = words;
-  if (words.length === 1) return `names the host '${first}' with no modules`;
-  return IPV4_SHAPE.test(first) ? null : `starts with the host name '${first}', not an IPv4 address`;
+  if (words.length === 1) return t("detect.noModules", { name: first });
+  return IPV4_SHAPE.test(first) ? null : t("detect.hostName", { name: first });
 }

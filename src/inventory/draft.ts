@@ -3,6 +3,7 @@ import { dirname, resolve } from "node:path";
 import { InputError, type Problem, type SourceLocation } from "../errors.js";
 import type { ConfigurableField } from "../transport/types.js";
 import { PASSED_SSH_SETTINGS, type Host, type Inventory, type InventoryFormat, type SshSettings } from "./types.js";
+import { t } from "../i18n/t.js";
 
 /** Settings given at one level of an inventory (top level, one group, or one host entry). */
 export interface Layer {
@@ -41,7 +42,7 @@ export class InventoryDraft {
     if (address) {
       if (host.address && host.address.value !== address.value) {
         this.problems.push({
-          message: `host '${name}' already has address '${host.address.value}' (line ${host.address.at.line}); conflicting address '${address.value}'`,
+          message: t("inv.addressConflict", { name, address: host.address.value, line: host.address.at.line, other: address.value }),
           location: address.at,
         });
       } else {
@@ -63,7 +64,7 @@ export class InventoryDraft {
   /** `rank` orders group layers (lower applies first, so higher wins); default: declaration order. */
   finish(noHostsAt: SourceLocation, rank: (group: string) => number = (g) => this.groupNames().indexOf(g)): Inventory {
     if (this.problems.length === 0 && this.hosts.size === 0) {
-      this.problems.push({ message: "inventory declares no hosts", location: noHostsAt });
+      this.problems.push({ message: t("inv.noHosts"), location: noHostsAt });
     }
     if (this.problems.length > 0) throw new InputError(this.problems.sort(byLocation));
     const hosts = [...this.hosts].map(([name, draft]) => this.resolveHost(name, draft, rank));

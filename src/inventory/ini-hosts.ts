@@ -3,9 +3,10 @@ import { ansibleLayer } from "./ansible-vars.js";
 import type { InventoryDraft } from "./draft.js";
 import { expandHostRange } from "./host-range.js";
 import { keyValue, tokenize, VAR_NAME } from "./ini-line.js";
+import { t } from "../i18n/t.js";
 
 const HOST_NAME = /^[A-Za-z0-9_.-]+$/;
-const SHAPE = "a host line is 'NAME [key=value ...]'";
+
 
 /**
  * Declare the hosts of one INI host line, `NAME[:PORT] [key=value ...]` (NAME may hold ranges, `web[01:03]`), and
@@ -29,8 +30,8 @@ export function readHostLine(
   const cols = new Map<string, number>();
   for (const token of rest) {
     const kv = keyValue(token);
-    if (kv === null) fail(line, token.col, `'${token.text}' is not key=value (${SHAPE})`);
-    else if (!VAR_NAME.test(kv.key)) fail(line, token.col, `'${kv.key}' is not a valid variable name: use letters, digits and '_', not starting with a digit`);
+    if (kv === null) fail(line, token.col, t("ini.notKeyValue", { token: token.text, shape: t("ini.hostShape") }));
+    else if (!VAR_NAME.test(kv.key)) fail(line, token.col, t("ini.badVarName", { name: kv.key }));
     else {
       vars[kv.key] = kv.value;
       cols.set(kv.key, token.col);
@@ -40,7 +41,7 @@ export function readHostLine(
   const target = splitPort(first.text);
   if (target.port !== undefined) {
     const port = Number(target.port);
-    if (port < 1 || port > 65535) fail(line, first.col, `port ${target.port} in '${first.text}' must be from 1 to 65535`);
+    if (port < 1 || port > 65535) fail(line, first.col, t("ini.badPort", { port: target.port, text: first.text }));
     else layer.ssh = { port, ...layer.ssh };
   }
   const names = expandHostRange(target.host);
@@ -50,7 +51,7 @@ export function readHostLine(
   }
   const bad = names.find((name) => !HOST_NAME.test(name));
   if (bad !== undefined) {
-    fail(line, first.col, `'${bad}' is not a valid host name: use only letters, digits, '_', '.' and '-'`);
+    fail(line, first.col, t("ini.badHost", { name: bad }));
     return [];
   }
   for (const name of names) draft.declareHost(name, at(line, first.col), layer, address);

@@ -1,3 +1,4 @@
+import { t } from "../i18n/t.js";
 /** Splitting and typing the text of one Ansible INI line. */
 
 interface Part {
@@ -30,7 +31,7 @@ export function tokenize(line: string): Token[] | LineError {
       const c = line.charAt(i);
       if (c === '"' || c === "'") {
         const close = line.indexOf(c, i + 1);
-        if (close < 0) return { col: i + 1, message: `unterminated quote ${c}` };
+        if (close < 0) return { col: i + 1, message: t("inv.unterminatedQuote", { quote: c }) };
         token.parts.push({ text: line.slice(i + 1, close), quoted: true });
         i = close + 1;
       } else {
@@ -66,7 +67,7 @@ export function varsLine(line: string): { key: string; value: unknown } | LineEr
   const raw = line.slice(cut + 1).trim();
   const quote = /^(["'])(.*?)\1\s*(#.*)?$/.exec(raw);
   if (quote) return { key, value: quote[2] ?? "" };
-  if (/^["']/.test(raw)) return { col: line.indexOf(raw.charAt(0), cut) + 1, message: `unterminated quote ${raw.charAt(0)}` };
+  if (/^["']/.test(raw)) return { col: line.indexOf(raw.charAt(0), cut) + 1, message: t("inv.unterminatedQuote", { quote: raw.charAt(0) }) };
   return { key, value: typed(raw.replace(/(^|\s+)#.*$/, "")) };
 }
 

@@ -1,10 +1,11 @@
 import type { SourceLocation } from "../errors.js";
 import type { InventoryDraft } from "./draft.js";
+import { t } from "../i18n/t.js";
 
 const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 /** `kafka(config)`: the parenthesised part says which instance of a module; the group is the module. */
 const MODULE = /^([A-Za-z0-9_.-]+)(?:\(([A-Za-z0-9_.-]*)\))?$/;
-const SHAPE = "expected 'IP module,module,...'";
+
 
 /**
  * Fill `draft` from a BlueKing install.config: `IP module,module,...` per line, `[section]` headers and `#` comments
@@ -23,11 +24,11 @@ export function readInstallConfig(file: string, text: string, draft: InventoryDr
     const [, indent = "", ip = "", gap = "", list = ""] = /^(\s*)(\S+)(?:(\s+)(.*?))?\s*$/.exec(line) ?? [];
     const at = { file, line: index + 1, col: indent.length + 1 };
     if (!IPV4.test(ip)) {
-      fail(at.col, `'${ip}' is not an IPv4 address (${SHAPE})`);
+      fail(at.col, t("cfg.notIp", { ip, shape: t("cfg.shape") }));
       continue;
     }
     if (list === "") {
-      fail(at.col + ip.length, `no modules after '${ip}' (${SHAPE})`);
+      fail(at.col + ip.length, t("cfg.noModules", { ip, shape: t("cfg.shape") }));
       continue;
     }
     const modules = readModules(list, at.col + ip.length + gap.length, fail);
@@ -54,7 +55,7 @@ function readModules(list: string, col: number, fail: (col: number, message: str
     const at = col + offset + (part.length - part.trimStart().length);
     const [, module, instance] = MODULE.exec(name) ?? [];
     if (module === undefined) {
-      fail(at, name === "" ? `empty module name (${SHAPE})` : `'${name}' is not a module name (${SHAPE})`);
+      fail(at, t(name === "" ? "cfg.emptyModule" : "cfg.badModule", { name, shape: t("cfg.shape") }));
       return [];
     }
     modules.push(instance ? [module, instance] : [module]);

@@ -1,6 +1,7 @@
 import { InputError } from "../errors.js";
 import { closest } from "../schema/closest.js";
 import type { Host, Inventory } from "./types.js";
+import { t } from "../i18n/t.js";
 
 /**
  * Hosts matching an Ansible-like pattern, in inventory order; [] when none (a play may target an empty group).
@@ -27,7 +28,7 @@ export function matchHosts(inventory: Inventory, pattern: string): Host[] {
 export function selectHosts(inventory: Inventory, pattern: string | undefined): Host[] {
   if (pattern === undefined) return inventory.hosts;
   const hosts = matchHosts(inventory, pattern);
-  if (hosts.length === 0) throw new InputError(`--limit '${pattern}' matches no host${suggest(inventory, pattern)}`);
+  if (hosts.length === 0) throw new InputError(t("inv.limitNone", { pattern, hint: suggest(inventory, pattern) }));
   return hosts;
 }
 
@@ -36,8 +37,8 @@ function suggest(inventory: Inventory, pattern: string): string {
   const groups = Object.keys(inventory.groups).filter((g) => g !== "all");
   const names = inventory.hosts.map((h) => h.name);
   const hints = suggestNames(inventory, patternTerms(pattern));
-  const list = (label: string, items: string[]): string => `${label}: ${items.length > 10 ? [...items.slice(0, 10), "…"].join(", ") : items.join(", ") || "none"}`;
-  return `${hints.length > 0 ? ` — did you mean ${hints.map((h) => `'${h}'`).join(" or ")}?` : ""} (${list("groups", groups)}; ${list("hosts", names)})`;
+  const list = (items: string[]): string => (items.length > 10 ? [...items.slice(0, 10), "…"].join(", ") : items.join(", ") || t("inv.none"));
+  return `${hints.length > 0 ? t("inv.didYouMean", { names: hints.map((h) => `'${h}'`).join(t("inv.or")) }) : ""}${t("inv.known", { groups: list(groups), hosts: list(names) })}`;
 }
 
 /** The names a pattern's terms give, without their `&`/`!` (globs included). */

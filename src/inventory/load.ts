@@ -27,13 +27,14 @@ import { InventoryDraft } from "./draft.js";
 import { readInstallConfig } from "./install-config.js";
 import { readNative } from "./native.js";
 import type { Inventory } from "./types.js";
+import { t } from "../i18n/t.js";
 
 export function loadInventory(file: string): Inventory {
   let buf: Buffer;
   try {
     buf = readFileSync(file);
   } catch (err) {
-    throw new InputError({ message: `cannot read inventory ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}` }, { cause: err });
+    throw new InputError({ message: t("inv.cannotRead", { file, code: (err as NodeJS.ErrnoException).code ?? String(err) }) }, { cause: err });
   }
   const text = decodeUtf8(file, buf);
   if (!/^\.(ya?ml|json)$/i.test(extname(file)) && !looksLikeYaml(text)) return readText(file, text);

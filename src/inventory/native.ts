@@ -8,6 +8,7 @@ import { explainClearSecret } from "./clear-secrets.js";
 import type { InventoryDraft, Layer } from "./draft.js";
 import type { SshSettings } from "./types.js";
 import { checkInventorySchema } from "./validate.js";
+import { t } from "../i18n/t.js";
 
 interface Entry {
   vars?: Record<string, unknown>;
@@ -40,7 +41,7 @@ export function readNative(source: YamlSource, draft: InventoryDraft): void {
   // Checked before the schema so it is reported along with every other problem (data may be any shape here).
   if (Object.hasOwn(Object(data.groups) as object, "all")) {
     draft.problems.push({
-      message: "group 'all' is reserved (it always holds every host); put settings for every host at the top level",
+      message: t("inv.allReserved"),
       location: source.locateKey(["groups", "all"]),
       path: "groups.all",
     });
@@ -67,7 +68,7 @@ function readHosts(hosts: Hosts, at: string[], source: YamlSource, draft: Invent
     const layer = layerOf(entry ?? {});
     if (entry?.port !== undefined) {
       if (entry.ssh?.port !== undefined) {
-        draft.problems.push({ message: "port is given twice (here and as ssh.port); keep one", location: source.locate([...path, "port"]), path: [...path, "port"].join(".") });
+        draft.problems.push({ message: t("inv.portTwice"), location: source.locate([...path, "port"]), path: [...path, "port"].join(".") });
       }
       layer.ssh = { ...layer.ssh, port: entry.port };
     }

@@ -2,6 +2,7 @@ import { InputError, type Problem } from "../errors.js";
 import { signedBytes } from "./canonical.js";
 import type { PlanFile, ReadPlan } from "./plan-file.js";
 import { checkAllowedSigners, verifyData } from "./ssh-signatures.js";
+import { t } from "../i18n/t.js";
 
 /** One reviewer's approval, as the plan file carries it: an SSH signature (namespace bkplay-plan) of the plan's canonical bytes. */
 export interface Approval {
@@ -52,7 +53,7 @@ export function checkFresh({ plan, locate }: ReadPlan & { plan: ApprovedPlan }, 
   if (plan.expiresAt === undefined) return;
   const until = new Date(plan.expiresAt);
   if (at.getTime() < until.getTime()) return;
-  throw new InputError({ message: `the plan expired at ${until.toISOString()} (now ${at.toISOString()}): ${what}; make a new plan and have it reviewed`, location: locate(["expiresAt"]), path: "expiresAt" });
+  throw new InputError({ message: t("plan.expired", { until: until.toISOString(), now: at.toISOString(), what }), location: locate(["expiresAt"]), path: "expiresAt" });
 }
 
 /**
@@ -62,9 +63,9 @@ export function checkFresh({ plan, locate }: ReadPlan & { plan: ApprovedPlan }, 
  */
 export function checkApprovals({ file, plan, locate }: ReadPlan & { plan: ApprovedPlan }, policy: ApprovalPolicy): Approver[] | undefined {
   if (policy.allowedSigners === undefined) {
-    if (policy.requireApprovals !== undefined || policy.allowSelfApproval) throw new InputError("--require-approvals and --allow-self-approval need --allowed-signers <file> (OpenSSH allowed_signers) to verify the approvals against");
+    if (policy.requireApprovals !== undefined || policy.allowSelfApproval) throw new InputError(t("plan.needsSigners"));
     const n = plan.approvals?.length ?? 0;
-    if (n > 0) process.stderr.write(`note: ${file} carries ${n} approval${n > 1 ? "s" : ""}, not verified: give --allowed-signers <file> --require-approvals <n> to require them\n`);
+    if (n > 0) process.stderr.write(`${t(n > 1 ? "plan.unverified.many" : "plan.unverified.one", { file, n })}\n`);
     return undefined;
   }
   checkAllowedSigners(policy.allowedSigners);
@@ -79,11 +80,11 @@ export function checkApprovals({ file, plan, locate }: ReadPlan & { plan: Approv
     const at = { location: locate(["approvals", i]), path: `approvals.${i}` };
     const verdict = verifyData(data, a.signature, a.principal, policy.allowedSigners);
     if (!verdict.ok) {
-      problems.push({ message: `the approval by ${a.principal} (${a.time}) is refused: ${verdict.why}`, ...at });
+      problems.push({ message: t("plan.approvalRefused", { principal: a.principal, time: a.time, why: verdict.why }), ...at });
       continue;
     }
     if (verdict.fingerprint !== a.fingerprint) {
-      problems.push({ message: `the approval by ${a.principal} records key ${a.fingerprint} but was signed with ${verdict.fingerprint}`, ...at });
+      problems.push({ message: t("plan.approvalOtherKey", { principal: a.principal, recorded: a.fingerprint, signed: verdict.fingerprint }), ...at });
       continue;
     }
     // The planner's key signing under another of its principals is still the planner.
@@ -98,8 +99,8 @@ export function checkApprovals({ file, plan, locate }: ReadPlan & { plan: Approv
   if (problems.length > 0) throw new InputError(problems);
   if (counted.size < required) {
     const who = counted.size > 0 ? ` (${[...counted.keys()].join(", ")})` : "";
-    const selfNote = self.length > 0 ? `; the planner ${planner}'s own approval (as ${[...new Set(self)].join(", ")}) does not count (--allow-self-approval to count it)` : "";
-    throw new InputError({ message: `not approved: ${counted.size} distinct approver${counted.size === 1 ? "" : "s"}${who} of the ${required} required (--require-approvals ${required})${selfNote}; reviewers approve it with: bkplay approve ${file}`, location: locate(plan.approvals ? ["approvals"] : []) });
+    const selfNote = self.length > 0 ? t("plan.selfNotCounted", { planner, as: [...new Set(self)].join(", ") }) : "";
+    throw new InputError({ message: t(counted.size === 1 ? "plan.notApproved.one" : "plan.notApproved.many", { count: counted.size, who, required, self: selfNote, file }), location: locate(plan.approvals ? ["approvals"] : []) });
   }
   return [...counted.values()];
 }

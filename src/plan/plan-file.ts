@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { operatorId } from "../who.js";
-import { createTwoFilesPatch } from "diff";
 import { InputError, type Problem, type SourceLocation } from "../errors.js";
 import type { PlannedHost } from "../engine/host-session.js";
 import type { RunReport, StepResult } from "../engine/results.js";
+import { reviewPatch } from "../report/diffs.js";
 import { redactDeep, type Redactor } from "../report/redact.js";
 import { compile, translate } from "../schema/check.js";
 import { parseYamlText, type YamlSource } from "../source/yaml-file.js";
@@ -12,6 +12,7 @@ import type { Change } from "../steps/types.js";
 import { PLAN_SCHEMA } from "./plan-schema.js";
 import { hashSecret, sameSecret, type SecretHash } from "./secret-hashes.js";
 import { hideSecrets } from "./secret-placeholders.js";
+import { t } from "../i18n/t.js";
 
 /** A change as a plan file holds it: a file's new content only as the sha256 of its bytes (secrets as placeholders). */
 export type ReviewedChange = Exclude<Change, { kind: "write-file" }> | (Omit<Extract<Change, { kind: "write-file" }>, "content"> & { contentSha256: string });
@@ -89,7 +90,7 @@ function reviewedSteps(steps: readonly StepResult[], secrets: Readonly<Record<st
   return steps.map((s) => {
     const { changes, diffs, ...rest } = hideSecrets(s, secrets);
     const text = redactDeep(rest, redact);
-    const patches = diffs.map((d) => ({ path: d.path, patch: redact(createTwoFilesPatch(d.path, d.path, d.before, d.after, "", "", { context: 3 }).split("\n").slice(4).join("\n")) }));
+    const patches = diffs.map((d) => ({ path: d.path, patch: reviewPatch(d, redact) }));
     return { ...text, changes: changes.map(hashContent), diffs: patches };
   });
 }
@@ -135,8 +136,8 @@ export function checkSecretsAgainst({ plan, locate }: ReadPlan, secrets: Readonl
   for (const name of plan.secretVars) {
     const hash = plan.secretHashes?.[name];
     const value = secrets[name];
-    if (hash === undefined) problems.push({ message: `the plan does not record the value of ${name} it was made with (it was made by an older bkplay): make a new plan and have it reviewed`, location: locate(["secretVars"]), path: "secretVars" });
-    else if (value === undefined || !sameSecret(hash, value)) problems.push({ message: `${name} differs from the value the plan was made with: give that value (${how(name)}), or make a new plan and have it reviewed`, location: locate(["secretHashes", name]), path: `secretHashes.${name}` });
+    if (hash === undefined) problems.push({ message: t("plan.noSecretHash", { name }), location: locate(["secretVars"]), path: "secretVars" });
+    else if (value === undefined || !sameSecret(hash, value)) problems.push({ message: t("plan.secretDiffers", { name, how: how(name) }), location: locate(["secretHashes", name]), path: `secretHashes.${name}` });
   }
   if (problems.length > 0) throw new InputError(problems);
 }
@@ -151,7 +152,7 @@ export function readPlanFile(file: string): ReadPlan {
   try {
     text = readFileSync(file, "utf8");
   } catch (err) {
-    throw new InputError(`cannot read plan file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
+    throw new InputError(t("plan.cannotRead", { file, code: (err as NodeJS.ErrnoException).code ?? String(err) }), { cause: err });
   }
   const data = parseJson(file, text);
   let source: YamlSource | undefined;
@@ -172,7 +173,7 @@ export function readPlanFile(file: string): ReadPlan {
   if (p.version !== 2) throw at(["version"], `plan format version ${JSON.stringify(p.version)} is not supported (this bkplay reads version 2): make a new plan and have it reviewed`);
   const validate = compile(PLAN_SCHEMA);
   if (!validate(data)) {
-    const problems: Problem[] = translate(validate.errors ?? [], sourceOf(), []).map((q) => ({ ...q, message: `plan file: ${q.message}` }));
+    const problems: Problem[] = translate(validate.errors ?? [], sourceOf(), []).map((q) => ({ ...q, message: t("plan.fileProblem", { message: q.message }) }));
     throw new InputError(problems);
   }
   return { file, plan: data as PlanFile, locate };
@@ -187,6 +188,6 @@ function parseJson(file: string, text: string): unknown {
     const offset = Number(/at position (\d+)/.exec(message)?.[1] ?? 0);
     const before = text.slice(0, offset).split("\n");
     const location = { file, line: before.length, col: (before.at(-1)?.length ?? 0) + 1 };
-    throw new InputError({ message: `not a readable plan file: ${message.replace(/ in JSON at position \d+.*$/, "")}`, location }, { cause: err });
+    throw new InputError({ message: t("plan.notReadable", { reason: message.replace(/ in JSON at position \d+.*$/, "") }), location }, { cause: err });
   }
 }

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { InputError } from "../errors.js";
+import { t } from "../i18n/t.js";
 
 /** The SSH signature namespace of plan approvals: a signature made for git or for another tool never counts as one. */
 export const NAMESPACE = "bkplay-plan";
@@ -16,7 +17,7 @@ interface Outcome {
 function sshKeygen(args: readonly string[], input?: Buffer): Outcome {
   // Without input, stdin stays the terminal's: ssh-keygen may ask there for a key's passphrase.
   const r = spawnSync("ssh-keygen", args, { encoding: "utf8", ...(input === undefined ? { stdio: ["inherit", "pipe", "pipe"] } : { input }) });
-  if (r.error) throw new InputError(`cannot run ssh-keygen (OpenSSH's; install openssh-client): ${r.error.message}`, { cause: r.error });
+  if (r.error) throw new InputError(t("sig.cannotRun", { reason: r.error.message }), { cause: r.error });
   return { ok: r.status === 0, stdout: r.stdout, stderr: r.stderr.trim() };
 }
 
@@ -39,7 +40,7 @@ export function signData(data: Buffer, key: string): string {
     const file = join(dir, "plan");
     writeFileSync(file, data);
     const r = sshKeygen(["-Y", "sign", "-n", NAMESPACE, "-f", key, file]);
-    if (!r.ok) throw new InputError(`ssh-keygen could not sign with ${key}: ${lastLine(r.stderr)}`);
+    if (!r.ok) throw new InputError(t("sig.cannotSign", { key, reason: lastLine(r.stderr) }));
     return readFileSync(`${file}.sig`, "utf8");
   });
 }
@@ -72,10 +73,10 @@ export function verifyData(data: Buffer, signature: string, principal: string, a
     if (fingerprint !== null) return { ok: true, fingerprint, principals };
     const check = sshKeygen(["-Y", "check-novalidate", "-n", NAMESPACE, "-s", sig], data);
     const made = check.ok ? fingerprintIn(check.stdout) : null;
-    if (made === null) return { ok: false, why: "its signature does not match the plan: the plan changed after it was signed (or the signature is damaged)" };
-    if (principals.length === 0) return { ok: false, why: `its key ${made} is not an allowed signer (not in ${allowedSigners} for namespace ${NAMESPACE})` };
-    if (!principals.includes(principal)) return { ok: false, why: `it says it was signed by ${principal}, but ${allowedSigners} lists its key ${made} for ${principals.join(", ")} only` };
-    return { ok: false, why: `ssh-keygen refused it: ${lastLine(r.stderr) || lastLine(r.stdout)}` };
+    if (made === null) return { ok: false, why: t("sig.mismatch") };
+    if (principals.length === 0) return { ok: false, why: t("sig.notAllowed", { key: made, file: allowedSigners, namespace: NAMESPACE }) };
+    if (!principals.includes(principal)) return { ok: false, why: t("sig.otherPrincipal", { principal, file: allowedSigners, key: made, principals: principals.join(", ") }) };
+    return { ok: false, why: t("sig.refused", { reason: lastLine(r.stderr) || lastLine(r.stdout) }) };
   });
 }
 
@@ -84,7 +85,7 @@ export function checkAllowedSigners(file: string): void {
   try {
     readFileSync(file);
   } catch (err) {
-    throw new InputError(`--allowed-signers: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
+    throw new InputError(t("sig.cannotReadSigners", { file, code: (err as NodeJS.ErrnoException).code ?? String(err) }), { cause: err });
   }
 }
 

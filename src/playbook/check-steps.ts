@@ -3,6 +3,7 @@ import type { YamlSource } from "../source/yaml-file.js";
 import { stepTypes } from "../steps/index.js";
 import { isTemplate } from "./template.js";
 import type { StepDef, VarSpec } from "./types.js";
+import { t } from "../i18n/t.js";
 
 /** Why `source` (with `flags`) is not a JavaScript regular expression; null when it is, or when a template decides it. */
 export function regexpError(source: unknown, flags: unknown = ""): string | null {
@@ -11,7 +12,7 @@ export function regexpError(source: unknown, flags: unknown = ""): string | null
     new RegExp(source, flags);
     return null;
   } catch (err) {
-    return `invalid regexp /${source}/${flags}: ${(err as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, "")}`;
+    return t("check.badRegexp", { source, flags, reason: (err as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, "") });
   }
 }
 
@@ -39,6 +40,6 @@ export function checkVerifySteps(verify: readonly StepDef[], source: YamlSource)
     .filter((s) => stepTypes.get(s.type)?.readOnly !== true)
     .map((s) => {
       const path = [...s.path, s.type];
-      return { message: `verify steps must be read-only checks (${readOnly.join(", ")}); '${s.type}' can change the host`, location: source.locateKey(path), path: path.join(".") };
+      return { message: t("check.verifyReadOnly", { types: readOnly.join(", "), type: s.type }), location: source.locateKey(path), path: path.join(".") };
     });
 }

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, resolve } from "node:path";
 import { InputError, type Problem } from "../errors.js";
+import { shippedPlaybooksDir } from "../paths.js";
 import { checkAgainst, compile } from "../schema/check.js";
 import { closest } from "../schema/closest.js";
 import { controlProblem } from "../source/control-chars.js";
@@ -9,10 +10,12 @@ import { decodeUtf8, parseYamlText, type YamlSource } from "../source/yaml-file.
 import { buildPlaybookSchema, STEP_COMMON_KEYS, stepTypeNames } from "./schema.js";
 import { checkRegexps, checkVerifySteps } from "./check-steps.js";
 import { checkTemplateSyntax } from "./check-templates.js";
+import { checkTranslations } from "./translations.js";
 import { checkVarSpecs } from "./var-specs.js";
 import { isTemplate } from "./template.js";
 import type { Play, Playbook, StepDef, VarSpec } from "./types.js";
 import { resolvePlaybookRef } from "./resolve.js";
+import { t } from "../i18n/t.js";
 
 interface RawStep {
   name?: string;
@@ -23,6 +26,7 @@ interface RawStep {
 interface RawPlaybook {
   name: string;
   description: string;
+  description_zh?: string;
   vars?: Record<string, VarSpec>;
   plays: { name?: string; hosts: string; optional?: boolean; steps: RawStep[] }[];
   handlers?: Record<string, RawStep>;
@@ -37,8 +41,8 @@ export function loadPlaybook(ref: string): Playbook {
     bytes = readFileSync(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const hint = code === "ENOENT" && !ref.includes("/") ? ` (no shipped playbook '${ref}'; see \`bkplay list\`)` : "";
-    throw new InputError(`cannot read playbook ${file}: ${code ?? String(err)}${hint}`, { cause: err });
+    const hint = code === "ENOENT" && !ref.includes("/") ? t("playbook.noShippedHint", { ref }) : "";
+    throw new InputError(`${t("playbook.cannotRead", { file, code: code ?? String(err) })}${hint}`, { cause: err });
   }
   const source = parseYamlText(file, decodeUtf8(file, bytes));
   const typeCheck = checkStepTypes(source);
@@ -60,11 +64,12 @@ export function loadPlaybook(ref: string): Playbook {
   }));
   const verify = (raw.verify ?? []).map((s, i) => toStep(s, ["verify", i], source));
   const steps = [...plays.flatMap((p) => p.steps), ...handlers, ...verify];
-  const more = [...checkVarSpecs(vars, source), ...checkDefaults(vars, source), ...checkRegexps(steps, vars, source), ...checkVerifySteps(verify, source), ...checkTemplateSyntax(vars, steps, source), ...checkNotify(plays, handlers, source)];
+  const more = [...checkTranslations(raw, source, resolve(dirname(file)) === shippedPlaybooksDir), ...checkVarSpecs(vars, source), ...checkDefaults(vars, source), ...checkRegexps(steps, vars, source), ...checkVerifySteps(verify, source), ...checkTemplateSyntax(vars, steps, source), ...checkNotify(plays, handlers, source)];
   if (more.length > 0) throw new InputError(sortProblems(more));
   return {
     name: raw.name,
     description: raw.description,
+    ...(raw.description_zh === undefined ? {} : { descriptionZh: raw.description_zh }),
     file,
     dir: dirname(file),
     sha256: createHash("sha256").update(bytes).digest("hex"),
@@ -122,10 +127,10 @@ function checkStepTypes(source: YamlSource): { problems: Problem[]; steps: strin
     const unknown = typeKeys.filter((k) => !known.includes(k));
     for (const k of unknown) {
       const hint = closest(k, known);
-      problems.push({ message: `unknown step type '${k}'${hint ? ` — did you mean '${hint}'?` : ` (known: ${known.join(", ")})`}`, location: source.locateKey([...path, k]), path: [...path, k].join(".") });
+      problems.push({ message: `${t("playbook.unknownStepType", { type: k })}${hint ? t("schema.didYouMean", { hint }) : t("playbook.known", { names: known.join(", ") })}`, location: source.locateKey([...path, k]), path: [...path, k].join(".") });
     }
-    if (typeKeys.length === 0) problems.push({ message: `step has no type (one of: ${known.join(", ")})`, location: source.locate(path), path: path.join(".") });
-    if (typeKeys.length > 1 && unknown.length === 0) problems.push({ message: `a step has exactly one type; found ${typeKeys.map((k) => `'${k}'`).join(" and ")}`, location: source.locate(path), path: path.join(".") });
+    if (typeKeys.length === 0) problems.push({ message: t("playbook.noStepType", { names: known.join(", ") }), location: source.locate(path), path: path.join(".") });
+    if (typeKeys.length > 1 && unknown.length === 0) problems.push({ message: t("playbook.twoStepTypes", { types: typeKeys.map((k) => `'${k}'`).join(" + ") }), location: source.locate(path), path: path.join(".") });
     if (unknown.length > 0 || typeKeys.length !== 1) flagged.push(path.join("."));
   }
   return { problems, steps: flagged };
@@ -139,7 +144,7 @@ function checkNotify(plays: Play[], handlers: StepDef[], source: YamlSource): Pr
         .filter((n) => !names.includes(n))
         .map((n) => {
           const hint = closest(n, names);
-          return { message: `notify names no handler '${n}'${hint ? ` — did you mean '${hint}'?` : names.length > 0 ? ` (handlers: ${names.join(", ")})` : " (the playbook has no handlers)"}`, location: source.locate([...s.path, "notify"]), path: [...s.path, "notify"].join(".") };
+          return { message: `${t("playbook.noHandler", { name: n })}${hint ? t("schema.didYouMean", { hint }) : names.length > 0 ? t("playbook.handlers", { names: names.join(", ") }) : t("playbook.noHandlers")}`, location: source.locate([...s.path, "notify"]), path: [...s.path, "notify"].join(".") };
         }),
     ),
   );

@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { shippedPlaybooksDir } from "../paths.js";
 import { closest } from "../schema/closest.js";
+import { t } from "../i18n/t.js";
 
 /** A bare name means a shipped playbook; anything with a slash or a .yaml/.yml suffix is a file. */
 export function resolvePlaybookRef(ref: string): string {
@@ -11,7 +12,7 @@ export function resolvePlaybookRef(ref: string): string {
   if (existsSync(file)) return file;
   const shipped = shippedPlaybookNames();
   const hint = closest(ref, shipped);
-  throw new InputError(`no shipped playbook '${ref}'${hint ? ` — did you mean '${hint}'?` : ` (shipped: ${shipped.join(", ")}).`} See \`bkplay list\`, or give a path to a .yaml file.`);
+  throw new InputError(`${t("playbook.noShipped", { ref })}${hint ? t("schema.didYouMean", { hint }) : t("playbook.shipped", { names: shipped.join(", ") })} ${t("playbook.seeList")}`);
 }
 
 export function shippedPlaybookNames(): string[] {

@@ -80,6 +80,7 @@ export function buildPlaybookSchema(): Record<string, unknown> {
     properties: {
       name: { type: "string", pattern: "^[a-z0-9][a-z0-9-]*$", description: "Playbook name (kebab-case)." },
       description: { type: "string", minLength: 1, description: "One line: the symptom this playbook remedies." },
+      description_zh: { type: "string", minLength: 1, description: "The description in Simplified Chinese, in the runbook's words (shipped playbooks must have it, and description_zh on each variable)." },
       vars: {
         type: "object",
         description: "Variables, each declared with JSON Schema (type, format, pattern, enum, minimum, …), `secret: true`, a description and an optional default (may be a template).",

@@ -2,6 +2,7 @@ import Handlebars from "handlebars";
 import type { Problem } from "../errors.js";
 import { stepTypes } from "../steps/index.js";
 import type { Playbook } from "./types.js";
+import { t } from "../i18n/t.js";
 
 /**
  * A value templated into a shell command without `quote` can run as code: warn where that happens, in a step's
@@ -20,7 +21,7 @@ export function shellWarnings(playbook: Playbook): Problem[] {
       const whole = WHOLE.exec(text)?.[1];
       if (whole !== undefined) return defaultWarnings(playbook, whole, path, warned);
       const bare = unquotedMustaches(text);
-      return bare.length === 0 ? [] : [{ message: `warning: ${bare.map((b) => `{{${b}}}`).join(", ")} reaches a shell command without {{quote …}}`, location: s.location, path }];
+      return bare.length === 0 ? [] : [{ message: t("shell.unquoted", { vars: bare.map((b) => `{{${b}}}`).join(", ") }), location: s.location, path }];
     });
   });
 }
@@ -43,7 +44,7 @@ function defaultWarnings(playbook: Playbook, name: string, usedAt: string, warne
     if (bare.length === 0 || warned.has(at)) return [];
     warned.add(at);
     const location = playbook.varLocations[at];
-    return [{ message: `warning: the default of '${at}' puts ${bare.map((b) => `{{${b}}}`).join(", ")} into a shell command (${usedAt}) without {{quote …}}`, ...(location ? { location } : {}), path: `vars.${at}.default` }];
+    return [{ message: t("shell.unquotedDefault", { name: at, vars: bare.map((b) => `{{${b}}}`).join(", "), usedAt }), ...(location ? { location } : {}), path: `vars.${at}.default` }];
   }
   return [];
 }

@@ -1,5 +1,6 @@
 import Handlebars from "handlebars";
 import { shellQuote } from "../steps/shell-quote.js";
+import { t } from "../i18n/t.js";
 
 const hb = Handlebars.create();
 
@@ -94,7 +95,7 @@ export function compileTemplate(text: string, escape?: Escape): Renderer {
           hb.compile(wrapOutputs(ast), { strict: true, noEscape: true, knownHelpersOnly: false, knownHelpers: { [ESCAPED]: true }, ignoreStandalone: true })
         : hb.compile(text, { strict: true, noEscape: true, knownHelpersOnly: false });
     } catch (err) {
-      throw new TemplateError(`template syntax error: ${syntaxProblem((err as Error).message)}`);
+      throw new TemplateError(t("tpl.syntax", { detail: syntaxProblem((err as Error).message) }));
     }
     const helpers = escape ? { [ESCAPED]: function (this: unknown, options: Handlebars.HelperOptions) { return escape(outputText(options.fn(this))); } } : {};
     fn = (context) => {
@@ -179,7 +180,7 @@ export class TemplateError extends Error {
 function lookup(context: Record<string, unknown>, path: string[], whole: string): unknown {
   let value: unknown = context;
   for (const seg of path) {
-    if (typeof value !== "object" || value === null || !(seg in value)) throw new TemplateError(`undefined variable '${whole}'`);
+    if (typeof value !== "object" || value === null || !(seg in value)) throw new TemplateError(t("tpl.undefined", { name: whole }));
     value = (value as Record<string, unknown>)[seg];
   }
   return value;
@@ -187,7 +188,7 @@ function lookup(context: Record<string, unknown>, path: string[], whole: string)
 
 function explain(message: string): string {
   const undef = /^"?([^"]+)"? not defined in/.exec(message);
-  return undef ? `undefined variable '${undef[1] ?? ""}'` : firstLine(message);
+  return undef ? t("tpl.undefined", { name: undef[1] ?? "" }) : firstLine(message);
 }
 
 /** Handlebars says "Parse error on line 1: …excerpt… Expecting 'A', 'B', got 'X'": keep what went wrong. */
@@ -195,10 +196,10 @@ function syntaxProblem(message: string): string {
   const got = /got '(\w+)'\s*$/.exec(message)?.[1];
   if (got === undefined) return firstLine(message);
   const what: Record<string, string> = {
-    EOF: "the template ends inside an open {{#block}}",
-    INVALID: "unexpected character inside {{ }} (a missing '}'?)",
-    OPEN_ENDBLOCK: "{{/…}} closes no open block",
-    CLOSE: "unexpected '}}'",
+    EOF: t("tpl.eof"),
+    INVALID: t("tpl.invalid"),
+    OPEN_ENDBLOCK: t("tpl.endblock"),
+    CLOSE: t("tpl.close"),
   };
   return what[got] ?? `unexpected ${got.toLowerCase().replace(/_/g, " ")}`;
 }

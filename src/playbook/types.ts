@@ -4,6 +4,8 @@ import type { SourceLocation } from "../errors.js";
 export interface VarSpec {
   type?: string;
   description?: string;
+  /** The description in Chinese (shipped playbooks have both). */
+  description_zh?: string;
   default?: unknown;
   secret?: boolean;
   /** The value is read from hosts' files before the run (unless given): see engine/fleet-reads.ts. */
@@ -41,6 +43,7 @@ export interface Play {
 export interface Playbook {
   name: string;
   description: string;
+  descriptionZh?: string;
   file: string;
   dir: string;
   /** sha256 of the playbook file's bytes (recorded in reports and plans). */

@@ -1,8 +1,9 @@
 import type { Problem } from "../errors.js";
-import { compile } from "../schema/check.js";
+import { compile, valueProblem } from "../schema/check.js";
 import type { YamlSource } from "../source/yaml-file.js";
 import { isTemplate } from "./template.js";
 import type { VarSpec } from "./types.js";
+import { t } from "../i18n/t.js";
 
 /** Each variable's declaration must itself be a valid JSON Schema, and a literal default must satisfy it. */
 export function checkVarSpecs(vars: Record<string, VarSpec>, source: YamlSource): Problem[] {
@@ -17,10 +18,10 @@ export function checkVarSpecs(vars: Record<string, VarSpec>, source: YamlSource)
       const validate = compile(schemaOf(spec));
       const d = spec.default;
       if (d !== undefined && !(typeof d === "string" && isTemplate(d)) && !validate(d)) {
-        problems.push({ message: `default of '${name}' ${validate.errors?.[0]?.message ?? "is invalid"}`, location: source.locate([...path, "default"]), path: [...path, "default"].join(".") });
+        problems.push({ message: `${t("vars.defaultOf", { name })} ${validate.errors?.[0] ? valueProblem(validate.errors[0]) : t("schema.invalid")}`, location: source.locate([...path, "default"]), path: [...path, "default"].join(".") });
       }
     } catch (err) {
-      problems.push({ message: `invalid declaration of '${name}': ${(err as Error).message}`, location: source.locate(path), path: path.join(".") });
+      problems.push({ message: t("vars.badDeclaration", { name, reason: (err as Error).message }), location: source.locate(path), path: path.join(".") });
     }
   }
   return problems;
@@ -47,7 +48,7 @@ const schemas = new WeakMap<VarSpec, Record<string, unknown>>();
 export function schemaOf(spec: VarSpec): Record<string, unknown> {
   let schema = schemas.get(spec);
   if (!schema) {
-    const { default: _default, read: _read, ...rest } = spec;
+    const { default: _default, read: _read, description_zh: _zh, ...rest } = spec;
     schema = rest;
     schemas.set(spec, schema);
   }

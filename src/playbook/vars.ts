@@ -11,6 +11,9 @@ import { inventoryContext } from "./context.js";
 import { renderDeep, TemplateError } from "./template.js";
 import type { Playbook, VarSpec } from "./types.js";
 import { schemaOf } from "./var-specs.js";
+import { t } from "../i18n/t.js";
+import { localDescription } from "./translations.js";
+import { valueProblem } from "../schema/check.js";
 
 /** A value given on the command line or in a vars file. */
 export interface GivenVar {
@@ -30,7 +33,7 @@ export function parseExtraVars(pairs: readonly string[]): Record<string, GivenVa
     else if (pair.trimStart().startsWith("{")) Object.assign(out, jsonVars(pair));
     else {
       const eq = pair.indexOf("=");
-      if (eq <= 0) throw new InputError(`-e expects name=value, @file.yaml or a JSON object, got '${pair}'`);
+      if (eq <= 0) throw new InputError(t("vars.badPair", { pair }));
       const name = pair.slice(0, eq);
       out[name] = { value: pair.slice(eq + 1), origin: `-e ${name}` };
     }
@@ -43,9 +46,9 @@ function jsonVars(text: string): Record<string, GivenVar> {
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new InputError(`-e: not valid JSON (${(err as Error).message}): ${text}`, { cause: err });
+    throw new InputError(t("vars.badJson", { reason: (err as Error).message, text }), { cause: err });
   }
-  if (typeof data !== "object" || data === null || Array.isArray(data)) throw new InputError(`-e: a JSON value must be an object of name: value, got ${text}`);
+  if (typeof data !== "object" || data === null || Array.isArray(data)) throw new InputError(t("vars.jsonNotObject", { text }));
   return Object.fromEntries(Object.entries(data as Record<string, unknown>).map(([name, value]) => [name, { value, origin: `-e JSON ${name}` }]));
 }
 
@@ -57,7 +60,7 @@ export function readVarsFile(file: string, how = "vars file"): Record<string, Gi
   const source = file === "-" ? readStdinYaml() : readYamlFile(file);
   const data = source.data;
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    throw new InputError({ message: "a vars file must be a mapping of name: value", location: source.locate([]) });
+    throw new InputError({ message: t("vars.fileNotMapping"), location: source.locate([]) });
   }
   return Object.fromEntries(
     Object.entries(data as Record<string, unknown>).map(([name, value]) => [name, { value, origin: `${how} ${name}`, location: source.locateKey([name]) }]),
@@ -69,7 +72,7 @@ function readStdinYaml(): YamlSource {
   try {
     buf = readFileSync(0);
   } catch (err) {
-    throw new InputError(`--vars-file -: cannot read standard input: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
+    throw new InputError(t("vars.stdin", { code: (err as NodeJS.ErrnoException).code ?? String(err) }), { cause: err });
   }
   return parseYamlText(STDIN_NAME, decodeUtf8(STDIN_NAME, buf));
 }
@@ -92,7 +95,7 @@ export function envVars(playbook: Playbook, env: NodeJS.ProcessEnv = process.env
     if (name in playbook.vars) given[name] = { value, origin: key };
     else {
       const hint = closest(name, declared);
-      if (hint !== undefined && !(envName(hint) in env)) warnings.push(`${key} is set: did you mean ${envName(hint)}? (${playbook.name} has no variable '${name}')`);
+      if (hint !== undefined && !(envName(hint) in env)) warnings.push(t("vars.envTypo", { key, env: envName(hint), playbook: playbook.name, name }));
     }
   }
   return { given, warnings };
@@ -100,7 +103,7 @@ export function envVars(playbook: Playbook, env: NodeJS.ProcessEnv = process.env
 
 /** Where a secret is given without putting it on the command line (which `ps` and the shell's history show). */
 export function howToGiveSecret(name: string): string {
-  return `set ${envName(name)} in the environment, put it in a --vars-file (\`--vars-file -\` reads standard input), or run on a terminal and type it when asked`;
+  return t("vars.howToGiveSecret", { env: envName(name) });
 }
 
 /** Refuse values for variables the playbook does not declare (typos would otherwise be ignored). */
@@ -110,7 +113,7 @@ export function checkGivenNames(playbook: Playbook, given: Record<string, GivenV
     .filter(([name]) => !(name in playbook.vars))
     .map(([name, g]) => {
       const hint = closest(name, declared);
-      const problem: Problem = { message: `${g.origin}: '${name}' is not a variable of ${playbook.name}${hint ? ` — did you mean '${hint}'?` : declared.length > 0 ? ` (variables: ${declared.join(", ")})` : ""}` };
+      const problem: Problem = { message: `${t("vars.unknown", { origin: g.origin, name, playbook: playbook.name })}${hint ? t("schema.didYouMean", { hint }) : declared.length > 0 ? t("vars.declared", { names: declared.join(", ") }) : ""}` };
       if (g.location) problem.location = g.location;
       return problem;
     });
@@ -139,12 +142,12 @@ export function resolveHostVars(
   /** Invalid variables and the defaults computed from them (whose own problems would only echo the first). */
   const invalid = new Set<string>();
   const resolved = new Map<string, unknown>();
-  const who = host ? `host ${host.name}: ` : "";
+  const who = host ? t("vars.host", { host: host.name }) : "";
 
   const resolve = (name: string, spec: VarSpec): unknown => {
     if (resolved.has(name)) return resolved.get(name);
     if (resolving.includes(name)) {
-      throw new TemplateError(`variable defaults form a cycle: ${[...resolving.slice(resolving.indexOf(name)), name].join(" → ")}`);
+      throw new TemplateError(t("vars.cycle", { path: [...resolving.slice(resolving.indexOf(name)), name].join(" → ") }));
     }
     resolving.push(name);
     try {
@@ -154,13 +157,14 @@ export function resolveHostVars(
       let origin: string;
       let at = g?.location;
       if (g) [value, origin] = [g.value, g.origin];
-      else if (host && name in host.vars) [value, origin] = [host.vars[name], `inventory var '${name}' of ${host.name}`];
+      else if (host && name in host.vars) [value, origin] = [host.vars[name], t("vars.inventoryVar", { name, host: host.name })];
       else if (spec.read !== undefined) [value, origin] = [READ_PENDING, `read:`];
       else if ("default" in spec) [value, origin, at] = [renderDeep(spec.default, context), `default of '${name}'`, declared];
       else {
         invalid.add(name);
-        const what = spec.description ? ` (${spec.description})` : "";
-        const message = spec.secret === true ? `${who}missing secret '${name}'${what}: ${howToGiveSecret(name)}` : `${who}missing required variable '${name}'${what}; pass -e ${name}=… or set ${envName(name)}`;
+        const description = localDescription(spec.description, spec.description_zh);
+        const what = description ? ` (${description})` : "";
+        const message = who + t(spec.secret === true ? "vars.missingSecret" : "vars.missing", { name, what, how: howToGiveSecret(name), env: envName(name) });
         problems.push({ message, ...(declared ? { location: declared } : {}) });
         value = undefined;
         origin = "";
@@ -171,10 +175,10 @@ export function resolveHostVars(
         if (!validate(value) && !invalid.has(name)) {
           invalid.add(name);
           const shown = spec.secret ? "••••" : JSON.stringify(value);
-          const again = spec.secret === true ? `; give it again: ${howToGiveSecret(name)}` : "";
+          const again = spec.secret === true ? t("vars.giveAgain", { how: howToGiveSecret(name) }) : "";
           // An error inside a list names the item: `item 1 "10.0.0.6:99999" must match …`.
-          const item = (path: string): string => (path === "" || spec.secret === true ? "" : `item ${path.slice(1).replaceAll("/", ".")} ${JSON.stringify(path.slice(1).split("/").reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], value))} `);
-          const p: Problem = { message: `${who}${origin}: ${shown} ${validate.errors?.map((e) => `${item(e.instancePath)}${e.message ?? "is invalid"}`).join(", ") ?? "is invalid"}${again}` };
+          const item = (path: string): string => (path === "" || spec.secret === true ? "" : t("vars.item", { index: path.slice(1).replaceAll("/", "."), value: JSON.stringify(path.slice(1).split("/").reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], value)) }));
+          const p: Problem = { message: `${who}${origin}: ${shown} ${validate.errors?.map((e) => `${item(e.instancePath)}${valueProblem(e)}`).join(", ") ?? t("schema.invalid")}${again}` };
           if (at) p.location = at;
           problems.push(p);
         }
@@ -201,7 +205,7 @@ export function resolveHostVars(
     } catch (err) {
       if (!(err instanceof TemplateError)) throw err;
       const declared = playbook.varLocations[name];
-      problems.push({ message: `${who}default of '${name}': ${err.message}`, ...(declared ? { location: declared } : {}) });
+      problems.push({ message: `${who}${t("vars.defaultOf", { name })}: ${err.message}`, ...(declared ? { location: declared } : {}) });
     }
   }
   return { values, problems: dedupe(problems) };
@@ -229,12 +233,12 @@ export function unmaskableSecrets(playbook: Playbook, playbookText: string, inve
   const check = (name: string, value: unknown, origin: string, location?: SourceLocation): void => {
     if (value === undefined || value === null || findControl(value)) return;
     const why = unmaskable(asText(value), { playbook: playbookText, inventory: names, values });
-    if (why !== null) problems.push({ message: `${origin}: the secret '${name}' cannot be masked safely: ${why}; choose another`, ...(location ? { location } : {}) });
+    if (why !== null) problems.push({ message: t("vars.unmaskable", { origin, name, why }), ...(location ? { location } : {}) });
   };
   for (const name of Object.keys(playbook.vars).filter(secret)) {
     const g = given[name];
     if (g) check(name, g.value, g.origin, g.location);
-    else for (const h of hosts) if (name in h.vars) check(name, h.vars[name], `inventory var '${name}' of ${h.name}`, h.source);
+    else for (const h of hosts) if (name in h.vars) check(name, h.vars[name], t("vars.inventoryVar", { name, host: h.name }), h.source);
   }
   return dedupe(problems);
 }

@@ -1,4 +1,6 @@
 import type { AttrChange } from "../engine/results.js";
+import type { MessageKey } from "../i18n/catalogue/index.js";
+import { t } from "../i18n/t.js";
 
 const octal = (mode: number): string => `0${mode.toString(8).padStart(3, "0")}`;
 
@@ -9,13 +11,13 @@ export function attrTransition(a: AttrChange): string {
     if (!v) return;
     parts.push(a.created || v.from === null ? `${name} ${v.to}` : `${name} ${v.from} → ${v.to}`);
   };
-  show("mode", a.mode && { from: a.mode.from === null ? null : octal(a.mode.from), to: octal(a.mode.to) });
-  show("owner", a.owner);
-  show("group", a.group);
-  return `${a.created ? "created, " : ""}${parts.join(", ")}`;
+  show(t("attrs.mode"), a.mode && { from: a.mode.from === null ? null : octal(a.mode.from), to: octal(a.mode.to) });
+  show(t("attrs.owner"), a.owner);
+  show(t("attrs.group"), a.group);
+  return `${a.created ? t("attrs.created") : ""}${parts.join(", ")}`;
 }
 
-const NOUNS: Record<AttrChange["type"], [string, string]> = { file: ["file", "files"], dir: ["directory", "directories"], link: ["link", "links"], other: ["entry", "entries"] };
+const NOUNS: Record<AttrChange["type"], [MessageKey, MessageKey]> = { file: ["noun.file", "noun.files"], dir: ["noun.dir", "noun.dirs"], link: ["noun.link", "noun.links"], other: ["noun.entry", "noun.entries"] };
 
 /**
  * Attribute changes as a few lines of text, one per kind of path and transition:
@@ -33,7 +35,7 @@ export function describeAttrs(attrs: readonly AttrChange[]): string[] {
     const [one, many] = NOUNS[first.type];
     const paths = list.map((a) => a.path);
     const top = commonDir(paths);
-    const where = list.length === 1 ? `${one} ${first.path}` : paths.includes(top) ? `${list.length} ${many}: ${top} and below` : `${list.length} ${many} under ${top}`;
+    const where = list.length === 1 ? t("attrs.one", { noun: t(one), path: first.path }) : t(paths.includes(top) ? "attrs.andBelow" : "attrs.under", { count: list.length, nouns: t(many), top });
     return `${attrTransition(first)}: ${where}`;
   });
 }

@@ -1,6 +1,7 @@
 import { createTwoFilesPatch } from "diff";
-import type { RunReport } from "../engine/results.js";
-import type { Redactor } from "./redact.js";
+import type { FileDiff, RunReport, StepResult } from "../engine/results.js";
+import { t } from "../i18n/t.js";
+import { changedSecretKeys, type Redactor } from "./redact.js";
 
 export interface DiffGroup {
   /** Paths on the hosts of the group (the same file may live under a different root per host). */
@@ -10,13 +11,20 @@ export interface DiffGroup {
   hosts: string[];
 }
 
+/** A file's diff as a reviewer reads it: hunks only, secrets masked, and the secret values that differ named (both sides show ••••). */
+export function reviewPatch(d: FileDiff, redact: Redactor): string {
+  const hunks = redact(createTwoFilesPatch(d.path, d.path, d.before, d.after, "", "", { context: 3 }).split("\n").slice(4).join("\n"));
+  const hidden = changedSecretKeys(d.before, d.after);
+  return hidden.length === 0 ? hunks : `${hunks.trimEnd()}\n${t("diff.secretsDiffer", { keys: hidden.join(", ") })}\n`;
+}
+
 /** Unified diffs per file; identical diffs on several hosts become one group listing the hosts. */
 export function groupDiffs(report: RunReport, redact: Redactor): DiffGroup[] {
   const groups = new Map<string, DiffGroup>();
   for (const h of report.hosts) {
     for (const s of h.steps) {
       for (const d of s.diffs) {
-        const patch = redact(createTwoFilesPatch(d.path, d.path, d.before, d.after, "", "", { context: 3 }).split("\n").slice(4).join("\n"));
+        const patch = reviewPatch(d, redact);
         const key = `${s.name}\0${patch}`;
         const g = groups.get(key);
         if (g) {
@@ -33,5 +41,11 @@ export function groupDiffs(report: RunReport, redact: Redactor): DiffGroup[] {
 export function hostList(hosts: readonly string[]): string {
   if (hosts.length === 1) return hosts[0] ?? "";
   if (hosts.length <= 4) return hosts.join(", ");
-  return `${hosts.length} hosts: ${hosts[0] ?? ""} … ${hosts.at(-1) ?? ""}`;
+  return t("hosts.many", { count: hosts.length, first: hosts[0] ?? "", last: hosts.at(-1) ?? "" });
 }
+
+/** "same change on appo-01, appo-02" or "on appo-01". */
+export const onHosts = (hosts: readonly string[]): string => (hosts.length > 1 ? t("diff.sameChangeOn", { hosts: hostList(hosts) }) : t("diff.on", { host: hosts[0] ?? "" }));
+
+/** A step as people read it: its name, or `handler <name>`. */
+export const stepLabel = (s: Pick<StepResult, "handler" | "name">): string => (s.handler ? t("recap.handler", { name: s.name }) : s.name);

@@ -1,17 +1,20 @@
 import type { HostResult, StepResult } from "../engine/results.js";
+import type { MessageKey } from "../i18n/catalogue/index.js";
+import { t } from "../i18n/t.js";
 import type { Change } from "../steps/types.js";
 import { describeAttrs } from "./attr-summary.js";
+import { stepLabel } from "./diffs.js";
 import { shortMessage } from "./shorten.js";
 
 /** Whether the lines speak of what a check planned ("would write") or of what an apply did ("wrote"). */
 type Tense = "would" | "did";
 
-const VERBS: Record<Exclude<Change["kind"], "attrs" | "run">, [string, string]> = {
-  "write-file": ["would write", "wrote"],
-  upload: ["would upload", "uploaded"],
-  extract: ["would extract into", "extracted into"],
-  mkdir: ["would create", "created"],
-  remove: ["would remove", "removed"],
+const VERBS: Record<Exclude<Change["kind"], "attrs" | "run">, [MessageKey, MessageKey]> = {
+  "write-file": ["line.wouldWrite", "line.wrote"],
+  upload: ["line.wouldUpload", "line.uploaded"],
+  extract: ["line.wouldExtract", "line.extracted"],
+  mkdir: ["line.wouldCreate", "line.created"],
+  remove: ["line.wouldRemove", "line.removed"],
 };
 
 /**
@@ -23,7 +26,7 @@ export function hostLines(h: HostResult, options: { check: boolean; verbose: boo
   const tense: Tense = options.check ? "would" : "did";
   const lines = [...h.notes.map((n) => `! ${n}`), ...h.steps.flatMap((s) => stepLines(s, tense, options.verbose))];
   const backups = backupDir(h);
-  if (backups) lines.push(`backups: ${backups} (${h.backups.length} file${h.backups.length === 1 ? "" : "s"})`);
+  if (backups) lines.push(t(h.backups.length === 1 ? "line.backups.one" : "line.backups.many", { dir: backups, count: h.backups.length }));
   return lines;
 }
 
@@ -32,15 +35,15 @@ const RESTORE_MARK: Record<StepResult["status"], string> = { changed: "↺", ok:
 
 function stepLines(s: StepResult, tense: Tense, verbose: boolean): string[] {
   if (s.type === "restore") return s.messages.map((m) => `${RESTORE_MARK[s.status]} ${shortMessage(m, verbose)}`);
-  const label = `${s.handler ? "handler " : ""}${s.name}`;
+  const label = stepLabel(s);
   switch (s.status) {
     case "failed":
       return failedLines(s, label, verbose);
     case "blocked":
-      return [`? ${label}: blocked — ${s.messages.join("; ")}`];
+      return [`? ${label}: ${t("line.blocked")} — ${s.messages.join("; ")}`];
     case "unknown":
     case "changed":
-      return [...fileLines(s, label, tense), ...s.changes.flatMap((ch) => (ch.kind === "run" ? [`${tense === "would" ? "would run" : "ran"}: ${ch.display ?? ch.command}  [${ch.reason}]${s.status === "unknown" && tense === "would" ? " (outcome unknown)" : ""}`] : []))];
+      return [...fileLines(s, label, tense), ...s.changes.flatMap((ch) => (ch.kind === "run" ? [`${t(tense === "would" ? "line.wouldRun" : "line.ran")}: ${ch.display ?? ch.command}  [${ch.reason}]${s.status === "unknown" && tense === "would" ? t("line.outcomeUnknown") : ""}`] : []))];
     default:
       return [];
   }
@@ -52,23 +55,23 @@ function fileLines(s: StepResult, label: string, tense: Tense): string[] {
   for (const ch of s.changes) {
     if (ch.kind === "run" || ch.kind === "attrs" || ch.kind === "mkdir") continue;
     const [would, did] = VERBS[ch.kind];
-    const verb = ch.kind === "write-file" && ch.beforeSha256 === null ? (tense === "would" ? "would create" : "created") : tense === "would" ? would : did;
+    const verb = t(ch.kind === "write-file" && ch.beforeSha256 === null ? (tense === "would" ? "line.wouldCreate" : "line.created") : tense === "would" ? would : did);
     what.push(`${verb} ${ch.kind === "extract" ? ch.dest : ch.path}`);
   }
-  const attrs = describeAttrs(s.attrs ?? []).map((a) => `${tense === "would" ? "would set" : "set"} ${a}`);
+  const attrs = describeAttrs(s.attrs ?? []).map((a) => `${t(tense === "would" ? "line.wouldSet" : "line.set")} ${a}`);
   return [...what, ...attrs].map((w) => `~ ${label}: ${w}`);
 }
 
 /** The cause first (the error, led by the command's last words), then the output above it and what ran, shortened unless verbose. */
 function failedLines(s: StepResult, label: string, verbose: boolean): string[] {
-  const lines = [`✗ ${label}: ${shortMessage(s.error ?? "failed", verbose)}`];
+  const lines = [`✗ ${label}: ${shortMessage(s.error ?? t("line.failed"), verbose)}`];
   const failed = s.commands.filter((r) => r.exitCode !== 0).at(-1);
   if (!failed) return lines;
   const output = (failed.stderr || failed.stdout).trim().split("\n").filter((l) => l.trim() !== "");
   // The line that leads the error is not said twice; the others give its context.
   const context = output.filter((l) => !(s.error ?? "").startsWith(`${l.trim()} (exit `));
   lines.push(...(verbose ? context : context.slice(-4)).map((l) => `    ${l}`));
-  lines.push(`    ${shortMessage(`exit ${failed.exitCode} from \`${failed.command}\``, verbose)}`);
+  lines.push(`    ${shortMessage(t("line.exitFrom", { code: failed.exitCode, command: failed.command }), verbose)}`);
   return lines;
 }
 

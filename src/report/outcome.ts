@@ -1,4 +1,6 @@
 import type { HostStatus } from "../engine/results.js";
+import type { MessageKey } from "../i18n/catalogue/index.js";
+import { t } from "../i18n/t.js";
 import type { painter } from "./color.js";
 
 /** One symbol and one colour per host outcome, the same in the live display, the recap and every list of hosts. */
@@ -20,5 +22,15 @@ export function outcomeMark(status: HostStatus, c: ReturnType<typeof painter>): 
 
 /** What a status says on screen: a check run's `changed` is only planned, so it "would change". */
 export function statusLabel(status: HostStatus, check: boolean): string {
-  return check && status === "changed" ? "would change" : status;
+  return t(check && status === "changed" ? "status.wouldChange" : LABEL[status]);
 }
+
+const LABEL: Record<HostStatus, MessageKey> = {
+  ok: "status.ok",
+  changed: "status.changed",
+  failed: "status.failed",
+  unreachable: "status.unreachable",
+  refused: "status.refused",
+  "not-started": "status.notStarted",
+  "rolled-back": "status.rolledBack",
+};

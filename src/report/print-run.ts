@@ -1,7 +1,9 @@
 import { countSteps, type RunReport } from "../engine/results.js";
+import { t } from "../i18n/t.js";
+import { cells, padCells } from "../i18n/width.js";
 import { describeAttrs } from "./attr-summary.js";
 import { painter } from "./color.js";
-import { groupDiffs, hostList } from "./diffs.js";
+import { groupDiffs, hostList, onHosts, stepLabel } from "./diffs.js";
 import { hostLines } from "./host-lines.js";
 import { OUTCOME, statusLabel } from "./outcome.js";
 import type { Redactor } from "./redact.js";
@@ -26,7 +28,7 @@ export function printRun(report: RunReport, options: PrintOptions): void {
   const verbose = options.verbose === true;
   const c = painter(out);
   const w = (line = ""): void => void out.write(`${redact(line)}\n`);
-  for (const r of report.refused) w(c("red", `REFUSED before any change: ${r}`));
+  for (const r of report.refused) w(c("red", t("recap.refused", { reason: r })));
   if (options.diff) printDiffs(report, w, c, redact);
   for (const h of report.hosts) {
     const lines = hostLines(h, { check: report.check, verbose });
@@ -37,29 +39,29 @@ export function printRun(report: RunReport, options: PrintOptions): void {
   }
   w();
   const nothingWritten = report.check || report.refused.length > 0 || report.hosts.every((h) => h.files.length === 0 && h.steps.every((s) => s.status !== "changed"));
-  const title = report.check ? "CHECK" : report.refused.length > 0 ? "REFUSED" : "RECAP";
-  w(c("bold", `${title}${nothingWritten ? " (nothing was written)" : ""} ${report.playbook} — run ${report.runId}, ${(report.durationMs / 1000).toFixed(1)}s`));
-  const width = Math.max(...report.hosts.map((h) => h.host.length), 4);
-  const labels = Math.max(...report.hosts.map((h) => statusLabel(h.status, report.check).length), 11);
+  const title = t(report.check ? "recap.check" : report.refused.length > 0 ? "recap.refusedTitle" : "recap.recap");
+  w(c("bold", t("recap.title", { title, nothing: nothingWritten ? t("recap.nothingWritten") : "", playbook: report.playbook, runId: report.runId, seconds: (report.durationMs / 1000).toFixed(1) })));
+  const width = Math.max(...report.hosts.map((h) => cells(h.host)), 4);
+  const labels = Math.max(...report.hosts.map((h) => cells(statusLabel(h.status, report.check))), 11);
   // The BlueKing generation each host was found to run, when the playbook depends on it.
   const generations = report.hosts.some((h) => h.generation);
   for (const h of report.hosts) {
     const n = countSteps(h);
     const o = OUTCOME[h.status];
     const gen = generations ? `${(h.generation?.name ?? "-").padEnd(4)} ` : "";
-    const counts = `ok=${n.ok} ${report.check ? "would-change" : "changed"}=${n.changed} failed=${n.failed} skipped=${n.skipped}`;
-    w(`${c(o.color, `${o.symbol} ${h.host.padEnd(width)}  ${statusLabel(h.status, report.check).padEnd(labels)}`)} ${gen}${counts}${h.error ? `  ${c(o.color, shortMessage(h.error, verbose))}` : ""}`);
+    const counts = t(report.check ? "recap.countsCheck" : "recap.counts", { ok: n.ok, changed: n.changed, failed: n.failed, skipped: n.skipped });
+    w(`${c(o.color, `${o.symbol} ${padCells(h.host, width)}  ${padCells(statusLabel(h.status, report.check), labels)}`)} ${gen}${counts}${h.error ? `  ${c(o.color, shortMessage(h.error, verbose))}` : ""}`);
   }
   const warnings = groupWarnings(report);
-  if (warnings.length > 0) w(c("yellow", "WARNINGS"));
+  if (warnings.length > 0) w(c("yellow", t("recap.warnings")));
   for (const g of warnings) w(`  ${c("yellow", "!")} [${hostList(g.hosts)}] ${g.step}: ${g.message}`);
 }
 
 /** Unified diffs of file contents, then mode and owner changes as text; both grouped across hosts. */
 function printDiffs(report: RunReport, w: (l?: string) => void, c: ReturnType<typeof painter>, redact: Redactor): void {
   for (const g of groupDiffs(report, redact)) {
-    w(c("bold", `--- ${g.paths.length === 1 ? (g.paths[0] ?? "") : `${g.paths[0] ?? ""} (and the same file on the other hosts)`}`));
-    w(c("gray", `    ${g.hosts.length > 1 ? `same change on ${hostList(g.hosts)}` : `on ${g.hosts[0] ?? ""}`}`));
+    w(c("bold", `--- ${g.paths.length === 1 ? (g.paths[0] ?? "") : t("diff.sameFileElsewhere", { path: g.paths[0] ?? "" })}`));
+    w(c("gray", `    ${onHosts(g.hosts)}`));
     for (const line of g.patch.split("\n")) w(line.startsWith("+") ? c("green", line) : line.startsWith("-") ? c("red", line) : line);
   }
   const attrs = new Map<string, string[]>();
@@ -67,13 +69,13 @@ function printDiffs(report: RunReport, w: (l?: string) => void, c: ReturnType<ty
     for (const s of h.steps) {
       if (s.status !== "changed" && s.status !== "unknown") continue;
       for (const line of describeAttrs(s.attrs ?? [])) {
-        const key = `${s.handler ? "handler " : ""}${s.name}: ${line}`;
+        const key = `${stepLabel(s)}: ${line}`;
         attrs.set(key, [...(attrs.get(key) ?? []), h.host]);
       }
     }
   }
   for (const [line, hosts] of attrs) {
     w(c("bold", `--- ${line}`));
-    w(c("gray", `    ${hosts.length > 1 ? `same change on ${hostList(hosts)}` : `on ${hosts[0] ?? ""}`}`));
+    w(c("gray", `    ${onHosts(hosts)}`));
   }
 }

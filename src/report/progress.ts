@@ -1,12 +1,13 @@
 import { Listr, ListrDefaultRendererLogLevels, ListrLogger, ListrLogLevels, PRESET_TIMER, ProcessOutput, Spinner, type DefaultRenderer, type ListrTaskWrapper, type SimpleRenderer } from "listr2";
 import type { RunEvent } from "../engine/run-playbook.js";
 import type { HostResult, HostStatus } from "../engine/results.js";
+import { t } from "../i18n/t.js";
 import { painter } from "./color.js";
 import { OUTCOME, statusLabel } from "./outcome.js";
 import { shortMessage } from "./shorten.js";
 import { showPromptsOn } from "../transport/prompt.js";
 
-const PHASE_TEXT = { connect: "connecting", probe: "reading state", apply: "applying", verify: "verifying", rollback: "rolling back" } as const;
+const PHASE_TEXT = { connect: "progress.connect", probe: "progress.probe", apply: "progress.apply", verify: "progress.verify", rollback: "progress.rollback" } as const;
 /** Above this many hosts, one live counter replaces the line per host. */
 const COLLAPSE_ABOVE = 20;
 
@@ -40,7 +41,7 @@ function summary(result: HostResult, check: boolean, c: ReturnType<typeof painte
 /** `24/24 hosts done (6 ok, 18 changed)`: only hosts of this display count, so the numbers add up. */
 function counterText(title: string, finished: number, total: number, counts: ReadonlyMap<HostStatus, number>, check: boolean, c: ReturnType<typeof painter>): string {
   const parts = [...counts].map(([status, n]) => c(OUTCOME[status].color, `${OUTCOME[status].symbol} ${n} ${statusLabel(status, check)}`));
-  return `${title}: ${finished}/${total} hosts done${parts.length > 0 ? ` (${parts.join(", ")})` : ""}`;
+  return t("progress.counter", { title, finished, total, parts: parts.length > 0 ? ` (${parts.join(", ")})` : "" });
 }
 
 /** listr2 progress: a line per host (a counter above 20 hosts); plain lines when not on a TTY or under CI. */
@@ -99,10 +100,10 @@ export function startProgress(hosts: readonly string[], title: string, redact: (
       w.resolve();
     } else if (e.phase === "lock-wait") {
       // Waiting may last minutes: said even on plain lines, with the host, since it explains the wait.
-      w.task.output = redact(`${plain ? `${e.host}: ` : ""}waiting for lock (held by ${e.holder})`);
+      w.task.output = redact(`${plain ? `${e.host}: ` : ""}${t("progress.lockWait", { holder: e.holder })}`);
     } else if (!plain) {
       // The line-by-line renderer prints outputs without their host: there, each host's final line is enough.
-      w.task.output = PHASE_TEXT[e.phase];
+      w.task.output = t(PHASE_TEXT[e.phase]);
     }
   };
   // While a password or passphrase is asked the display stands still (events wait), so the question stays readable.

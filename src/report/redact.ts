@@ -1,14 +1,15 @@
 import { renderPythonString } from "../steps/python-literal.js";
 import { shellQuote } from "../steps/shell-quote.js";
+import { t } from "../i18n/t.js";
 
 export const MASK = "••••";
 
 /**
  * Values of keys like these are secrets wherever they appear in a file (e.g. paas_agent's `auth.token`, and its
  * `auth.sid`: the key `sid` exactly; the GSE agent's `zkauth`, zookeeper's `user:password`): a whole
- * quoted string (any characters, escapes included), or a bare word.
+ * quoted string (any characters, escapes included), or a bare word. A key may start a diff's `+` or `-` line.
  */
-const SECRET_KEY = /((?:^|[\s{,"'])["']?(?:[\w.-]*(?:token|password|passwd|secret|pwd)[\w.-]*|sid|zkauth)["']?\s*[:=]\s*)(?:'((?:[^'\\\n]|\\.)+)'|"((?:[^"\\\n]|\\.)+)"|(?!\s*$)([^\s'",}#]+))/gim;
+const SECRET_KEY = /((?:^|[\s{,"'+])["']?(?:[\w.-]*(?:token|password|passwd|secret|pwd)[\w.-]*|sid|zkauth)["']?\s*[:=]\s*)(?:'((?:[^'\\\n]|\\.)+)'|"((?:[^"\\\n]|\\.)+)"|(?!\s*$)([^\s'",}#]+))/gim;
 
 export type Redactor = (text: string) => string;
 
@@ -45,6 +46,20 @@ export function makeRedactor(secrets: readonly string[]): Redactor {
     for (const v of values) out = out.split(v).join(MASK);
     return out.replace(SECRET_KEY, (_m, key: string, single?: string, double?: string) => `${key}${single !== undefined ? `'${MASK}'` : double !== undefined ? `"${MASK}"` : MASK}`);
   };
+}
+
+/** Secret-looking keys set on both sides to different values: a diff shows both masked alike, so they are named. */
+export function changedSecretKeys(before: string, after: string): string[] {
+  const valuesIn = (text: string): Map<string, string[]> => {
+    const out = new Map<string, string[]>();
+    for (const m of text.matchAll(SECRET_KEY)) {
+      const key = /[\w.-]+(?=["']?\s*[:=]\s*$)/.exec(m[1] ?? "")?.[0] ?? "";
+      out.set(key, [...(out.get(key) ?? []), m[2] ?? m[3] ?? m[4] ?? ""]);
+    }
+    return out;
+  };
+  const [was, now] = [valuesIn(before), valuesIn(after)];
+  return [...was.keys()].filter((k) => now.has(k) && JSON.stringify(was.get(k)) !== JSON.stringify(now.get(k))).sort();
 }
 
 /**
@@ -97,11 +112,11 @@ export interface OwnText {
 export function unmaskable(value: string, own: OwnText): string | null {
   // Characters as a person counts them (a CJK character or an emoji is one).
   const length = Array.from(new Intl.Segmenter().segment(value)).length;
-  if (length < MIN_SECRET_LENGTH) return `it is too short to be masked safely (${length} character${length === 1 ? "" : "s"}; at least ${MIN_SECRET_LENGTH}): output would lose those characters wherever they appear, and show where it is`;
-  if (COMMON.has(value.toLowerCase())) return "it is a common word or password: masking it would alter ordinary text wherever the word appears";
-  if (own.playbook.includes(value)) return "it appears in the playbook's own text: masking it would alter the playbook's names, titles and paths in every report";
-  if (own.inventory.some((n) => n.includes(value))) return "it appears in the inventory's host or group names or addresses: masking it would alter them in every report";
+  if (length < MIN_SECRET_LENGTH) return t(length === 1 ? "mask.tooShort.one" : "mask.tooShort.many", { length, min: MIN_SECRET_LENGTH });
+  if (COMMON.has(value.toLowerCase())) return t("mask.common");
+  if (own.playbook.includes(value)) return t("mask.inPlaybook");
+  if (own.inventory.some((n) => n.includes(value))) return t("mask.inInventory");
   const inValue = Object.entries(own.values ?? {}).find(([, v]) => v.includes(value))?.[0];
-  if (inValue !== undefined) return `it appears in the value of variable '${inValue}': masking it would alter that value in every report`;
+  if (inValue !== undefined) return t("mask.inValue", { name: inValue });
   return null;
 }

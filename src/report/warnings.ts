@@ -1,5 +1,6 @@
 import type { RunReport } from "../engine/results.js";
 import { warningText } from "../steps/warning.js";
+import { stepLabel } from "./diffs.js";
 
 export interface WarningGroup {
   /** The step's name (`handler x` for a handler). */
@@ -16,7 +17,7 @@ export function groupWarnings(report: RunReport): WarningGroup[] {
       for (const m of s.messages) {
         const message = warningText(m);
         if (message === undefined) continue;
-        const step = `${s.handler ? "handler " : ""}${s.name}`;
+        const step = stepLabel(s);
         const g = groups.get(`${step}\0${message}`);
         if (!g) groups.set(`${step}\0${message}`, { step, message, hosts: [h.host] });
         else if (!g.hosts.includes(h.host)) g.hosts.push(h.host);

@@ -1,8 +1,9 @@
 import { existsSync } from "node:fs";
 import { chmod, mkdir, rm, symlink, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import { type Generation, type PaasGeneration } from "../generations/layouts.js";
-import { DNS_ZONE } from "./standins/getent.js";
+import type { Generation, PaasGeneration } from "../generations/layouts.js";
+import { PAAS_PORTS } from "../generations/paas-modules.js";
+import { DNS_ZONE, etcHosts } from "./standins/getent.js";
 import { REAL_NGINX } from "./standins/nginx.js";
 import type { TreeEntry } from "./tree-entry.js";
 import { dir } from "./tree-entry.js";
@@ -12,7 +13,7 @@ import { ce5PaasFiles } from "./trees/ce5-paas.js";
 import { ce6AgentFiles } from "./trees/ce6-agent.js";
 import { ce6NginxFiles } from "./trees/ce6-nginx.js";
 import { ce6PaasFiles } from "./trees/ce6-paas.js";
-import { ce7HostsLines, ce7NodeFiles } from "./trees/ce7-node.js";
+import { ce7Hosts, ce7NodeFiles } from "./trees/ce7-node.js";
 import type { TreeContext } from "./trees/context.js";
 import { gseAgentFiles } from "./trees/gse-agent.js";
 import { resolverFiles } from "./trees/node-system.js";
@@ -34,21 +35,28 @@ const PARTS: Readonly<Record<PaasGeneration, { paas: Part; agent: Part; nginx: P
   ce6: { paas: ce6PaasFiles, agent: ce6AgentFiles, nginx: ce6NginxFiles },
 };
 
+/** The names each generation's files give PaaS: its public domain, and the internal consul name (5.x, 6.x). */
+const PAAS_NAMES: Readonly<Record<PaasGeneration, readonly string[]>> = {
+  oss: ["paas.bk.com"],
+  ce5: ["paas.bk.com", "paas.service.consul"],
+  ce6: ["paas.bktencent.com", "paas.service.consul"],
+};
+
 /**
- * What every host of a generation has whatever its roles: a resolver (a bkce 7.x node's maps the install's names),
- * and on bkce 5.x/6.x hosts node-man's GSE agent too (5.x zookeepers by IP on 2181, 6.x `zk.service.consul:2181`:
- * bk-install gse.env). The seeds' layout names no agent.
+ * What every host of a generation has whatever its roles: a resolver, its /etc/hosts naming PaaS (a bkce 7.x
+ * node's, the install's names as BKDocs 7.0 has them added), and on bkce 5.x/6.x hosts node-man's GSE agent too
+ * (5.x zookeepers by IP on 2181, 6.x `zk.service.consul:2181`: bk-install gse.env). The seeds' layout names no agent.
  */
 function hostFiles(ctx: TreeContext): TreeEntry[] {
   switch (ctx.generation) {
     case "oss":
-      return resolverFiles(ctx);
+      return resolverFiles(ctx, etcHosts(ctx.lanIp, PAAS_NAMES.oss));
     case "ce5":
-      return [...gseAgentFiles(ctx, { zkhost: `${ctx.lanIp}:2181` }), ...resolverFiles(ctx)];
+      return [...gseAgentFiles(ctx, { zkhost: `${ctx.lanIp}:2181` }), ...resolverFiles(ctx, etcHosts(ctx.lanIp, PAAS_NAMES.ce5))];
     case "ce6":
-      return [...gseAgentFiles(ctx, { zkhost: "zk.service.consul:2181" }), ...resolverFiles(ctx)];
+      return [...gseAgentFiles(ctx, { zkhost: "zk.service.consul:2181" }), ...resolverFiles(ctx, etcHosts(ctx.lanIp, PAAS_NAMES.ce6))];
     case "ce7":
-      return resolverFiles(ctx, ce7HostsLines(ctx));
+      return resolverFiles(ctx, ce7Hosts(ctx));
   }
 }
 
@@ -78,6 +86,14 @@ export interface TreeOptions {
   index?: number;
   /** The port the host's nginx listens on; default 80. */
   nginxPort?: number;
+  /** Ports of its open_paas modules other than the defaults. */
+  paasPorts?: Partial<TreeContext["paasPorts"]>;
+  /** The port of its install's nginx (agents name it); default 80. */
+  frontPort?: number;
+  /** The pip index the agents name; default the sample's public one. */
+  pipIndex?: string;
+  /** The port of the agent's nginx server block; default 8010. */
+  agentPort?: number;
 }
 
 export function treeContext(root: string, o: TreeOptions = {}): TreeContext {
@@ -87,8 +103,13 @@ export function treeContext(root: string, o: TreeOptions = {}): TreeContext {
     sysroot: resolve(o.sysroot ?? dirname(dirname(root))),
     index: o.index ?? 0,
     nginxPort: o.nginxPort ?? 80,
+    agentPort: o.agentPort ?? 8010,
+    roles: [],
     lanIp: "127.0.0.1",
     realNginx: existsSync(REAL_NGINX),
+    paasPorts: { ...PAAS_PORTS, ...o.paasPorts },
+    frontPort: o.frontPort ?? 80,
+    ...(o.pipIndex === undefined ? {} : { pipIndex: o.pipIndex }),
   };
 }
 
@@ -98,7 +119,8 @@ const SYSTEM_DIRS = ["etc", "usr", "var/log"];
 /** Every entry of a host's tree, each path once (appo and appt share their files; the first copy wins). */
 export function treeEntries(roles: readonly SandboxRole[], ctx: TreeContext): TreeEntry[] {
   const byPath = new Map<string, TreeEntry>([["logs", dir("logs")]]);
-  for (const entry of [...roles.flatMap((role) => entriesFor(role, ctx)), ...hostFiles(ctx)]) if (!byPath.has(entry.path)) byPath.set(entry.path, entry);
+  const withRoles = { ...ctx, roles };
+  for (const entry of [...roles.flatMap((role) => entriesFor(role, withRoles)), ...hostFiles(ctx)]) if (!byPath.has(entry.path)) byPath.set(entry.path, entry);
   return [...byPath.values()];
 }
 

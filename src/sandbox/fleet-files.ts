@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { userInfo } from "node:os";
 import { GENERATIONS, type Generation } from "../generations/layouts.js";
+import type { HealthzModule } from "../generations/paas-modules.js";
 import { knownHostName } from "../transport/known-hosts.js";
 import { NODE_ROLE, SANDBOX_ROLES } from "./bk-tree.js";
 import type { SandboxRole } from "./bk-tree.js";
@@ -25,6 +26,16 @@ export interface SandboxHost {
   installIndex: number;
   /** The loopback port of its nginx (nginx hosts). */
   nginxPort?: number;
+  /** The loopback ports of its open_paas modules' healthz (paas hosts; 5.x and 6.x uwsgi configs say them). */
+  paasPorts?: Partial<Record<HealthzModule, number>>;
+  /** The port of its install's nginx, which its CONTROLLER_SERVER_URL names (agent hosts). */
+  frontPort?: number;
+  /** The fleet's pip index, its PYTHON_PIP (agent hosts). */
+  pipIndex?: string;
+  /** The fleet's MariaDB socket (mysql hosts, when the fleet runs one). */
+  mysqlSocket?: string;
+  /** The loopback port the agent's nginx server block listens on (appo, appt), as paasagent.conf says. */
+  agentPort?: number;
 }
 
 /**
@@ -97,6 +108,17 @@ export function sandboxVars(h: Pick<SandboxHost, "root" | "sysroot"> & { generat
   };
 }
 
+/**
+ * Variables that say where the host's services listen, where its files cannot: the seeds' layout names no port
+ * for its open_paas modules (`paas_ports`), and a mysql host's socket is the fleet's MariaDB's (`mysql_socket`).
+ */
+export function serviceVars(h: Pick<SandboxHost, "generation" | "paasPorts" | "mysqlSocket">): Record<string, unknown> {
+  return {
+    ...(h.generation === "oss" && h.paasPorts !== undefined ? { paas_ports: h.paasPorts } : {}),
+    ...(h.mysqlSocket === undefined ? {} : { mysql_socket: h.mysqlSocket }),
+  };
+}
+
 /** The fleet's native inventory; paths are JSON-quoted, which YAML reads as double-quoted scalars. */
 export function formatInventory(hosts: SandboxHost[]): string {
   const lines = [
@@ -110,7 +132,7 @@ export function formatInventory(hosts: SandboxHost[]): string {
     if (members.length === 0) continue;
     lines.push(`  ${role}:`, "    hosts:");
     for (const h of members) {
-      lines.push(`      ${h.name}: { address: ${h.address}, port: ${h.port}, vars: ${JSON.stringify(sandboxVars(h))} }`);
+      lines.push(`      ${h.name}: { address: ${h.address}, port: ${h.port}, vars: ${JSON.stringify({ ...sandboxVars(h), ...serviceVars(h) })} }`);
     }
   }
   return `${lines.join("\n")}\n`;

@@ -1,8 +1,14 @@
-import { access, mkdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { access, chmod, mkdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { isPaasGeneration, LAYOUTS, type Generation } from "../generations/layouts.js";
 import { writeBkTree } from "./bk-tree.js";
-import { startHostDaemons, stopDaemons, type RunningDaemon } from "./daemons/host-daemons.js";
+import { startDaemon, startHostDaemons, stopDaemons, type RunningDaemon } from "./daemons/host-daemons.js";
+import { restoreMariaDb, type MariaDbSpec } from "./daemons/mariadb.js";
+import type { PythonHttpSpec } from "./daemons/python-http.js";
+import { healthzDir } from "./standins/healthz.js";
+import { DB_OF } from "./trees/python.js";
+import { DB_PASSWORD } from "./trees/secrets.js";
+import { healthzModules } from "../generations/paas-modules.js";
 import { formatInventory, formatKnownHosts, planFleet, type FleetGeneration, type HostPlan, type SandboxHost } from "./fleet-files.js";
 import { ensureKeyPair } from "./keys.js";
 import { reservePorts } from "./ports.js";
@@ -22,6 +28,11 @@ export interface FleetOptions {
   generation?: FleetGeneration;
   /** Keep the servers running after this process exits (`bkplay sandbox up`); stop with stopFleet(dir). */
   detached?: boolean;
+  /**
+   * Run a real MariaDB for the mysql hosts (one per fleet: they are one machine), with the agents' grants. It
+   * runs as mysql, so `dir` is made 0755 and every folder above it must let others through.
+   */
+  mysql?: boolean;
 }
 
 export interface Fleet {
@@ -60,7 +71,14 @@ export const installRoot = (g: Generation): string => (isPaasGeneration(g) ? LAY
 
 /** The host's tree as the fleet wrote it (also a test's reset of one host). */
 export const writeHostTree = (h: SandboxHost): Promise<void> =>
-  writeBkTree(h.root, h.roles, { generation: h.generation, sysroot: h.sysroot, index: h.installIndex, ...(h.nginxPort === undefined ? {} : { nginxPort: h.nginxPort }) });
+  writeBkTree(h.root, h.roles, {
+    generation: h.generation, sysroot: h.sysroot, index: h.installIndex,
+    ...(h.nginxPort === undefined ? {} : { nginxPort: h.nginxPort }),
+    ...(h.paasPorts === undefined ? {} : { paasPorts: h.paasPorts }),
+    ...(h.frontPort === undefined ? {} : { frontPort: h.frontPort }),
+    ...(h.pipIndex === undefined ? {} : { pipIndex: h.pipIndex }),
+    ...(h.agentPort === undefined ? {} : { agentPort: h.agentPort }),
+  });
 
 /**
  * A host's /run: a tmpfs on a real machine, here a folder outside hosts/ (sockets cannot be read as files,
@@ -79,7 +97,10 @@ interface PreparedHost extends SandboxServerHost {
   host: SandboxHost;
 }
 
-async function prepareHost(dir: string, index: number, plan: HostPlan, backend: SandboxBackend, nginxPort: number | undefined): Promise<PreparedHost> {
+/** Where a host's services listen, and the fleet's it names (ports all reserved at once). */
+type HostServices = Pick<SandboxHost, "nginxPort" | "agentPort" | "paasPorts" | "frontPort" | "pipIndex" | "mysqlSocket">;
+
+async function prepareHost(dir: string, index: number, plan: HostPlan, backend: SandboxBackend, services: HostServices): Promise<PreparedHost> {
   const name = `bk-${index + 1}`;
   const hostDir = join(dir, "hosts", name);
   await mkdir(hostDir, { recursive: true });
@@ -87,7 +108,8 @@ async function prepareHost(dir: string, index: number, plan: HostPlan, backend: 
   const { publicKey } = await ensureKeyPair(hostKeyFile, `bkplay-sandbox-${name}`);
   const host: SandboxHost = {
     name, address: "127.0.0.1", port: 0, root: join(hostDir, installRoot(plan.generation)), sysroot: hostDir,
-    generation: plan.generation, roles: plan.roles, installIndex: plan.installIndex, ...(nginxPort === undefined ? {} : { nginxPort }),
+    generation: plan.generation, roles: plan.roles, installIndex: plan.installIndex,
+    ...services,
   };
   // A host that was another generation in an earlier fleet must not keep that one's root.
   await Promise.all(Object.values(LAYOUTS).map((l) => rm(join(hostDir, l.root), { recursive: true, force: true })));
@@ -117,6 +139,46 @@ export async function stopFleet(dir: string): Promise<boolean> {
   return true;
 }
 
+/**
+ * Every port the fleet's services take, reserved at once (no two alike) before any SSH server picks one: each
+ * nginx host's, each PaaS host's open_paas modules', the pip index's. Agents name their install's nginx (the
+ * first, in the seeds' layout where each PaaS host has one) and the fleet's pip index; a fleet that runs a
+ * MariaDB gives its socket to the mysql hosts and grants the install's app user to the agents' address.
+ */
+async function fleetServices(dir: string, plans: readonly HostPlan[], mysql: boolean): Promise<{ hosts: HostServices[]; fleet: (PythonHttpSpec | MariaDbSpec)[] }> {
+  // The agent's nginx server block (appo, appt) is served by the host's nginx on a port of its own.
+  const wants = plans.map((p) => ({ nginx: p.roles.includes("nginx") ? 1 : 0, agent: p.roles.includes("appo") || p.roles.includes("appt") ? 1 : 0, paas: p.roles.includes("paas") ? healthzModules(p.generation) : [] }));
+  const ports = await reservePorts(wants.reduce((n, w) => n + w.nginx + w.agent + w.paas.length, 1));
+  const pipPort = ports.shift() ?? 0;
+  const hosts: HostServices[] = wants.map((w) => ({
+    ...(w.nginx ? { nginxPort: ports.shift() ?? 0 } : {}),
+    ...(w.agent ? { agentPort: ports.shift() ?? 0 } : {}),
+    ...(w.paas.length > 0 ? { paasPorts: Object.fromEntries(w.paas.map((m) => [m, ports.shift() ?? 0])) } : {}),
+  }));
+  const front = (g: Generation): number | undefined => hosts.find((h, i) => h.nginxPort !== undefined && plans[i]?.generation === g)?.nginxPort;
+  const pipIndex = `http://127.0.0.1:${pipPort}/simple/`;
+  const socket = join(dir, "mysql", "mysqld.sock");
+  plans.forEach((p, i) => {
+    const h = hosts[i] ?? {};
+    const frontPort = front(p.generation);
+    if ((p.roles.includes("appo") || p.roles.includes("appt")) && frontPort !== undefined) Object.assign(h, { frontPort, pipIndex });
+    if (p.roles.includes("mysql") && mysql) h.mysqlSocket = socket;
+  });
+  const pypi = join(dir, "pypi");
+  const fleet: (PythonHttpSpec | MariaDbSpec)[] = [{
+    kind: "pip-index",
+    args: ["-m", "http.server", String(pipPort), "--bind", "127.0.0.1", "--directory", pypi],
+    ports: [pipPort],
+    files: [{ path: join(pypi, "simple", "index.html"), content: "<!DOCTYPE html>\n<html><head><title>Simple index</title></head><body></body></html>\n" }],
+    log: join(pypi, "server.log"),
+  }];
+  if (mysql) {
+    const users = [...new Set(plans.flatMap((p) => (isPaasGeneration(p.generation) ? [DB_OF[p.generation].user] : [])))];
+    fleet.push({ kind: "mariadb", dir: join(dir, "mysql"), socket, grants: users.map((user) => ({ user, host: "127.0.0.1", password: DB_PASSWORD })) });
+  }
+  return { hosts, fleet };
+}
+
 /** Starts `hosts` SSH servers on 127.0.0.1, each with its own BlueKing tree and services, plus inventory and known_hosts. */
 export async function startFleet(options: FleetOptions): Promise<Fleet> {
   if (!Number.isInteger(options.hosts) || options.hosts < 1) throw new Error(`a fleet needs at least one host, got ${options.hosts}`);
@@ -127,17 +189,21 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const backend = await chooseBackend(options.backend ?? "auto");
   const detached = options.detached ?? false;
   await mkdir(dir, { recursive: true });
+  if (options.mysql === true) await chmod(dir, 0o755);
   const identityFile = join(dir, "id_ed25519");
   const client = await ensureKeyPair(identityFile, "bkplay-sandbox-client");
   const plans = planFleet(options.hosts, generation);
-  // All nginx ports in one reservation (no two alike), taken by the nginx daemons before any SSH server picks ports.
-  const nginxPorts = await reservePorts(plans.filter((p) => p.roles.includes("nginx")).length);
-  const prepared = await Promise.all(plans.map((plan, i) => prepareHost(dir, i, plan, backend, plan.roles.includes("nginx") ? nginxPorts.shift() : undefined)));
+  const services = await fleetServices(dir, plans, options.mysql === true);
+  const prepared = await Promise.all(plans.map((plan, i) => prepareHost(dir, i, plan, backend, services.hosts[i] ?? {})));
   const authorizedKeys = join(dir, "authorized_keys");
   await writeFile(authorizedKeys, `${client.publicKey} bkplay-sandbox-client\n`);
 
   const record: FleetRecord & { daemons: RunningDaemon[] } = { backend, generation, pids: [], daemons: [], hosts: prepared.map((p) => p.host) };
-  const started = await Promise.allSettled(prepared.map((p) => startHostDaemons(p.host, detached)));
+  const installOf = (h: SandboxHost): SandboxHost[] => prepared.map((p) => p.host).filter((x) => x.generation === h.generation);
+  const started = await Promise.allSettled([
+    ...prepared.map((p) => startHostDaemons(p.host, detached, undefined, installOf(p.host))),
+    ...services.fleet.map(async (spec): Promise<RunningDaemon[]> => [{ host: "", kind: spec.kind, pid: await startDaemon(spec, detached) }]),
+  ]);
   record.daemons = started.flatMap((r) => (r.status === "fulfilled" ? r.value : []));
   record.pids = record.daemons.map((d) => d.pid);
   await writeRecord(dir, record);
@@ -183,7 +249,9 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     await Promise.all(hosts.map(async (h) => {
       await writeHostTree(h);
       await rm(join(dir, "run", h.name, "systemd"), { recursive: true, force: true });
+      await rm(join(healthzDir(h.sysroot), "faults"), { recursive: true, force: true });
     }));
+    for (const spec of services.fleet) if (spec.kind === "mariadb") await restoreMariaDb(spec);
     const restarted = (await Promise.all(hosts.filter((h) => nginx.some((d) => d.host === h.name)).map((h) => startHostDaemons(h, detached, ["nginx"])))).flat();
     record.daemons = [...record.daemons.filter((d) => d.kind !== "nginx"), ...restarted];
     record.pids = [...record.pids.filter((pid) => !nginx.some((d) => d.pid === pid)), ...restarted.map((d) => d.pid)];

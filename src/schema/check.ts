@@ -4,6 +4,8 @@ import { loadPrecompiled } from "./precompiled.js";
 import type { Problem } from "../errors.js";
 import type { YamlSource } from "../source/yaml-file.js";
 import { closest } from "./closest.js";
+import { currentLang } from "../i18n/lang.js";
+import { t } from "../i18n/t.js";
 
 // Ajv's compiler is loaded only when a schema was not compiled at build time: loading it costs ~40 ms.
 const load = createRequire(import.meta.url);
@@ -65,8 +67,8 @@ export function translate(errors: ErrorObject[], source: YamlSource, base: reado
   for (const e of kept) {
     const rel = e.instancePath.split("/").slice(1).map(unescapePointer);
     const path = [...base, ...rel];
-    const described = describe(e);
-    const { message, keyPath, atKey } = e.propertyName === undefined ? described : { message: `key '${e.propertyName}' ${described.message}`, keyPath: e.propertyName, atKey: true };
+    const described = describeError(e);
+    const { message, keyPath, atKey } = e.propertyName === undefined ? described : { message: t("schema.key", { key: e.propertyName, message: described.message }), keyPath: e.propertyName, atKey: true };
     const full = keyPath === undefined ? path : [...path, keyPath];
     const location = atKey ? source.locateKey(full) : source.locate(full);
     const problem: Problem = { message, location };
@@ -95,63 +97,66 @@ function pruneAlternatives(errors: ErrorObject[]): ErrorObject[] {
   return rest.length > 0 ? rest : umbrellas;
 }
 
-function describe(e: ErrorObject): { message: string; keyPath?: string; atKey?: boolean } {
+export function describeError(e: ErrorObject): { message: string; keyPath?: string; atKey?: boolean } {
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case "required":
-      return { message: `missing required '${String(p.missingProperty)}'` };
+      return { message: t("schema.required", { key: String(p.missingProperty) }) };
     case "additionalProperties": {
       const key = String(p.additionalProperty);
       const allowed = allowedKeys(e);
       const hint = closest(key, allowed);
       return {
-        message: `unknown key '${key}'${hint ? ` — did you mean '${hint}'?` : allowed.length > 0 ? ` (allowed: ${allowed.join(", ")})` : ""}`,
+        message: `${t("schema.unknownKey", { key })}${hint ? t("schema.didYouMean", { hint }) : allowed.length > 0 ? t("schema.allowed", { keys: allowed.join(", ") }) : ""}`,
         keyPath: key,
         atKey: true,
       };
     }
     case "type":
-      return { message: `must be ${article(String(p.type))}` };
+      return { message: t("schema.type", { type: article(String(p.type)) }) };
     case "enum": {
       const allowed = (p.allowedValues as unknown[]).map((v) => JSON.stringify(v));
-      return { message: `must be one of ${allowed.join(", ")}` };
+      return { message: t("schema.enum", { values: allowed.join(", ") }) };
     }
     case "const":
-      return { message: `must be ${JSON.stringify(p.allowedValue)}` };
+      return { message: t("schema.const", { value: JSON.stringify(p.allowedValue) }) };
     case "pattern":
-      return { message: `does not match the pattern ${String(p.pattern)}` };
+      return { message: t("schema.pattern", { pattern: String(p.pattern) }) };
     case "format":
-      return { message: `is not a valid ${String(p.format)}` };
+      return { message: t("schema.format", { format: String(p.format) }) };
     case "minimum":
     case "maximum":
     case "exclusiveMinimum":
     case "exclusiveMaximum":
-      return { message: `must be ${String(p.comparison)} ${String(p.limit)}` };
+      return { message: t("schema.compare", { comparison: String(p.comparison), limit: String(p.limit) }) };
     case "minLength":
-      return { message: `must be at least ${String(p.limit)} characters long` };
+      return { message: t("schema.minLength", { limit: String(p.limit) }) };
     case "maxLength":
-      return { message: `must be at most ${String(p.limit)} characters long` };
+      return { message: t("schema.maxLength", { limit: String(p.limit) }) };
     case "minItems":
-      return { message: `must have at least ${String(p.limit)} items` };
+      return { message: t("schema.minItems", { limit: String(p.limit) }) };
     case "maxItems":
-      return { message: `must have at most ${String(p.limit)} items` };
+      return { message: t("schema.maxItems", { limit: String(p.limit) }) };
     case "minProperties":
-      return { message: `must have at least ${String(p.limit)} entries` };
+      return { message: t("schema.minProperties", { limit: String(p.limit) }) };
     case "maxProperties":
-      return { message: `must have at most ${String(p.limit)} entries` };
+      return { message: t("schema.maxProperties", { limit: String(p.limit) }) };
     case "uniqueItems":
-      return { message: `must not repeat items (items ${String(p.j)} and ${String(p.i)} are equal)` };
+      return { message: t("schema.uniqueItems", { j: String(p.j), i: String(p.i) }) };
     case "propertyNames":
-      return { message: `has an invalid key '${String(p.propertyName)}'` };
+      return { message: t("schema.propertyName", { key: String(p.propertyName) }) };
     case "oneOf":
     case "anyOf":
-      return { message: "does not match any allowed form" };
+      return { message: t("schema.noForm") };
     case "errorMessage":
-      return { message: e.message ?? "is invalid" };
+      return { message: e.message ?? t("schema.invalid") };
     default:
-      return { message: e.message ?? `fails '${e.keyword}'` };
+      return { message: e.message ?? t("schema.fails", { keyword: e.keyword }) };
   }
 }
+
+/** A value's problem as ajv words it (in English, as it always has been), else in the run's language. */
+export const valueProblem = (e: ErrorObject): string => (currentLang() === "en" && e.message !== undefined ? e.message : describeError(e).message);
 
 function allowedKeys(e: ErrorObject): string[] {
   const schema = e.parentSchema as { properties?: Record<string, unknown> } | undefined;
@@ -159,6 +164,6 @@ function allowedKeys(e: ErrorObject): string[] {
 }
 
 function article(type: string): string {
-  const words = type.split(",").map((t) => (t === "object" ? "a mapping" : t === "array" ? "a list" : /^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`));
-  return words.join(" or ");
+  const words = type.split(",").map((w) => t(w === "object" ? "schema.aMapping" : w === "array" ? "schema.aList" : /^[aeiou]/.test(w) ? "schema.an" : "schema.a", { type: w }));
+  return words.join(t("schema.or"));
 }

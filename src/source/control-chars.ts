@@ -1,4 +1,5 @@
 import type { Problem, SourceLocation } from "../errors.js";
+import { t } from "../i18n/t.js";
 
 /**
  * Control characters a value never means. NUL cannot reach a file, an argument or a C string whole (it was dropped
@@ -47,7 +48,7 @@ export function findControl(value: unknown, path: (string | number)[] = []): Con
 export function controlProblem(value: unknown, what: string, location?: SourceLocation): Problem | undefined {
   const found = findControl(value);
   if (!found) return undefined;
-  const inside = found.path.length > 0 ? ` at ${found.path.join(".")}` : "";
-  const message = `${what}: holds ${found.name}${inside}, character ${found.at}; a value may hold tab and line breaks but no other control character`;
+  const inside = found.path.length > 0 ? t("ctl.at", { path: found.path.join(".") }) : "";
+  const message = t("ctl.holds", { what, name: found.name, inside, at: found.at });
   return location ? { message, location } : { message };
 }

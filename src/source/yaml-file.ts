@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import { InputError, type Problem, type SourceLocation } from "../errors.js";
+import { t } from "../i18n/t.js";
 
 /** Refuse inputs that are obviously not a playbook/inventory before parsing them. */
 const MAX_BYTES = 4 * 1024 * 1024;
@@ -20,20 +21,20 @@ export function readYamlFile(file: string): YamlSource {
   try {
     buf = readFileSync(file);
   } catch (err) {
-    throw new InputError({ message: `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}` }, { cause: err });
+    throw new InputError({ message: t("file.cannotRead", { file, code: (err as NodeJS.ErrnoException).code ?? String(err) }) }, { cause: err });
   }
   return parseYamlText(file, decodeUtf8(file, buf));
 }
 
 export function decodeUtf8(file: string, buf: Buffer): string {
   if (buf.length > MAX_BYTES) {
-    throw new InputError({ message: `file is ${buf.length} bytes; the limit is ${MAX_BYTES}`, location: { file, line: 1, col: 1 } });
+    throw new InputError({ message: t("file.tooBig", { size: buf.length, limit: MAX_BYTES }), location: { file, line: 1, col: 1 } });
   }
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(buf);
   } catch {
     const bad = firstInvalidUtf8(buf);
-    throw new InputError({ message: "file is not valid UTF-8 text", location: locateOffset(file, buf.subarray(0, bad).toString("utf8")) });
+    throw new InputError({ message: t("file.notUtf8"), location: locateOffset(file, buf.subarray(0, bad).toString("utf8")) });
   }
 }
 
@@ -61,7 +62,7 @@ function locateOffset(file: string, text: string): SourceLocation {
 export function parseYamlText(file: string, text: string): YamlSource {
   if (text.includes("\0")) {
     const before = text.slice(0, text.indexOf("\0"));
-    throw new InputError({ message: "file contains a NUL byte (binary data?)", location: locateOffset(file, before) });
+    throw new InputError({ message: t("file.nul"), location: locateOffset(file, before) });
   }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
@@ -78,7 +79,7 @@ export function parseYamlText(file: string, text: string): YamlSource {
   try {
     data = doc.toJS({ maxAliasCount: 100 });
   } catch (err) {
-    throw new InputError({ message: `YAML aliases expand too far (${(err as Error).message})`, location: at(0) }, { cause: err });
+    throw new InputError({ message: t("file.aliases", { reason: (err as Error).message }), location: at(0) }, { cause: err });
   }
   const nodeAt = (path: readonly (string | number)[], key: boolean): SourceLocation => {
     let node: unknown = doc.contents;
@@ -111,8 +112,8 @@ export function parseYamlText(file: string, text: string): YamlSource {
 function yamlMessage(code: string, message: string): string {
   const first = message.split("\n")[0] ?? message;
   const clean = first.replace(/ at line \d+, column \d+:?$/, "");
-  if (code === "DUPLICATE_KEY") return `duplicate key: ${clean.replace(/^Map keys must be unique;?\s*/, "") || "a key appears twice"}`.replace(/: $/, "");
-  return `YAML syntax error: ${clean}`;
+  if (code === "DUPLICATE_KEY") return t("file.duplicateKey", { detail: clean.replace(/^Map keys must be unique;?\s*/, "") || t("file.keyTwice") });
+  return t("file.yamlSyntax", { detail: clean });
 }
 
 export type { Document };

@@ -1,6 +1,7 @@
 import { StepError } from "../errors.js";
 import { shellQuote } from "./shell-quote.js";
 import type { StepType } from "./types.js";
+import { t } from "../i18n/t.js";
 
 export interface CheckParams {
   command: string;
@@ -37,7 +38,7 @@ export const check: StepType<CheckParams> = {
     const r = facts.command(checkCommand(p));
     if (r.exitCode !== 0) {
       const out = (r.stderr || r.stdout).trim().split("\n").slice(-3).join(" ");
-      throw new StepError(out ? `${out} (\`${p.command}\` exited ${r.exitCode})` : `\`${p.command}\` exited ${r.exitCode}`);
+      throw new StepError(out ? t("step.checkExitedWith", { output: out, command: p.command, code: r.exitCode }) : t("step.checkExited", { command: p.command, code: r.exitCode }));
     }
     return { changes: [], messages: [`\`${p.command}\` exited 0`] };
   },

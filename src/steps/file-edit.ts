@@ -1,5 +1,6 @@
 import { StepError } from "../errors.js";
 import type { Change, FileFact, Facts, Probe, StepPlan } from "./types.js";
+import { t } from "../i18n/t.js";
 
 /** Params every text-editing step shares. */
 export type FileEditParams = {
@@ -35,9 +36,9 @@ export function readEditable(facts: Facts, file: string, create?: boolean): { fa
   const fact = facts.file(file);
   if (!fact.exists) {
     if (create === true) return { fact, content: "" };
-    throw new StepError(`${file} does not exist${create === false ? " (set create: true to create it)" : ""}`);
+    throw new StepError(t("step.fileMissing", { file, hint: create === false ? t("step.setCreate") : "" }));
   }
-  if (fact.type !== "file" || fact.content === undefined) throw new StepError(`${file} is not a regular file`);
+  if (fact.type !== "file" || fact.content === undefined) throw new StepError(t("step.notRegular", { file }));
   return { fact, content: fact.content };
 }
 

@@ -1,6 +1,7 @@
 import { StepError } from "../errors.js";
 import { attrProperties, attrsToFix, modeSchema, wantedAttrs, type AttrParams, type ModeParam } from "./file-attrs.js";
 import type { Change, FileAttrs, Facts, Probe, StatFact, StepType, TreeEntry } from "./types.js";
+import { t } from "../i18n/t.js";
 
 export interface FileParams extends AttrParams {
   path: string;
@@ -42,12 +43,12 @@ export const file: StepType<FileParams> = {
     if (state === "absent") return { changes: stat.exists || stat.isLink === true ? [{ kind: "remove", path: p.path }] : [] };
     const want = wantedAttrs(p.mode ?? (p.recurse === true ? p.dir_mode : undefined), p.owner, p.group);
     if (!stat.exists) {
-      if (state === "file") throw new StepError(`${p.path}: missing (state: touch creates an empty file)`);
+      if (state === "file") throw new StepError(t("step.touchMissing", { path: p.path }));
       const create: Change = state === "touch" ? { kind: "write-file", path: p.path, beforeSha256: null, content: "", ...want } : { kind: "mkdir", path: p.path, ...want };
       return { changes: [create] };
     }
     const wantType = state === "directory" ? "dir" : "file";
-    if (stat.type !== wantType) throw new StepError(`${p.path}: is ${describeType(stat)}, expected ${state === "directory" ? "a directory" : "a regular file"}`);
+    if (stat.type !== wantType) throw new StepError(t("step.wrongType", { path: p.path, actual: describeType(stat), expected: t(state === "directory" ? "step.aDirectory" : "step.aRegularFile") }));
     const changes: Change[] = [];
     const fix = attrsToFix(stat, want);
     if (fix) changes.push({ kind: "attrs", path: p.path, ...fix });
@@ -59,15 +60,15 @@ export const file: StepType<FileParams> = {
 /** Recursive options only mean something for a directory walk; refuse them elsewhere rather than ignore a typo. */
 function checkCombination(p: FileParams): void {
   const recursive = p.dir_mode !== undefined || p.file_mode !== undefined;
-  if (recursive && p.recurse !== true) throw new StepError("dir_mode and file_mode need recurse: true");
-  if (p.recurse === true && p.state !== "directory") throw new StepError("recurse needs state: directory");
+  if (recursive && p.recurse !== true) throw new StepError(t("step.modesNeedRecurse"));
+  if (p.recurse === true && p.state !== "directory") throw new StepError(t("step.recurseNeedsDir"));
   if (p.state === "absent" && (p.mode !== undefined || p.owner !== undefined || p.group !== undefined))
-    throw new StepError("mode, owner and group make no sense with state: absent");
+    throw new StepError(t("step.attrsWithAbsent"));
 }
 
 function planTree(p: FileParams, facts: Facts): Change[] {
   const entries = facts.tree(p.path);
-  if (!entries) throw new StepError(`${p.path}: could not list the directory tree`);
+  if (!entries) throw new StepError(t("step.cannotList", { path: p.path }));
   const base = p.path.replace(/\/+$/, "");
   const changes: Change[] = [];
   for (const entry of entries) {
@@ -86,5 +87,5 @@ function wantedFor(entry: TreeEntry, p: FileParams): FileAttrs {
 }
 
 function describeType(stat: StatFact): string {
-  return stat.type === "dir" ? "a directory" : stat.type === "file" ? "a regular file" : "not a regular file or directory";
+  return t(stat.type === "dir" ? "step.aDirectory" : stat.type === "file" ? "step.aRegularFile" : "step.otherType");
 }

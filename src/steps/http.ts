@@ -1,6 +1,7 @@
 import { StepError } from "../errors.js";
 import { shellQuote } from "./shell-quote.js";
 import type { CommandFact, StepType } from "./types.js";
+import { t } from "../i18n/t.js";
 
 export interface HttpParams {
   url: string;
@@ -70,15 +71,15 @@ function checkCommand(p: HttpParams): string {
 /** Reads only, so the same verdict holds in check mode; a mismatch fails the host. */
 function judge(p: HttpParams, fact: CommandFact): string {
   const what = `GET ${p.url}`;
-  if (fact.exitCode !== 0) throw new StepError(`${what}: check failed (exit ${fact.exitCode}): ${fact.stderr.trim()}`);
+  if (fact.exitCode !== 0) throw new StepError(t("step.httpFailed", { what, code: fact.exitCode, stderr: fact.stderr.trim() }));
   const newline = fact.stdout.indexOf("\n");
   const status = newline < 0 ? fact.stdout : fact.stdout.slice(0, newline);
   const body = newline < 0 ? "" : fact.stdout.slice(newline + 1);
-  if (!/^[1-5]\d\d$/.test(status)) throw new StepError(`${what}: no response (${fact.stderr.trim() || "curl printed nothing"})`);
+  if (!/^[1-5]\d\d$/.test(status)) throw new StepError(t("step.httpNoResponse", { what, why: fact.stderr.trim() || t("step.curlNothing") }));
   const expected = statusesOf(p);
-  if (!expected.includes(Number(status))) throw new StepError(`${what}: expected ${expected.join(" or ")}, got ${status} (body: ${snippet(body)})`);
+  if (!expected.includes(Number(status))) throw new StepError(t("step.httpStatus", { what, expected: expected.join(t("step.httpOr")), status, body: snippet(body) }));
   if (p.body_contains !== undefined && !body.includes(p.body_contains))
-    throw new StepError(`${what}: got ${status} but the body lacks ${JSON.stringify(p.body_contains)} (body: ${snippet(body)})`);
+    throw new StepError(t("step.httpBody", { what, status, text: JSON.stringify(p.body_contains), body: snippet(body) }));
   return `${what}: ${status}`;
 }
 

@@ -3,6 +3,7 @@ import { compileRegExp } from "./compile-regexp.js";
 import { createSchema, fileEditSchema, planWrite, probeFile, readEditable, type FileEditParams } from "./file-edit.js";
 import { joinLines, splitLines } from "./text-lines.js";
 import type { Facts, StepPlan, StepType } from "./types.js";
+import { t } from "../i18n/t.js";
 
 export type LineParams = FileEditParams & {
   line?: string;
@@ -41,8 +42,8 @@ export const line: StepType<LineParams> = {
     const regexp = params.regexp === undefined ? undefined : compileRegExp("regexp", params.regexp);
     if (params.state === "absent") return planAbsent(params, facts, regexp);
     const wanted = params.line;
-    if (wanted === undefined) throw new StepError("line is required when state is present");
-    if (/[\r\n]/.test(wanted)) throw new StepError("line must be a single line (no newline characters)");
+    if (wanted === undefined) throw new StepError(t("step.lineRequired"));
+    if (/[\r\n]/.test(wanted)) throw new StepError(t("step.lineSingle"));
     const { fact, content } = readEditable(facts, params.file, params.create ?? false);
     const text = splitLines(content);
     const { lines } = text;
@@ -59,7 +60,7 @@ export const line: StepType<LineParams> = {
 
 function planAbsent(params: LineParams, facts: Facts, regexp: RegExp | undefined): StepPlan {
   const wanted = params.line;
-  if (!regexp && wanted === undefined) throw new StepError("state absent needs line or regexp");
+  if (!regexp && wanted === undefined) throw new StepError(t("step.absentNeeds"));
   // A missing file holds no line: nothing to remove.
   const { fact, content } = readEditable(facts, params.file, true);
   if (!fact.exists) return { changes: [], messages: [`${params.file} does not exist`] };
@@ -70,7 +71,7 @@ function planAbsent(params: LineParams, facts: Facts, regexp: RegExp | undefined
 
 /** Ansible's rule: after/before the LAST line matching the anchor; an anchor that matches nothing means EOF. */
 function insertIndex(lines: string[], params: LineParams): number {
-  if (params.insertafter !== undefined && params.insertbefore !== undefined) throw new StepError("set insertafter or insertbefore, not both");
+  if (params.insertafter !== undefined && params.insertbefore !== undefined) throw new StepError(t("step.afterOrBefore"));
   if (params.insertbefore === "BOF") return 0;
   if (params.insertbefore !== undefined) {
     const at = findLast(lines, compileRegExp("insertbefore", params.insertbefore));

@@ -6,6 +6,7 @@ import { renderPythonLiteral, type Quote } from "./python-literal.js";
 import { detectEol } from "./text-lines.js";
 import type { StepType } from "./types.js";
 import { warning } from "./warning.js";
+import { t } from "../i18n/t.js";
 
 export type PyAssignParams = FileEditParams & {
   set: Record<string, unknown>;
@@ -59,7 +60,7 @@ export const pyAssign: StepType<PyAssignParams> = {
     const appended: string[] = [];
     const messages: string[] = [];
     for (const [name, value] of Object.entries(params.set)) {
-      if (!IDENTIFIER.test(name)) throw new StepError(`'${name}' is not a Python identifier`);
+      if (!IDENTIFIER.test(name)) throw new StepError(t("step.notIdentifier", { name }));
       const all = assignments.filter((a) => a.name === name);
       const last = all[all.length - 1];
       if (!last) {
@@ -67,7 +68,7 @@ export const pyAssign: StepType<PyAssignParams> = {
         else appended.push(`${name} = ${renderPythonLiteral(value, fileQuote)}`);
         continue;
       }
-      if (all.length > 1) messages.push(warning(`${name} is assigned ${all.length} times in ${params.file}; the last one (line ${last.line}) is the one Python uses and the one edited`));
+      if (all.length > 1) messages.push(warning(t("step.assignedTwice", { name, count: all.length, file: params.file, line: last.line })));
       const edit = planEdit(content, params.file, last, value, fileQuote, params.replace_expressions ?? false);
       if (edit) edits.push(edit);
     }
@@ -77,15 +78,15 @@ export const pyAssign: StepType<PyAssignParams> = {
 
 /** The new value text for one assignment, or nothing when it already renders the same. */
 function planEdit(content: string, file: string, a: PyAssignment, value: unknown, fileQuote: Quote, replaceExpressions: boolean): Edit | undefined {
-  if (a.multiline) throw new StepError(`${a.name} at ${file}:${a.line} spans several lines; py_assign only edits single-line values`);
-  if (a.chained) throw new StepError(`${a.name} at ${file}:${a.line} is a chained assignment; py_assign only edits NAME = value`);
+  if (a.multiline) throw new StepError(t("step.multiline", { name: a.name, file, line: a.line }));
+  if (a.chained) throw new StepError(t("step.chained", { name: a.name, file, line: a.line }));
   const old = content.slice(a.valueStart, a.valueEnd);
   // The quotes already in the old value (a string's, or a dict's keys') keep the edit in its style and idempotent.
   const quote = (/['"]/.exec(old)?.[0] as Quote | undefined) ?? fileQuote;
   const text = renderPythonLiteral(value, quote, STRING_VALUE.exec(old)?.[1] ?? "");
   if (text === old) return undefined;
   if (!replaceExpressions && !isPythonLiteral(old)) {
-    throw new StepError(`${a.name} at ${file}:${a.line} is an expression, not a literal: \`${shorten(old, 60)}\`; set replace_expressions: true to replace it with ${shorten(text, 60)}`);
+    throw new StepError(t("step.expression", { name: a.name, file, line: a.line, old: shorten(old, 60), new: shorten(text, 60) }));
   }
   return { start: a.valueStart, end: a.valueEnd, text };
 }

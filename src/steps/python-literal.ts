@@ -1,4 +1,5 @@
 import { StepError } from "../errors.js";
+import { t } from "../i18n/t.js";
 
 export type Quote = "'" | '"';
 
@@ -25,7 +26,7 @@ export function renderPythonString(value: string, quote: Quote, prefix = ""): st
 }
 
 function renderNumber(value: number): string {
-  if (!Number.isFinite(value)) throw new StepError(`${String(value)} has no Python literal`);
+  if (!Number.isFinite(value)) throw new StepError(t("step.noPyLiteral", { value: String(value) }));
   // JS prints 1e+21 for large integral numbers; Python reads that as a float, which is what YAML gave us anyway.
   return Object.is(value, -0) ? "0" : String(value);
 }
@@ -46,6 +47,6 @@ export function renderPythonLiteral(value: unknown, quote: Quote, prefix = ""): 
       return `{${entries.map(([k, v]) => `${renderPythonString(k, quote)}: ${renderPythonLiteral(v, quote)}`).join(", ")}}`;
     }
     default:
-      throw new StepError(`a ${typeof value} value has no Python literal`);
+      throw new StepError(t("step.noPyLiteralType", { type: typeof value }));
   }
 }

@@ -3,6 +3,7 @@ import { compileRegExp } from "./compile-regexp.js";
 import { fileEditSchema, planWrite, probeFile, readEditable, type FileEditParams } from "./file-edit.js";
 import type { StepType } from "./types.js";
 import { warning } from "./warning.js";
+import { t } from "../i18n/t.js";
 
 export type ReplaceParams = FileEditParams & {
   regexp: string;
@@ -50,11 +51,11 @@ export const replace: StepType<ReplaceParams> = {
     const { fact, content } = readEditable(facts, params.file);
     const found = re.global ? [...content.matchAll(re)].length : Number(re.test(content));
     if (params.expect !== undefined && found !== params.expect) {
-      throw new StepError(`expected ${params.expect} matches of ${String(re)} in ${params.file}, found ${found}`);
+      throw new StepError(t("step.expectedMatches", { expected: params.expect, re: String(re), file: params.file, found }));
     }
     if (found === 0 && params.expect === undefined) {
-      if (params.missing_ok !== true) throw new StepError(`no match of ${String(re)} in ${params.file} (set missing_ok: true if that is fine)`);
-      return planWrite(params, fact, content, [warning(`no match of ${String(re)} in ${params.file} (missing_ok)`)]);
+      if (params.missing_ok !== true) throw new StepError(t("step.noMatch", { re: String(re), file: params.file }));
+      return planWrite(params, fact, content, [warning(t("step.noMatchOk", { re: String(re), file: params.file }))]);
     }
     re.lastIndex = 0;
     return planWrite(params, fact, content.replace(re, params.replace));

@@ -3,6 +3,7 @@ import { planGuarded, type Verdict } from "./guard.js";
 import { shellQuote } from "./shell-quote.js";
 import { maskSecrets, optionValue } from "./sql-secrets.js";
 import type { Facts, StepType } from "./types.js";
+import { t } from "../i18n/t.js";
 
 export interface SqlLogin {
   user?: string;
@@ -85,9 +86,9 @@ function verdicts(p: SqlParams, facts: Facts): Verdict[] {
     const shown = maskSecrets(query, p.login?.password);
     // The client's own words lead: the query is long, and the cause (e.g. no socket) is not in it.
     const cause = maskSecrets(fact.stderr.trim(), p.login?.password) || `exit ${fact.exitCode}`;
-    if (fact.exitCode !== 0) throw new StepError(`${cause} — the ${guard} query failed (exit ${fact.exitCode}): \`${shown}\``);
+    if (fact.exitCode !== 0) throw new StepError(t("step.sqlFailed", { cause, guard, code: fact.exitCode, query: shown }));
     const rows = fact.stdout.split("\n").length - 1;
-    out.push({ run: (rows > 0) === runWhenRows, reason: `${guard} \`${shown}\`: ${rows === 0 ? "no rows" : `${rows} row${rows === 1 ? "" : "s"}`}` });
+    out.push({ run: (rows > 0) === runWhenRows, reason: t("step.sqlRows", { guard, query: shown, rows: rows === 0 ? t("step.noRows") : t(rows === 1 ? "step.rows.one" : "step.rows.many", { n: rows }) }) });
   }
   return out;
 }

@@ -7,6 +7,7 @@ import { findPyAssignments } from "./python-assignments.js";
 import type { Facts, StepContext, StepPlan, StepType } from "./types.js";
 import { warning } from "./warning.js";
 import { yamlSet } from "./yaml-set.js";
+import { t } from "../i18n/t.js";
 
 export type SwapDomainParams = FileEditParams & {
   format: "python" | "yaml" | "nginx";
@@ -49,8 +50,8 @@ export const swapDomain: StepType<SwapDomainParams> = {
 
 /** Messages for values left as they were; a value naming neither domain is not an error, but it is shown. */
 function leftMessage(key: string, value: string, swap: Swap): string | null {
-  if (swap.kind === "internal") return warning(`left: internal ${key} = ${value}`);
-  if (swap.kind === "other") return warning(`left: ${key} = ${value} names neither the old nor the new domain`);
+  if (swap.kind === "internal") return warning(t("step.leftInternal", { key, value }));
+  if (swap.kind === "other") return warning(t("step.leftOther", { key, value }));
   return null;
 }
 
@@ -67,17 +68,17 @@ function pythonValues(p: SwapDomainParams, content: string): ValueOf {
     if (!last) return undefined;
     const text = content.slice(last.valueStart, last.valueEnd);
     const literal = PY_STRING.exec(text)?.[2];
-    if (literal === undefined) throw new StepError(`${key} at ${p.file}:${last.line} is not a plain string (${text.length > 60 ? `${text.slice(0, 57)}...` : text}); it may name the domain, so it is not guessed at. Edit it by hand, then run again`);
+    if (literal === undefined) throw new StepError(t("step.notPlainString", { key, file: p.file, line: last.line, text: text.length > 60 ? `${text.slice(0, 57)}...` : text }));
     return literal;
   };
 }
 
 function yamlValues(p: SwapDomainParams, content: string): ValueOf {
   const doc = parseDocument(content);
-  if (doc.errors[0]) throw new StepError(`${p.file} is not valid YAML: ${doc.errors[0].message}`);
+  if (doc.errors[0]) throw new StepError(t("step.notYaml", { file: p.file, reason: doc.errors[0].message }));
   return (key) => {
     const value: unknown = doc.getIn(key.split("."));
-    if (value !== undefined && typeof value !== "string") throw new StepError(`${key} in ${p.file} is not a string (${JSON.stringify(value)})`);
+    if (value !== undefined && typeof value !== "string") throw new StepError(t("step.notString", { key, file: p.file, value: JSON.stringify(value) }));
     return value;
   };
 }
@@ -119,7 +120,7 @@ function planNginx(p: SwapDomainParams, facts: Facts): StepPlan {
     });
     return `${head}${out}${end}`;
   });
-  if (found === 0) throw new StepError(`no ${p.keys.join("/")} directive in ${p.file}`);
+  if (found === 0) throw new StepError(t("step.noDirective", { keys: p.keys.join("/"), file: p.file }));
   return planWrite(p, fact, next, [...new Set(messages)]);
 }
 

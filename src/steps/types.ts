@@ -61,6 +61,8 @@ export interface Facts {
   stat(path: string): StatFact;
   tree(path: string): TreeEntry[] | undefined;
   command(command: string): CommandFact;
+  /** A file read on another host for this one (see StepType.remoteFiles), as that host's probe found it. */
+  remoteFile(host: string, path: string): FileFact;
 }
 
 export interface FileAttrs {
@@ -82,6 +84,8 @@ export type Change =
       content: string;
       /** Shell command run on the candidate before it replaces the live file; `%s` is the candidate's path. */
       validate?: string;
+      /** The file on another host the content was taken from, as read (a plan records it: apply refuses it changed since). */
+      source?: { host: string; path: string; sha256: string };
     } & FileAttrs)
   | ({ kind: "upload"; local: string; path: string; sha256: string; beforeSha256: string | null } & FileAttrs)
   | { kind: "extract"; archive: string; dest: string; marker: string; sha256: string }
@@ -134,6 +138,13 @@ export interface StepType<P = Record<string, unknown>> {
   readOnly?: boolean;
   /** The regular expressions among its parameters (checked when the playbook loads, and again once rendered). */
   regexps?(params: P): { param: string; source: unknown; flags?: unknown }[];
+  /**
+   * Parameters of the form `{ host, path }` naming a file on another host of the inventory: `host` is rendered for
+   * this host, `path` for that one (its variables and generation: `{{bk.login_settings}}` is where *it* keeps the
+   * file). The engine reads the file in that host's own probe round trip (a host outside --limit too) and the step
+   * sees it through `facts.remoteFile(host, path)`, `path` rendered.
+   */
+  remoteFiles?: readonly string[];
   /** Names of string parameters that end up in a shell command (warn when templated without `quote`). */
   shellParams?: readonly string[];
   /**

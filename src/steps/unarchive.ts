@@ -1,6 +1,7 @@
 import { StepError } from "../errors.js";
 import { beforeSha256, resolveLocal, srcSchema } from "./upload.js";
 import type { Change, StepType } from "./types.js";
+import { t } from "../i18n/t.js";
 
 export interface UnarchiveParams {
   src: string;
@@ -43,7 +44,7 @@ export const unarchive: StepType<UnarchiveParams> = {
     // The marker, not the extracted files, says what is there: files inside may legitimately be edited later.
     if (facts.file(marker).content?.trim() === sha256) return { changes: [] };
     const dest = facts.stat(p.dest);
-    if (dest.exists && dest.type !== "dir") throw new StepError(`${p.dest}: exists and is not a directory`);
+    if (dest.exists && dest.type !== "dir") throw new StepError(t("step.notDir", { path: p.dest }));
     const archive = archiveOf(p);
     const changes: Change[] = dest.exists ? [] : [{ kind: "mkdir", path: p.dest }];
     changes.push(

@@ -5,6 +5,7 @@ import { fileEditSchema, planWrite, probeFile, readEditable, setSchema, type Fil
 import { isYamlScalarValue, setScalarSource, type YamlScalarValue } from "./yaml-scalar-source.js";
 import type { StepType } from "./types.js";
 import { warning } from "./warning.js";
+import { t } from "../i18n/t.js";
 
 export type YamlSetParams = FileEditParams & {
   set: Record<string, unknown>;
@@ -34,9 +35,9 @@ export const yamlSet: StepType<YamlSetParams> = {
     const tokens = Array.from(new Parser().parse(content));
     const docs = Array.from(new Composer({ keepSourceTokens: true }).compose(tokens, true));
     const doc = docs[0];
-    if (!doc || docs.length > 1) throw new StepError(`${params.file} holds ${docs.length} YAML documents; yaml_set edits single-document files`);
+    if (!doc || docs.length > 1) throw new StepError(t("step.yamlDocs", { file: params.file, count: docs.length }));
     const error = doc.errors[0];
-    if (error) throw new StepError(`${params.file} is not valid YAML: ${error.message}`, { cause: error });
+    if (error) throw new StepError(t("step.notYaml", { file: params.file, reason: error.message }), { cause: error });
     let restructured = false;
     const scalarEdits: { node: Scalar; value: YamlScalarValue; inFlow: boolean }[] = [];
     for (const [path, value] of Object.entries(params.set)) {
@@ -59,7 +60,7 @@ export const yamlSet: StepType<YamlSetParams> = {
       else setScalarSource(e.node, e.value, e.inFlow);
     }
     const next = restructured ? doc.toString(TO_STRING) : tokens.map((t) => CST.stringify(t)).join("");
-    const messages = restructured ? [warning(`the structure of ${params.file} changed (keys added or collections replaced), so it was re-serialised: comments kept, spacing may be normalised`)] : [];
+    const messages = restructured ? [warning(t("step.yamlRestructured", { file: params.file }))] : [];
     return planWrite(params, fact, next, messages);
   },
 };
@@ -87,6 +88,6 @@ function findParentMap(doc: Document, keys: string[], file: string, path: string
 }
 
 function notAMap(file: string, path: string, at: string[], node: unknown): StepError {
-  const what = isScalar(node) ? `the scalar ${JSON.stringify(node.value)}` : node && typeof node === "object" ? "a sequence" : String(node);
-  return new StepError(`cannot set ${path} in ${file}: ${at.length > 0 ? at.join(".") : "the document root"} is ${what}, not a map`);
+  const what = isScalar(node) ? t("step.theScalar", { value: JSON.stringify(node.value) }) : node && typeof node === "object" ? t("step.aSequence") : String(node);
+  return new StepError(t("step.notAMap", { path, file, at: at.length > 0 ? at.join(".") : t("step.docRoot"), what }));
 }

@@ -8,6 +8,7 @@ import { pausableTimer } from "./pausable-timer.js";
 import { assembleAuth } from "./ssh-auth.js";
 import type { SshAuth } from "./ssh-auth.js";
 import type { ResolvedSpec } from "./ssh-config.js";
+import { t } from "../i18n/t.js";
 
 // ssh2 is CommonJS and exposes its API as one object.
 const { Client } = ssh2;
@@ -18,17 +19,17 @@ function describeFailure(spec: ResolvedSpec, auth: SshAuth, error: SshError): st
   const host = describeHost(spec);
   switch (error.code) {
     case "ECONNREFUSED":
-      return `${host}: connection refused`;
+      return t("ssh.refused", { host });
     case "ENOTFOUND":
     case "EAI_AGAIN":
-      return `${host}: cannot resolve ${spec.address} (DNS ${error.code})`;
+      return t("ssh.dns", { host, address: spec.address, code: error.code });
     case "EHOSTUNREACH":
     case "ENETUNREACH":
-      return `${host}: no route to host (${error.code})`;
+      return t("ssh.noRoute", { host, code: error.code });
     case "ECONNRESET":
-      return `${host}: connection reset during handshake`;
+      return t("ssh.reset", { host });
   }
-  if (error.level === "client-timeout") return `${host}: timed out after ${spec.connectTimeoutMs} ms`;
+  if (error.level === "client-timeout") return t("ssh.timeout", { host, ms: spec.connectTimeoutMs });
   if (error.level === "client-authentication") return auth.refused();
   return `${host}: ${error.message.replace(/\s+/g, " ")}`;
 }
@@ -108,7 +109,7 @@ export async function handshake(spec: ResolvedSpec, open: (spec: ResolvedSpec) =
           verify(reason === null);
         },
         (error: unknown) => {
-          refusal = `${describeHost(spec)}: cannot check host key against ${knownHostsFileOf(spec)}: ${(error as Error).message}`;
+          refusal = t("ssh.knownHostsUnreadable", { host: describeHost(spec), file: knownHostsFileOf(spec), reason: (error as Error).message });
           verify(false);
         },
       );

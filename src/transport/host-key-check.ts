@@ -2,6 +2,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { appendKnownHost, checkHostKey, fingerprint, keyTypeOf, readKnownHosts, type HostKeyVerdict } from "./known-hosts.js";
 import type { ConnectSpec } from "./types.js";
+import { t } from "../i18n/t.js";
 
 /** Where host keys are checked and recorded when the inventory names no file. */
 export function knownHostsFileOf(spec: ConnectSpec): string {
@@ -43,12 +44,12 @@ export async function verifyHostKey(spec: ConnectSpec, key: Buffer): Promise<str
     case "trusted":
       return null;
     case "revoked":
-      return `${describeHost(spec)}: host key ${offered} is marked @revoked in ${file}; refusing`;
+      return t("ssh.keyRevoked", { host: describeHost(spec), offered, file });
     case "mismatch":
       if (spec.hostKeyPolicy === "off") return null;
-      return `${describeHost(spec)}: HOST KEY MISMATCH: offered ${offered}, known ${verdict.known.join(", ")} in ${file} — possible man-in-the-middle; refusing`;
+      return t("ssh.keyMismatch", { host: describeHost(spec), offered, known: verdict.known.join(", "), file });
     case "unknown":
       if (spec.hostKeyPolicy === "off") return null;
-      return `${describeHost(spec)}: host key not in ${file} (${offered}); add it or use --host-key-checking accept-new`;
+      return t("ssh.keyUnknown", { host: describeHost(spec), file, offered });
   }
 }

@@ -5,6 +5,7 @@ import { handshake, openTcp } from "./handshake.js";
 import { describeHost } from "./host-key-check.js";
 import { resolveSpec, type ResolvedSpec } from "./ssh-config.js";
 import type { ConfigurableField, ConnectSpec } from "./types.js";
+import { t } from "../i18n/t.js";
 
 /** One hop of a ProxyJump chain as written: `[user@]host[:port]`. */
 export interface Hop {
@@ -23,7 +24,7 @@ export function parseJump(spec: ConnectSpec): Hop[] {
     const match = HOP.exec(written.trim());
     const port = match?.[3] === undefined ? undefined : Number(match[3]);
     if (match?.[2] === undefined || (port !== undefined && (port < 1 || port > 65535))) {
-      throw new ConnectError(spec.name, `${describeHost(spec)}: jump host '${written}' is not [user@]host[:port]`);
+      throw new ConnectError(spec.name, t("ssh.badJump", { host: describeHost(spec), jump: written }));
     }
     return { written: written.trim(), host: match[2].replace(/^\[(.*)\]$/, "$1"), ...(match[1] === undefined ? {} : { user: match[1] }), ...(port === undefined ? {} : { port }) };
   });
@@ -68,9 +69,9 @@ const shared = new Map<string, Shared>();
 export function forwardTo(via: Bastion, to: ResolvedSpec): Promise<Duplex> {
   return new Promise((resolve, reject) => {
     const refuse = (reason: string): void => {
-      reject(new ConnectError(to.name, `${describeHost(via.spec)} cannot reach ${to.address}:${to.port}: ${reason}`));
+      reject(new ConnectError(to.name, t("ssh.jumpCannotReach", { host: describeHost(via.spec), address: to.address, port: to.port, reason })));
     };
-    const timer = setTimeout(() => { refuse(`no answer within ${to.connectTimeoutMs} ms`); }, to.connectTimeoutMs);
+    const timer = setTimeout(() => { refuse(t("ssh.jumpNoAnswer", { ms: to.connectTimeoutMs })); }, to.connectTimeoutMs);
     via.client.forwardOut("127.0.0.1", 0, to.address, to.port, (error, channel) => {
       clearTimeout(timer);
       if (error) refuse(error.message.replace(/^\(SSH\) (Channel open failure: )?/, ""));

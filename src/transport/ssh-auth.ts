@@ -7,6 +7,7 @@ import { readParsed } from "./file-cache.js";
 import { describeHost } from "./host-key-check.js";
 import { askSecret } from "./prompt.js";
 import type { ResolvedSpec } from "./ssh-config.js";
+import { t } from "../i18n/t.js";
 
 // ssh2 is CommonJS and exposes its API as one object.
 const { utils } = ssh2;
@@ -39,7 +40,7 @@ async function secretFor(envName: string | undefined, key: string, question: str
 }
 
 const unavailable = (envName: string | undefined, what: string): string =>
-  `${envName === undefined ? `no ${what}` : `$${envName} is not set`} and no terminal to ask on`;
+  envName === undefined ? t("ssh.noTerminal.none", { what }) : t("ssh.noTerminal.env", { env: envName });
 
 const decryptedKeys = new WeakMap<Buffer, Map<string, ParsedKey | Error>>();
 
@@ -69,15 +70,15 @@ async function loadKeys(spec: ResolvedSpec): Promise<{ keys: Key[]; files: strin
   const keys: Key[] = [];
   for (const file of files) {
     const key = await readParsed(file, (text) => ({ text, parsed: utils.parseKey(text) })).catch((error: unknown) => {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") fail(`cannot read identity file: ${(error as Error).message}`, error);
-      if (explicit) fail(`identity file ${file} does not exist`);
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") fail(t("ssh.identityUnreadable", { reason: (error as Error).message }), error);
+      if (explicit) fail(t("ssh.identityMissing", { file }));
       return null;
     });
     if (key === null) continue;
     // Parsing here turns a bad key into a message naming the file.
     const { text, parsed } = key;
     const encrypted = parsed instanceof Error && /no passphrase given/.test(parsed.message);
-    if (parsed instanceof Error && !encrypted) fail(`cannot use identity file ${file}: ${parsed.message}`, parsed);
+    if (parsed instanceof Error && !encrypted) fail(t("ssh.identityUnusable", { file, reason: parsed.message }), parsed);
     keys.push({ file, text, parsed: parsed instanceof Error ? null : parsed });
   }
   return { keys, files };
@@ -115,7 +116,7 @@ export async function assembleAuth(spec: ResolvedSpec): Promise<SshAuth> {
       }
       const decrypted = decrypt(key.text, secret.value);
       if (!(decrypted instanceof Error)) return offer(`publickey ${key.file}`, { type: "publickey", username, key: decrypted });
-      fatal = `${describeHost(spec)}: wrong passphrase for identity file ${key.file} (from ${secret.from})`;
+      fatal = t("ssh.wrongPassphrase", { host: describeHost(spec), file: key.file, from: secret.from });
       steps.length = 0;
       return null;
     });
@@ -126,7 +127,7 @@ export async function assembleAuth(spec: ResolvedSpec): Promise<SshAuth> {
     const secret = await secretFor(spec.passwordEnv, `${username}@${spec.address}:${spec.port}`, `${username}@${spec.address}'s password: `, hold);
     if (secret === null) {
       // Worded so that report redaction (which masks `password: <word>`) leaves it readable.
-      passwordNote = `the server wants a password, but ${unavailable(spec.passwordEnv, "password_env")}`;
+      passwordNote = t("ssh.wantsPassword", { why: unavailable(spec.passwordEnv, "password_env") });
       return null;
     }
     const what = `${method} (from ${secret.from})`;
@@ -149,10 +150,10 @@ export async function assembleAuth(spec: ResolvedSpec): Promise<SshAuth> {
     },
     refused: () => {
       if (fatal !== null) return fatal;
-      const serverSide = accepts === null ? [] : [`the server accepts ${accepts.join(", ") || "nothing"}`];
+      const serverSide = accepts === null ? [] : [t("ssh.serverAccepts", { methods: accepts.join(", ") || t("ssh.nothing") })];
       // Notes on keys matter only to a server that takes keys.
       const notes = [...(offers("publickey") ? keyNotes : []), ...(passwordNote === null ? [] : [passwordNote])];
-      return `${describeHost(spec)}: ${[`authentication failed for user ${username} (tried ${tried.join(", ") || "nothing"})`, ...serverSide, ...notes].join("; ")}`;
+      return `${describeHost(spec)}: ${[t("ssh.authFailed", { user: username, tried: tried.join(", ") || t("ssh.nothing") }), ...serverSide, ...notes].join("; ")}`;
     },
   };
 }

@@ -6,6 +6,7 @@ import { ConnectError, InputError } from "../errors.js";
 import { describeHost } from "./host-key-check.js";
 import { readWithIncludes } from "./ssh-config-include.js";
 import type { ConfigurableField, ConnectSpec, HostKeyPolicy } from "./types.js";
+import { t } from "../i18n/t.js";
 
 /** A spec after the ssh_config file had its say, with the key files that file lists (tried when the inventory names none). */
 export type ResolvedSpec = ConnectSpec & { configIdentities: string[] };
@@ -46,7 +47,7 @@ export function checkSshConfigFile(file: string | undefined): void {
   } catch (err) {
     why = (err as NodeJS.ErrnoException).code ?? String(err);
   }
-  if (why !== undefined) throw new InputError(`--ssh-config ${file}: cannot read it (${why})`);
+  if (why !== undefined) throw new InputError(t("ssh.sshConfigUnreadable", { file, why }));
 }
 
 /** OpenSSH's `~` and `%` tokens in file names and HostName. */
@@ -82,14 +83,14 @@ export async function resolveSpec(spec: ConnectSpec): Promise<ResolvedSpec> {
   const port = first("port");
   if (open.has("port") && port !== undefined) {
     out.port = Number(port);
-    if (!Number.isInteger(out.port) || out.port < 1 || out.port > 65535) fail(spec, `ssh config: Port '${port}' is not a port number`);
+    if (!Number.isInteger(out.port) || out.port < 1 || out.port > 65535) fail(spec, t("ssh.badPort", { port }));
   }
   const strict = first("stricthostkeychecking");
-  if (open.has("hostKeyPolicy") && strict !== undefined) out.hostKeyPolicy = POLICIES[strict.toLowerCase()] ?? fail(spec, `ssh config: StrictHostKeyChecking '${strict}' is not yes, accept-new or no`);
+  if (open.has("hostKeyPolicy") && strict !== undefined) out.hostKeyPolicy = POLICIES[strict.toLowerCase()] ?? fail(spec, t("ssh.badStrict", { value: strict }));
   const timeout = first("connecttimeout");
   if (open.has("connectTimeoutMs") && timeout !== undefined) {
     out.connectTimeoutMs = Number(timeout) * 1000;
-    if (!(out.connectTimeoutMs > 0)) fail(spec, `ssh config: ConnectTimeout '${timeout}' is not a number of seconds`);
+    if (!(out.connectTimeoutMs > 0)) fail(spec, t("ssh.badTimeout", { value: timeout }));
   }
   const tokens = { "%": "%", h: out.address, n: spec.address, p: String(out.port), r: out.user, u: userInfo().username, d: homedir() };
   const knownHosts = first("userknownhostsfile");

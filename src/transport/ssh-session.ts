@@ -4,13 +4,14 @@ import { ConnectError } from "../errors.js";
 import { exitCodeOf } from "./exit-code.js";
 import { describeHost } from "./host-key-check.js";
 import type { ConnectSpec, ExecOptions, ExecResult, Transport } from "./types.js";
+import { t } from "../i18n/t.js";
 
 /** A Transport over a ready SSH client: one channel per exec; a lost connection fails every running and later exec. */
 export function wrapClient(spec: ConnectSpec, client: SshClient): Transport {
   const pending = new Set<(error: ConnectError) => void>();
   let lost: ConnectError | null = null;
   const loseConnection = (reason: string): void => {
-    lost ??= new ConnectError(spec.name, `${describeHost(spec)}: connection lost (${reason})`);
+    lost ??= new ConnectError(spec.name, t("ssh.lost", { host: describeHost(spec), reason }));
     for (const reject of pending) reject(lost);
     pending.clear();
   };
@@ -50,7 +51,7 @@ export function wrapClient(spec: ConnectSpec, client: SshClient): Transport {
         if (lost === null) action();
       };
       const refuseSession = (error: Error): void => {
-        settle(() => { reject(new ConnectError(spec.name, `${describeHost(spec)}: cannot open a session: ${error.message}`, { cause: error })); });
+        settle(() => { reject(new ConnectError(spec.name, t("ssh.noSession", { host: describeHost(spec), reason: error.message }), { cause: error })); });
       };
       try {
         client.exec(command, (error, channel) => {

@@ -20,6 +20,14 @@ describe("bkplay validate", () => {
     });
   }
 
+  it("the agent hosts' and the login's remediations render for every host of an install (the secret from the environment)", async () => {
+    for (const name of ["clean-stale-app-run", "agent-nginx-listen", "set-cc-job-hosts", "reset-admin-password"]) {
+      const r = await bkplay(["validate", name, "-i", join(fixtures, "inventory/bk5.yaml")], { env: { BKPLAY_VAR_password: "Vd8#qLm2Rx", BKPLAY_VAR_cc_host: "cmdb.example.com" } });
+      expect(r.code, r.stderr).to.equal(0);
+      expect(r.stdout).to.match(new RegExp(`^ok ${name} `, "m"));
+    }
+  });
+
   it("with -i, renders for every host", async () => {
     const inventory = join(fixtures, "inventory/bk5.yaml");
     const ok = await bkplay(["validate", join(fixtures, "playbooks/typed-vars.yaml"), "-i", inventory]);

@@ -1,55 +1,26 @@
 import { expect } from "chai";
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from "node:fs";
-import { get } from "node:http";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { CHECKS } from "../../src/doctor/checks/index.js";
 import type { DoctorReport } from "../../src/doctor/run-doctor.js";
 import type { SandboxHost } from "../../src/sandbox/fleet-files.js";
 import { reservePorts } from "../../src/sandbox/ports.js";
+import { startAgentNginxWithoutPort } from "../support/agent-nginx.js";
 import { bkplay } from "../support/cli.js";
+import { statusOf } from "../support/http-status.js";
 import { useFleet, writeInventory } from "../support/fleet.js";
-import { doctor, expectNoSecret, snapshotHosts, useAgentNginx } from "./support.js";
-
-/** The status nginx answers for `path` as paas.bk.com (0: no answer within 3 s). */
-function statusOf(port: number, path: string): Promise<number> {
-  return new Promise((resolve) => {
-    const req = get({ host: "127.0.0.1", port, path, headers: { Host: "paas.bk.com" }, timeout: 3000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on("timeout", () => { req.destroy(); });
-    req.on("error", () => { resolve(0); });
-  });
-}
-
-/** Findings of the run, as `check outcome hosts` (what a test expects to see exactly). */
-const seen = (r: DoctorReport): string[] => r.findings.map((f) => `${f.check} ${f.outcome} ${[...f.hosts].sort().join(",")}`);
+import { doctor, expectNoSecret, readOnlyDoctor as readOnly, roles, seen, useAgentNginx, wrapShell } from "./support.js";
 
 describe("doctor finds what is broken, for real (bkce 5.x, 6 hosts, sshd)", function () {
   this.timeout(120_000);
-  const f = useFleet(6, "sshd", "ce5");
+  const f = useFleet(6, "sshd", "ce5", { mysql: true });
   useAgentNginx();
-  const role = (r: string): SandboxHost[] => f.fleet().hosts.filter((h) => h.roles.includes(r as never));
-  const one = (r: string): SandboxHost => {
-    const h = role(r)[0];
-    if (!h) throw new Error(`no ${r} host`);
-    return h;
-  };
+  const { role, one } = roles(f.fleet);
   const inv = (): string => f.fleet().inventoryFile;
-  /** Doctor, checked to have written nothing on any host and to show no secret in any output. */
-  const readOnlyDoctor = async (args: readonly string[] = [], extraSecrets: readonly string[] = []): Promise<DoctorReport> => {
-    const before = snapshotHosts(join(f.dir(), "hosts"));
-    const md = join(f.dir(), "doctor.md");
-    const { run, report } = await doctor(["-i", inv(), "--report", md, ...args]);
-    const text = await bkplay(["doctor", "-i", inv(), ...args]);
-    const after = snapshotHosts(join(f.dir(), "hosts"));
-    expect(Object.keys(after).filter((k) => after[k] !== before[k])).to.deep.equal([]);
-    expectNoSecret(f.fleet(), [run.stdout, run.stderr, text.stdout, text.stderr, readFileSync(md, "utf8")], extraSecrets);
-    expect(text.code).to.equal(run.code);
-    return report;
-  };
+  const readOnlyDoctor = (args: readonly string[] = [], extraSecrets: readonly string[] = []): Promise<DoctorReport> => readOnly(f, args, extraSecrets);
   afterEach(() => f.reset());
 
   it("deploy.timeout: an agent allowed longer than PaaS waits; the fix names the agent's limit", async () => {
@@ -73,13 +44,13 @@ describe("doctor finds what is broken, for real (bkce 5.x, 6 hosts, sshd)", func
     const config = join(agent.root, "etc/paas_agent_config.yaml");
     execFileSync("rm", [config]);
     const report = await readOnlyDoctor();
-    expect(seen(report)).to.deep.equal([`deploy.timeout unknown ${agent.name}`, `domain.consistency unknown ${agent.name}`]);
-    expect(report.findings[0]?.message).to.equal(`${config} is missing (this host's ce5 keeps the agent's config there)`);
+    expect(seen(report)).to.deep.equal(["deploy.timeout", "domain.consistency", "agent.controller", "pip.offline"].map((c) => `${c} unknown ${agent.name}`));
+    for (const f of report.findings.filter((x) => x.check !== "domain.consistency")) expect(f.message).to.equal(`${config} is missing (this host's ce5 keeps the agent's config there)`);
     const text = await bkplay(["doctor", "-i", inv()]);
     expect(text.code).to.equal(0);
   });
 
-  it("app.stale-socket: a real supervisord killed -9 leaves its socket; a live one beside it is fine", async () => {
+  it("app.stale-socket: a real supervisord killed -9 leaves its socket; a live one beside it is fine; the fix it names clears it", async () => {
     const agent = one("appo");
     const pids: number[] = [];
     const start = (app: string): { socket: string; pid: number } => {
@@ -108,7 +79,14 @@ describe("doctor finds what is broken, for real (bkce 5.x, 6 hosts, sshd)", func
       expect(seen(report)).to.deep.equal([`app.stale-socket fail ${agent.name}`]);
       const [finding] = report.findings;
       expect(finding?.message).to.equal(`dead_app: supervisord.sock with no supervisord listening (supervisord.pid says ${dead.pid}, which is not running)`);
-      expect(finding?.fix?.steps).to.deep.equal([`on ${agent.name}: rm -f ${dead.socket}`]);
+      const command = `bkplay plan clean-stale-app-run -i ${inv()} -l ${agent.name} -o clean-stale-app-run.plan.json`;
+      expect(finding?.fix?.command).to.equal(command);
+      // The command it names fixes it (run as the plan it names would apply), and doctor finds nothing more.
+      const fix = await bkplay(["run", "clean-stale-app-run", "-i", inv(), "-l", agent.name, "--log-dir", join(f.dir(), "audit")]);
+      expect(fix.code, fix.stdout + fix.stderr).to.equal(0);
+      expect(existsSync(dead.socket)).to.equal(false);
+      expect(existsSync(live.socket)).to.equal(true);
+      expect(seen(await readOnlyDoctor())).to.deep.equal([]);
     } finally {
       for (const pid of pids) spawnSync("kill", ["-9", String(pid)]);
     }
@@ -135,6 +113,17 @@ describe("doctor finds what is broken, for real (bkce 5.x, 6 hosts, sshd)", func
     const [finding] = report.findings;
     expect(finding?.message).to.equal(`login settings differ between PaaS hosts: SECRET_KEY (${second.name} differs from ${first.name})`);
     expect(finding?.evidence).to.deep.equal([`SECRET_KEY differs — ${first.name}; ${second.name} (compared by hash; the value is not shown)`]);
+    // The fix names the source and why (two hosts, two versions: the one the inventory names first).
+    const command = `bkplay plan sync-login-settings -i ${inv()} -e source=${first.name} -o sync-login-settings.plan.json`;
+    expect(finding?.fix?.command).to.equal(command);
+    expect(finding?.fix?.text.en).to.equal(`make login's settings_production.py the same on every PaaS host, taking ${first.name}'s: 1 of 2 PaaS hosts hold it and as many hold another; it comes first in the inventory; login restarts where the file changed`);
+    // The command it names, typed as shown, then the plan applied: doctor finds nothing more.
+    const plan = await bkplay([...command.split(" ").slice(1), "--log-dir", join(f.dir(), "audit")], { cwd: f.dir() });
+    expect(plan.code, plan.stdout + plan.stderr).to.equal(0);
+    const apply = await bkplay(["apply", "sync-login-settings.plan.json", "--log-dir", join(f.dir(), "audit")], { cwd: f.dir() });
+    expect(apply.code, apply.stdout + apply.stderr).to.equal(0);
+    expectNoSecret(f.fleet(), [plan.stdout, plan.stderr, apply.stdout, apply.stderr, readFileSync(join(f.dir(), "sync-login-settings.plan.json"), "utf8")], [otherKey]);
+    expect(seen(await readOnlyDoctor([], [otherKey]))).to.deep.equal([]);
   });
 
   it("domain.consistency: an agent still on the old domain; the fix is change-domain from it to PaaS's", async () => {
@@ -142,7 +131,8 @@ describe("doctor finds what is broken, for real (bkce 5.x, 6 hosts, sshd)", func
     const config = join(agent.root, "etc/paas_agent_config.yaml");
     writeFileSync(config, readFileSync(config, "utf8").replace("http://paas.bk.com", "http://old.bk.com"));
     const report = await readOnlyDoctor();
-    expect(seen(report)).to.deep.equal([`domain.consistency fail ${agent.name}`]);
+    // old.bk.com resolves nowhere: the agent cannot reach PaaS either.
+    expect(seen(report)).to.deep.equal([`domain.consistency fail ${agent.name}`, `agent.controller fail ${agent.name}`]);
     const command = `bkplay plan change-domain -i ${inv()} -e new_domain=paas.bk.com -e old_domain=old.bk.com -o change-domain.plan.json`;
     expect(report.findings[0]?.fix?.command).to.equal(command);
     const fix = await bkplay(["run", "change-domain", "-i", inv(), "-e", "new_domain=paas.bk.com", "-e", "old_domain=old.bk.com", "--log-dir", join(f.dir(), "audit")]);
@@ -150,9 +140,9 @@ describe("doctor finds what is broken, for real (bkce 5.x, 6 hosts, sshd)", func
     expect(seen(await readOnlyDoctor())).to.deep.equal([]);
   });
 
-  it("agent.listener: the real nginx's /t/ upstream points at a port nothing listens on (502), and only it is named", async () => {
+  /** Points the nginx host's /t/ upstream at `port`, where nothing listens, and waits until nginx answers /t/ with 502. */
+  async function proxyTestAppsTo(port: number): Promise<SandboxHost> {
     const nginx = one("nginx");
-    const [port] = await reservePorts(1);
     const conf = join(nginx.root, "etc/nginx/paas.conf");
     writeFileSync(conf, readFileSync(conf, "utf8").replace(/(upstream PAAS_AGENT_TEST \{\s*server )127\.0\.0\.1:8010/, `$1127.0.0.1:${port}`));
     execFileSync(join(nginx.sysroot, "usr/sbin/nginx"), ["-s", "reload"]);
@@ -162,19 +152,45 @@ describe("doctor finds what is broken, for real (bkce 5.x, 6 hosts, sshd)", func
       status = await statusOf(nginx.nginxPort ?? 0, "/t/demo/");
     }
     expect(status, "nginx answers /t/ with 502").to.equal(502);
+    return nginx;
+  }
+
+  it("agent.listener: the real nginx's /t/ upstream points at a port nothing listens on (502), and only it is named", async () => {
+    const [port = 0] = await reservePorts(1);
+    const nginx = await proxyTestAppsTo(port);
     const report = await readOnlyDoctor();
     expect(seen(report)).to.deep.equal([`agent.listener fail ${nginx.name}`]);
     expect(report.findings[0]?.message).to.equal(`/t/ → upstream PAAS_AGENT_TEST server 127.0.0.1:${port}: nothing listens (dialled from ${nginx.name})`);
+  });
+
+  it("agent.listener: the appt's own nginx runs without listening on the /t/ upstream's port (502); the fix it names reloads it, and /t/ answers", async () => {
+    const appt = one("appt");
+    const port = appt.agentPort ?? 0;
+    const agentNginx = await startAgentNginxWithoutPort(appt);
+    try {
+      const nginx = await proxyTestAppsTo(port);
+      const report = await readOnlyDoctor();
+      expect(seen(report)).to.deep.equal([`agent.listener fail ${nginx.name}`]);
+      const [finding] = report.findings;
+      expect(finding?.evidence).to.include(`${appt.name}: nginx master ${agentNginx.pid} runs but does not listen on ${port} (${join(appt.root, "etc/nginx/paasagent.conf")})`);
+      const command = `bkplay plan agent-nginx-listen -i ${inv()} -l ${appt.name} -o agent-nginx-listen.plan.json`;
+      expect(finding?.fix?.command).to.equal(command);
+      const fix = await bkplay(["run", "agent-nginx-listen", "-i", inv(), "-l", appt.name, "--log-dir", join(f.dir(), "audit")]);
+      expect(fix.code, fix.stdout + fix.stderr).to.equal(0);
+      const after = await readOnlyDoctor();
+      expect(seen(after), after.findings.map((x) => x.message).join("\n")).to.deep.equal([]);
+      // Through PaaS's nginx, /t/ reaches the agent's nginx: a 404 for an app not deployed, no longer a 502.
+      expect(await statusOf(nginx.nginxPort ?? 0, "/t/demo/")).to.equal(404);
+    } finally {
+      agentNginx.stop();
+    }
   });
 
   it("time.skew: one host's commands under Debian's faketime, 10 minutes ahead; measured across the round trip", async function () {
     if (!existsSync("/usr/bin/faketime")) this.skip(); // .ci/run installs it
     const host = one("mysql");
     // The host's sh (first on its PATH, so every command bkplay sends it) runs under faketime: its whole clock is ahead.
-    const wrapper = join(host.sysroot, "usr/local/bin/sh");
-    mkdirSync(join(host.sysroot, "usr/local/bin"), { recursive: true });
-    writeFileSync(wrapper, "#!/bin/sh\nexec /usr/bin/faketime -f +600s /bin/sh \"$@\"\n");
-    chmodSync(wrapper, 0o755);
+    wrapShell(host, "/usr/bin/faketime -f +600s");
     const report = await readOnlyDoctor();
     expect(seen(report)).to.deep.equal([`time.skew fail ${host.name}`]);
     const m = /^clock at least (\d+\.\d) s ahead of the controller's \(measured across the round trip, error bound (\d+\.\d) s\); login allows 60 s$/.exec(report.findings[0]?.message ?? "");
@@ -187,11 +203,7 @@ describe("doctor finds what is broken, for real (bkce 5.x, 6 hosts, sshd)", func
     if (!existsSync("/usr/bin/faketime")) this.skip(); // .ci/run installs it
     const ahead = one("appo");
     const behind = one("appt");
-    for (const [h, offset] of [[ahead, "+45s"], [behind, "-45s"]] as const) {
-      mkdirSync(join(h.sysroot, "usr/local/bin"), { recursive: true });
-      writeFileSync(join(h.sysroot, "usr/local/bin/sh"), `#!/bin/sh\nexec /usr/bin/faketime -f ${offset} /bin/sh "$@"\n`);
-      chmodSync(join(h.sysroot, "usr/local/bin/sh"), 0o755);
-    }
+    for (const [h, offset] of [[ahead, "+45s"], [behind, "-45s"]] as const) wrapShell(h, `/usr/bin/faketime -f ${offset}`);
     const report = await readOnlyDoctor();
     expect(seen(report)).to.deep.equal([`time.skew fail ${[ahead.name, behind.name].sort().join(",")}`]);
     expect(report.findings[0]?.message).to.match(new RegExp(`^clocks at least (8\\d|90)\\.\\d s apart: ${ahead.name} 4\\d\\.\\d s ahead of the controller's, ${behind.name} 4\\d\\.\\d s behind`));
@@ -225,7 +237,7 @@ describe("doctor finds what is broken, for real (bkce 5.x, 6 hosts, sshd)", func
     const skip = await doctor(["-i", inv(), "--skip", "time.skew"]);
     expect(skip.report.checks.map((c) => c.id)).to.not.include("time.skew");
     const zh = await bkplay(["doctor", "-i", inv(), "--lang", "zh"]);
-    expect(zh.stdout).to.equal("6 台主机上的全部 7 项检查正常\n");
+    expect(zh.stdout).to.equal(`6 台主机上的全部 ${CHECKS.length} 项检查正常\n`);
     const env = await bkplay(["doctor", "-i", inv()], { env: { LANG: "zh_CN.UTF-8" } });
     expect(env.stdout).to.equal(zh.stdout);
   });

@@ -2,8 +2,13 @@ import { expect } from "chai";
 import { saasRoutes } from "../../src/doctor/checks/agent-listener.js";
 import { serverNames } from "../../src/doctor/checks/domain-consistency.js";
 import { foldersWithoutInit } from "../../src/doctor/checks/esb-components.js";
+import { loginConsistency } from "../../src/doctor/checks/login-consistency.js";
 import { skewOf } from "../../src/doctor/checks/time-skew.js";
 import { planCommand, pyEffective } from "../../src/doctor/read.js";
+import type { HostView } from "../../src/doctor/types.js";
+import { bkView, nodeView } from "../../src/generations/host-layout.js";
+import type { Host } from "../../src/inventory/types.js";
+import { memoryFacts } from "../support/memory-facts.js";
 
 describe("doctor's judgements (pure)", () => {
   it("time.skew: the host's reading against the round trip's window, ns or whole seconds", () => {
@@ -42,5 +47,22 @@ describe("doctor's judgements (pure)", () => {
 
   it("fix command lines are typed as an operator would, quoted only where the shell needs it", () => {
     expect(planCommand("change-domain", "my hosts.yaml", { new_domain: "paas.example.com" })).to.equal("bkplay plan change-domain -i 'my hosts.yaml' -e new_domain=paas.example.com -o change-domain.plan.json");
+  });
+
+  it("login.consistency: the fix takes the version most PaaS hosts hold, and leaves another install's PaaS hosts out", () => {
+    const view = (name: string, key: string): HostView => {
+      const host = { name, vars: {} } as unknown as Host;
+      const bk = bkView(host, "ce5");
+      if (!bk) throw new Error("ce5 keeps a PaaS tree");
+      return { name, host, generation: "ce5", bk, node: nodeView(host, "ce5"), facts: memoryFacts({ files: { [bk.login_settings]: `DEBUG = False\nSECRET_KEY = '${key}'\n` } }).facts, bracket: { before: 0, after: 0 } };
+    };
+    const hosts = [view("p1", "Odd4key5value6"), view("p2", "Kept7key8value9"), view("p3", "Kept7key8value9")];
+    const [verdict] = loginConsistency.judge({ hosts, inventory: "hosts.yaml", groups: { paas: ["p1", "p2", "p3"] } });
+    expect(verdict).to.deep.include({ outcome: "fail", hosts: ["p2", "p1"], message: "login settings differ between PaaS hosts: SECRET_KEY (p1 differs from p2, p3)" });
+    expect(verdict?.fix?.command).to.equal("bkplay plan sync-login-settings -i hosts.yaml -e source=p2 -o sync-login-settings.plan.json");
+    expect(verdict?.fix?.text.en).to.equal("make login's settings_production.py the same on every PaaS host, taking p2's: the version most PaaS hosts hold (2 of 3); login restarts where the file changed");
+    expect(JSON.stringify(verdict)).to.not.include("Kept7key8value9").and.not.include("Odd4key5value6");
+    const [mixed] = loginConsistency.judge({ hosts, inventory: "hosts.yaml", groups: { paas: ["p1", "q6", "p2", "p3"] } });
+    expect(mixed?.fix?.command).to.equal("bkplay plan sync-login-settings -i hosts.yaml -l p1,p2,p3 -e source=p2 -o sync-login-settings.plan.json");
   });
 });

@@ -10,6 +10,9 @@ export interface Hooks {
   /** Called with the host's name after its probe (its first exec) has returned, before anything is applied. */
   afterProbe?: (host: string) => void;
   onEvent?: (event: RunEvent) => void;
+  /** Called with the host's name on each connection made, and on each exec (round trip) over it. */
+  onConnect?: (host: string) => void;
+  onExec?: (host: string) => void;
 }
 
 /** The engine in this process, over the real SSH transport, with hooks at points the CLI cannot reach. */
@@ -17,11 +20,13 @@ export function runInProcess(playbook: string, inventory: string, extraVar: stri
   const { playbook: pb, built } = loadInputs(playbook, { inventory, extraVar, limit });
   const connect = async (spec: ConnectSpec): Promise<Transport> => {
     const t = await connectTransport(spec);
+    hooks.onConnect?.(spec.name);
     let execs = 0;
     return {
       host: t.host,
       close: () => t.close(),
       exec: async (command, options) => {
+        hooks.onExec?.(spec.name);
         const result = await t.exec(command, options);
         if (execs++ === 0) hooks.afterProbe?.(spec.name);
         return result;

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, posix } from "node:path";
 import { parse } from "yaml";
 import { LAYOUTS, PAAS_GENERATIONS as GENERATIONS, placePath, type PaasGeneration as Generation } from "../../src/generations/layouts.js";
 import { detectGeneration, markerPaths } from "../../src/generations/markers.js";
@@ -53,7 +53,9 @@ describe("sandbox trees: each generation detected as itself", () => {
     it(`${generation}: every file its layout names exists where the layout says`, async () => {
       const h = await written(generation, SANDBOX_ROLES);
       const l = LAYOUTS[generation];
-      const paths = [l.paas_settings, l.paas_default, l.login_settings, l.esb_settings, l.esb_components, l.agent_config, ...l.agent_build_scripts, ...(l.nginx_paas_conf === null ? [] : [l.nginx_paas_conf]), ...(l.agent_packages === null ? [] : [l.agent_packages])];
+      const paths = [l.paas_settings, l.paas_default, l.login_settings, l.esb_settings, l.esb_components, l.agent_config, ...l.agent_build_scripts, ...(l.nginx_paas_conf === null ? [] : [l.nginx_paas_conf]), ...(l.agent_packages === null ? [] : [l.agent_packages]), l.agent_nginx_conf, l.login_dir, `${l.login_venv}/bin/python`,
+        // bk-install makes paas_agent/apps; the agent makes projects/ at the first deploy.
+        posix.dirname(l.agent_apps)];
       expect(paths.filter((p) => !existsSync(h.at(p)))).to.deep.equal([]);
       for (const p of [l.paas_settings, l.paas_default, l.login_settings, l.esb_settings]) expect(pyCompiles(h.at(p)), p).to.equal(true);
       for (const p of l.agent_build_scripts) expect(lstatSync(h.at(p)).mode & 0o111, p).to.not.equal(0);

@@ -13,6 +13,7 @@ import { planFleet, rolesOf, sandboxVars, type SandboxHost } from "../../src/san
 import { acceptsConnections } from "../../src/sandbox/ports.js";
 import { REAL_NGINX } from "../../src/sandbox/standins/nginx.js";
 import { SUPERVISORD } from "../../src/sandbox/daemons/supervisord.js";
+import { MARIADBD } from "../../src/sandbox/daemons/mariadb.js";
 import { connect } from "../../src/transport/connect.js";
 import { BACKENDS, supervisorPid } from "../support/fleet.js";
 import { localMarkers } from "../support/marker-reader.js";
@@ -244,6 +245,33 @@ describe("sandbox fleet services (sshd)", function () {
     } finally {
       await fleet.stop();
     }
+  });
+
+  it("services doctor reads: each PaaS module's healthz on its port (404 elsewhere), the pip index, getent from the host's /etc/hosts, a MariaDB with the agents' grants; stop() leaves none running", async function () {
+    if (!existsSync(MARIADBD)) this.skip();
+    const fleet = await startFleet({ hosts: 5, dir, backend: "sshd", generation: "ce6", mysql: true });
+    const record = recordOf(fleet);
+    try {
+      const paas = hostWith(fleet, "paas");
+      expect(Object.keys(paas.paasPorts ?? {})).to.deep.equal(["appengine", "paas", "esb", "login", "console"]);
+      const login = paas.paasPorts?.login ?? 0;
+      expect(readFileSync(join(paas.root, "etc/uwsgi-open_paas-login.ini"), "utf8")).to.include(`http = 127.0.0.1:${login}\n`);
+      expect(await (await fetch(`http://127.0.0.1:${login}/healthz/`)).json()).to.deep.equal({ ok: true, "code:": "1302000", message: "OK", data: { settings: "ok", database: "ok" } });
+      expect((await fetch(`http://127.0.0.1:${login}/nope/`)).status).to.equal(404);
+      const agent = hostWith(fleet, "appo");
+      const config = readFileSync(join(agent.root, "etc/paas_agent_config.yaml"), "utf8");
+      expect(config).to.include(`CONTROLLER_SERVER_URL: 'http://paas.service.consul:${agent.frontPort ?? 0}'`).and.include(`PYTHON_PIP: '${agent.pipIndex ?? ""}'`);
+      expect((await fetch(agent.pipIndex ?? "")).status).to.equal(200);
+      expect((await onHost(fleet, agent, "getent hosts paas.service.consul")).out).to.equal("127.0.0.1       paas.bktencent.com paas.service.consul\n");
+      const mysql = hostWith(fleet, "mysql");
+      expect(readFileSync(fleet.inventoryFile, "utf8")).to.include(`"mysql_socket":"${mysql.mysqlSocket ?? ""}"`);
+      const grants = await onHost(fleet, mysql, `mysql -S ${mysql.mysqlSocket ?? ""} -u root -N -B -e "SHOW GRANTS FOR 'paas'@'127.0.0.1'"`);
+      expect(grants.out).to.match(/^GRANT ALL PRIVILEGES ON \*\.\* TO `paas`@`127\.0\.0\.1`/);
+      expect(record.daemons.map((d) => d.kind).sort()).to.include.members(["healthz", "mariadb", "pip-index"]);
+    } finally {
+      await fleet.stop();
+    }
+    expect(record.pids.filter(isAlive)).to.deep.equal([]);
   });
 
   it("mixed: at least three generations, each host detected from its files as the one it is; no bk_generation in the inventory", async () => {

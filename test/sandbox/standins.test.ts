@@ -125,6 +125,20 @@ describe("sandbox stand-ins refuse what the real tools refuse", () => {
     expect(readFileSync(calls, "utf8")).to.equal("-s reload\n");
   });
 
+  it("getent answers from the host's own /etc/hosts as glibc's does (exit 2 not found, 1 with getent's words otherwise)", async () => {
+    await tree("ce5", ["appo"]);
+    const getent = join(sysroot, "usr/bin/getent");
+    expect(run(getent, ["hosts", "paas.bk.com"])).to.deep.equal({ code: 0, out: "127.0.0.1       paas.bk.com paas.service.consul\n", err: "" });
+    expect(run(getent, ["hosts", "PAAS.service.consul"]).out).to.equal("127.0.0.1       paas.bk.com paas.service.consul\n");
+    expect(run(getent, ["hosts", "127.0.0.1"]).out).to.equal("127.0.0.1       localhost localhost.localdomain\n");
+    expect(run(getent, ["hosts", "paas.example.com"])).to.deep.equal({ code: 2, out: "", err: "" });
+    expect(run(getent, ["hosts", "paas.bk.com", "nope.example.com"]).code).to.equal(2);
+    expect(run(getent, ["hosts"]).out.split("\n").filter(Boolean)).to.have.length(2);
+    expect(run(getent, ["nosuchdb", "x"])).to.deep.include({ code: 1, err: "Unknown database: nosuchdb\nTry `getent --help' or `getent --usage' for more information.\n" });
+    expect(run(getent, [])).to.deep.include({ code: 1, err: "getent: wrong number of arguments\nTry `getent --help' or `getent --usage' for more information.\n" });
+    expect(run(getent, ["ahosts", "paas.bk.com"]).out).to.match(/^127\.0\.0\.1\s+STREAM paas\.bk\.com\n/);
+  });
+
   describe("gsectl (node-man's, beside the GSE agent)", () => {
     const ce7Root = (): string => join(sysroot, installRoot("ce7"));
     const gsectl = (): string => join(sysroot, "usr/local/gse/agent/bin/gsectl");

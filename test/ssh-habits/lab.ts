@@ -9,6 +9,7 @@ import type { RunReport } from "../../src/engine/results.js";
 import { ensureKeyPair } from "../../src/sandbox/keys.js";
 import { terminate } from "../../src/sandbox/processes.js";
 import { bkplay, type CliResult } from "../support/cli.js";
+import { defaultStateDir } from "../../src/engine/host-session.js";
 
 const execFileAsync = promisify(execFile);
 
@@ -96,8 +97,12 @@ export const publicKeyOf = (keyFile: string): string => readFileSync(`${keyFile}
 /** A local user created for one describe block (and removed after), optionally with a password and a sudoers rule. */
 export function useUser(name: string, options: { password?: string; sudoers?: string } = {}): void {
   const dropIn = `/etc/sudoers.d/bkplay-test-${name}`;
+  // bkplay's state directory for the user (outside its home): a user made again gets a new uid, and must not find
+  // the old one's directory there.
+  const stateDir = defaultStateDir(name);
   before(async () => {
     await sh("userdel", ["-r", name]).catch(() => undefined);
+    rmSync(stateDir, { recursive: true, force: true });
     await sh("useradd", ["-m", "-s", "/bin/sh", name]);
     // No password: '*' rather than useradd's '!', which sshd (without PAM) takes for a locked account.
     if (options.password === undefined) await sh("usermod", ["-p", "*", name]);
@@ -107,6 +112,7 @@ export function useUser(name: string, options: { password?: string; sudoers?: st
   after(async () => {
     rmSync(dropIn, { force: true });
     await sh("userdel", ["-r", name]).catch(() => undefined);
+    rmSync(stateDir, { recursive: true, force: true });
   });
 }
 

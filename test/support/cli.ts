@@ -12,6 +12,9 @@ export interface CliResult {
 
 const BIN = join(import.meta.dirname, "../../../bin/bkplay.js");
 
+/** The CLI speaks English unless a test asks otherwise: the machine's own locale must not change what a test reads. */
+const ENGLISH = { LANG: "C.UTF-8", LC_ALL: "", LC_MESSAGES: "" };
+
 /**
  * A HOME of the child's own, unless the test gives one: a run without --log-dir then writes its audit log there,
  * never into the user's ~/.bkplay/runs, and no ~/.ssh/config of the user's changes what a test sees. Removed
@@ -32,7 +35,7 @@ export function bkplay(args: readonly string[], options: { cwd?: string; env?: R
   return new Promise<CliResult>((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd ?? process.cwd(),
-      env: { ...process.env, NO_COLOR: "1", CI: "1", ...home.env },
+      env: { ...process.env, ...ENGLISH, NO_COLOR: "1", CI: "1", ...home.env },
       stdio: "pipe",
     });
     // No input is an empty one, as /dev/null would be.
@@ -63,7 +66,7 @@ export function onTerminal(args: readonly string[], env: Record<string, string>,
   const command = [process.execPath, BIN, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" ");
   // `--echo never`: script would otherwise show what it types, whatever the program does with echo.
   const home = ownHome(env);
-  const child = spawn("script", ["--echo", "never", "-qec", command, "/dev/null"], { env: { ...process.env, NO_COLOR: "1", ...home.env } });
+  const child = spawn("script", ["--echo", "never", "-qec", command, "/dev/null"], { env: { ...process.env, ...ENGLISH, NO_COLOR: "1", ...home.env } });
   let screen = "";
   let answered = false;
   return new Promise<string>((resolve, reject) => {

@@ -7,6 +7,8 @@ export interface FactData {
   stats?: Record<string, Partial<StatFact>>;
   trees?: Record<string, TreeEntry[]>;
   commands?: Record<string, { exitCode: number; stdout?: string; stderr?: string }>;
+  /** Files on other hosts, `host:path` → content (null: missing). */
+  remote?: Record<string, string | null>;
 }
 
 /** Facts served from case data; records what a plan read so tests can check it was probed. */
@@ -35,6 +37,11 @@ export function memoryFacts(data: FactData): { facts: Facts; reads: Probe[] } {
     tree(path) {
       reads.push({ kind: "tree", path });
       return data.trees?.[path];
+    },
+    remoteFile(host, path): FileFact {
+      const content = data.remote?.[`${host}:${path}`];
+      if (content === undefined) throw new Error(`case data has no remote file ${host}:${path}`);
+      return content === null ? { path, exists: false } : { path, exists: true, type: "file", realPath: path, mode: 0o644, owner: "root", group: "root", size: Buffer.byteLength(content), sha256: sha256(content), content };
     },
     command(command): CommandFact {
       reads.push({ kind: "command", command });

@@ -2,7 +2,10 @@ import { createHash } from "node:crypto";
 import { lstatSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
 
-/** Every entry under `root` with its type, mode, owner, mtime and content hash: equal snapshots mean nothing was touched. */
+/**
+ * Every entry under `root` with its type, mode, owner, mtime and content hash (a socket or fifo by its metadata: it
+ * cannot be read): equal snapshots mean nothing was touched.
+ */
 export function snapshotTree(root: string): Record<string, string> {
   const out: Record<string, string> = {};
   const walk = (dir: string): void => {
@@ -14,7 +17,8 @@ export function snapshotTree(root: string): Record<string, string> {
       else if (st.isDirectory()) {
         out[path] = `dir ${meta}`;
         walk(path);
-      } else out[path] = `file ${createHash("sha256").update(readFileSync(path)).digest("hex")} ${meta}`;
+      } else if (st.isFile()) out[path] = `file ${createHash("sha256").update(readFileSync(path)).digest("hex")} ${meta}`;
+      else out[path] = `other ${meta}`;
     }
   };
   walk(root);

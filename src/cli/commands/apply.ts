@@ -7,6 +7,7 @@ import { execute, secretsOf, type ExecFlags } from "../execute.js";
 import { loadInputsAsking } from "../load-inputs.js";
 import { approvedOrRefused } from "../plan-approval.js";
 import type { ApprovalPolicy } from "../../plan/approvals.js";
+import { t } from "../../i18n/t.js";
 
 export interface ApplyFlags extends ExecFlags, ApprovalPolicy {
   extraVar: string[];
@@ -23,14 +24,14 @@ export async function applyCommand(file: string, flags: ApplyFlags): Promise<voi
   // Applied already: its files now differ from what the plan read, which is no drift to refuse.
   const done = appliedBy(flags.logDir ?? defaultLogDir(), plan.runId);
   if (done) {
-    process.stdout.write(`${file}: already applied by run ${done.runId} at ${done.time} (${done.user}); nothing was changed. See \`bkplay history\`; make a new plan to change more.\n`);
+    process.stdout.write(`${t("apply.alreadyApplied", { file, runId: done.runId, time: done.time, user: done.user })}\n`);
     return;
   }
   checkSources(read);
   // Values recorded in the plan are located there: a bad one names the plan file and its line.
   const preset: Record<string, GivenVar> = Object.fromEntries(Object.entries(plan.vars).map(([k, value]) => [k, { value, origin: `plan vars.${k}`, location: read.locate(["vars", k]) }]));
   // Secrets the plan left out are given again however the operator likes (asked for on a terminal), never required in argv.
-  const again = (name: string): string => `the plan was made with the secret '${name}': give it again: ${howToGiveSecret(name)}`;
+  const again = (name: string): string => t("apply.secretAgain", { name, how: howToGiveSecret(name) });
   const inputs = await loadInputsAsking(plan.playbook.file, { inventory: plan.inventory.file, extraVar: flags.extraVar, preset, ...(plan.limit ? { limit: plan.limit } : {}), ...(flags.varsFile ? { varsFile: flags.varsFile } : {}) }, plan.secretVars, again);
   const secrets = secretsOf(inputs);
   checkSecretsAgainst(read, secrets, howToGiveSecret);
@@ -54,10 +55,10 @@ function checkSources({ plan, locate }: ReadPlan): void {
     try {
       now = sha256File(file);
     } catch (err) {
-      problems.push({ message: `the ${what} ${file} the plan was made from cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)}): restore it, or make a new plan and have it reviewed`, location: locate([key, "file"]), path: `${key}.file` });
+      problems.push({ message: t("apply.sourceUnreadable", { what, file, code: (err as NodeJS.ErrnoException).code ?? String(err) }), location: locate([key, "file"]), path: `${key}.file` });
       continue;
     }
-    if (now !== sha256) problems.push({ message: `the ${what} ${file} changed since the plan was made: make a new plan and have it reviewed`, location: locate([key, "sha256"]), path: `${key}.sha256` });
+    if (now !== sha256) problems.push({ message: t("apply.sourceChanged", { what, file }), location: locate([key, "sha256"]), path: `${key}.sha256` });
   }
   if (problems.length > 0) throw new InputError(problems);
 }
@@ -75,17 +76,32 @@ function compareHost({ plan }: ReadPlan, host: string, fresh: ReviewedChange[] |
   const was = before(reviewed);
   for (const [path, sha] of was) {
     const seen = observed(path);
-    if (seen !== undefined && seen !== (sha ?? "none")) return `${path} changed since the plan: planned against sha256 ${state(sha)}, now ${seen === "none" ? "absent (deleted)" : state(seen)}`;
+    if (seen !== undefined && seen !== (sha ?? "none")) return t("drift.changed", { path, planned: state(sha), now: seen === "none" ? t("drift.deleted") : state(seen) });
   }
   // A host that could not be planned again, with its files as reviewed, keeps its own failure.
   if (fresh === undefined) return null;
   if (JSON.stringify(reviewed) === JSON.stringify(fresh)) return null;
+  const drifted = sourceDrift(reviewed, fresh);
+  if (drifted !== null) return drifted;
   const now = before(fresh);
   for (const [path, sha] of was) {
-    if (now.has(path) && now.get(path) !== sha) return `${path} changed since the plan: planned against sha256 ${state(sha)}, now ${state(now.get(path))}`;
-    if (!now.has(path)) return `${path} changed since the plan (planned against sha256 ${state(sha)}); it now needs no change or a different one`;
+    if (now.has(path) && now.get(path) !== sha) return t("drift.changed", { path, planned: state(sha), now: state(now.get(path)) });
+    if (!now.has(path)) return t("drift.needsOther", { path, planned: state(sha) });
   }
   const bytes = reviewed.find((c, i) => c.kind === "write-file" && JSON.stringify(c) !== JSON.stringify(fresh[i]));
-  if (bytes && "path" in bytes) return `the content to write to ${bytes.path} is not the reviewed one (its sha256 differs): the playbook, a variable or a secret given again is not what was planned`;
-  return `the changes for ${host} differ from the reviewed plan (${fresh.length} now, ${reviewed.length} reviewed)`;
+  if (bytes && "path" in bytes) return t("drift.content", { path: bytes.path });
+  return t("drift.changes", { host, now: fresh.length, reviewed: reviewed.length });
+}
+
+/** A file copied from another host whose source changed since the plan (the destination itself is as planned). */
+function sourceDrift(reviewed: readonly ReviewedChange[], fresh: readonly ReviewedChange[]): string | null {
+  const sources = (list: readonly ReviewedChange[]): Map<string, { host: string; path: string; sha256: string }> => new Map(list.flatMap((c) => (c.kind === "write-file" && c.source ? [[c.path, c.source] as const] : [])));
+  const now = sources(fresh);
+  for (const [path, was] of sources(reviewed)) {
+    const is = now.get(path);
+    const from = t("drift.sourceFrom", { host: was.host, source: was.path, path });
+    if (is === undefined) return t("drift.sourceGone", { from, planned: was.sha256, path });
+    if (is.sha256 !== was.sha256) return t("drift.sourceChanged", { from, planned: was.sha256, now: is.sha256 });
+  }
+  return null;
 }

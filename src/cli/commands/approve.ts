@@ -9,6 +9,7 @@ import { agentKeys, signData, signerFingerprint } from "../../plan/ssh-signature
 import { planSummary } from "../../report/plan-summary.js";
 import { askLine, canAsk } from "../../transport/prompt.js";
 import { now } from "../clock.js";
+import { t } from "../../i18n/t.js";
 
 export interface ApproveFlags {
   /** A private key, or a public key whose private half the agent holds. */
@@ -22,18 +23,18 @@ export interface ApproveFlags {
 export async function approveCommand(file: string, flags: ApproveFlags): Promise<void> {
   const read = readPlanFile(file);
   const plan: ApprovedPlan = read.plan;
-  checkFresh(read, now(), "it can no longer be approved");
+  checkFresh(read, now(), t("plan.noLongerApproved"));
   const principal = flags.signerPrincipal ?? userInfo().username;
-  if (!flags.yes && !canAsk()) throw new InputError(`approving ${file} asks for a yes on a terminal, and there is none: review it, then pass --yes`);
+  if (!flags.yes && !canAsk()) throw new InputError(t("approve.needsTerminal", { file }));
   const key = signingKey(flags.key);
   try {
     process.stdout.write(planSummary(file, plan));
-    if (isPlanner(principal, plannerOf(plan))) process.stderr.write(`note: ${principal} made this plan; an approval by its planner counts only with apply --allow-self-approval\n`);
+    if (isPlanner(principal, plannerOf(plan))) process.stderr.write(`${t("approve.ownPlan", { principal })}\n`);
     if (!flags.yes) {
-      const answer = await askLine(`approve ${file} as ${principal}, signing with ${key.file}? [y/N] `);
+      const answer = await askLine(t("ask.approve", { file, principal, key: key.file }));
       if (answer === null) return;
       if (!/^y(es)?$/i.test(answer.trim())) {
-        process.stdout.write(`not approved: ${file} was left as it was\n`);
+        process.stdout.write(`${t("approve.notApproved", { file })}\n`);
         return;
       }
     }
@@ -44,12 +45,12 @@ export async function approveCommand(file: string, flags: ApproveFlags): Promise
     const approval: Approval = { principal, fingerprint, signature, time: now().toISOString() };
     // Read again: another reviewer may have approved the same file while this one read it.
     const latest: ApprovedPlan = readPlanFile(file).plan;
-    if (!signedBytes(latest).equals(data)) throw new InputError(`${file} changed while you reviewed it: it was not approved; review it again`);
+    if (!signedBytes(latest).equals(data)) throw new InputError(t("approve.changedMeanwhile", { file }));
     // Approving again with the same key replaces that key's earlier approval.
     const approvals = [...(latest.approvals ?? []).filter((a) => a.fingerprint !== fingerprint), approval];
     const approved: ApprovedPlan = { ...latest, approvals };
     writePlanFile(file, approved);
-    process.stderr.write(`approved ${file} as ${principal} (${fingerprint}); approvals now: ${approvals.map((a) => a.principal).join(", ")}\n`);
+    process.stderr.write(`${t("approve.approved", { file, principal, fingerprint, approvals: approvals.map((a) => a.principal).join(", ") })}\n`);
   } finally {
     key.cleanUp();
   }
@@ -62,13 +63,13 @@ export async function approveCommand(file: string, flags: ApproveFlags): Promise
 function signingKey(given: string | undefined): { file: string; cleanUp: () => void } {
   const none = (): void => undefined;
   if (given !== undefined) {
-    if (!existsSync(given)) throw new InputError(`--key: ${given} does not exist`);
+    if (!existsSync(given)) throw new InputError(t("approve.noKeyFile", { file: given }));
     return { file: given, cleanUp: none };
   }
   const own = ["id_ed25519", "id_ecdsa", "id_rsa"].map((k) => join(homedir(), ".ssh", k)).find((k) => existsSync(k));
   if (own !== undefined) return { file: own, cleanUp: none };
   const first = agentKeys()[0];
-  if (first === undefined) throw new InputError("no key to sign with: give --key <private key>, or --key <public key> held by your ssh-agent (SSH_AUTH_SOCK)");
+  if (first === undefined) throw new InputError(t("approve.noKey"));
   const dir = mkdtempSync(join(tmpdir(), "bkplay-key-"));
   const file = join(dir, "agent.pub");
   writeFileSync(file, `${first}\n`);

@@ -2,12 +2,13 @@ import { writeFileSync } from "node:fs";
 import { CHECKS } from "../../doctor/checks/index.js";
 import { renderMarkdown, renderText } from "../../doctor/render.js";
 import { runDoctor } from "../../doctor/run-doctor.js";
-import type { Check, Lang } from "../../doctor/types.js";
+import type { Check } from "../../doctor/types.js";
 import { InputError } from "../../errors.js";
 import { selectHosts } from "../../inventory/limit.js";
 import { loadInventory } from "../../inventory/load.js";
 import { makeRedactor, redactDeep } from "../../report/redact.js";
 import { closest } from "../../schema/closest.js";
+import { t } from "../../i18n/t.js";
 
 export interface DoctorFlags {
   inventory: string;
@@ -17,7 +18,6 @@ export interface DoctorFlags {
   json?: boolean;
   report?: string;
   strict?: boolean;
-  lang?: Lang;
   forks: number;
   timeout: number;
 }
@@ -29,13 +29,10 @@ function ids(flag: string, value: string | undefined): string[] | undefined {
   const list = value.split(",").map((s) => s.trim()).filter((s) => s !== "");
   const bad = list.filter((id) => !known.includes(id));
   if (bad.length > 0) {
-    throw new InputError(bad.map((id) => `${flag}: no check '${id}'${closest(id, known) ? ` (did you mean '${closest(id, known)}'?)` : ""}; the checks are ${known.join(", ")}`).join("\n"));
+    throw new InputError(bad.map((id) => t("doctor.noCheck", { flag, id, hint: closest(id, known) ? t("doctor.didYouMean", { hint: closest(id, known) ?? "" }) : "", known: known.join(", ") })).join("\n"));
   }
   return list;
 }
-
-/** Messages in Chinese under a zh_* locale (LC_ALL, then LANG) unless --lang says otherwise. */
-export const langOf = (flag: Lang | undefined, env: NodeJS.ProcessEnv = process.env): Lang => flag ?? (/^zh/i.test(env.LC_ALL || env.LANG || "") ? "zh" : "en");
 
 export async function doctorCommand(o: DoctorFlags): Promise<void> {
   const only = ids("--only", o.only);
@@ -43,12 +40,11 @@ export async function doctorCommand(o: DoctorFlags): Promise<void> {
   const checks: Check[] = CHECKS.filter((c) => (only === undefined || only.includes(c.id)) && !skip.includes(c.id));
   const inventory = loadInventory(o.inventory);
   const hosts = selectHosts(inventory, o.limit);
-  const lang = langOf(o.lang);
-  const run = await runDoctor(hosts, checks, { inventory: o.inventory, groups: inventory.groups, forks: o.forks, timeoutMs: o.timeout * 1000, lang });
+  const run = await runDoctor(hosts, checks, { inventory: o.inventory, groups: inventory.groups, forks: o.forks, timeoutMs: o.timeout * 1000 });
   // A check never shows a secret's value; the report is masked with every one the hosts' files hold all the same.
   const report = redactDeep(run.report, makeRedactor(run.secrets));
-  if (o.report !== undefined) writeFileSync(o.report, renderMarkdown(report, checks, lang));
-  process.stdout.write(o.json ? `${JSON.stringify(report, null, 2)}\n` : renderText(report, checks, lang));
+  if (o.report !== undefined) writeFileSync(o.report, renderMarkdown(report, checks));
+  process.stdout.write(o.json ? `${JSON.stringify(report, null, 2)}\n` : renderText(report, checks));
   const s = report.summary;
   process.exitCode = s.fail > 0 || (o.strict && s.warn > 0) ? 1 : 0;
 }

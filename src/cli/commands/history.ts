@@ -1,5 +1,6 @@
 import { defaultLogDir, readAudit } from "../../audit/audit-log.js";
 import { painter } from "../../report/color.js";
+import { t } from "../../i18n/t.js";
 
 /** Past runs from the audit log, newest last. */
 export function historyCommand(o: { logDir?: string; json?: boolean; last?: number }): void {
@@ -9,7 +10,7 @@ export function historyCommand(o: { logDir?: string; json?: boolean; last?: numb
     return;
   }
   const c = painter(process.stdout);
-  if (entries.length === 0) process.stdout.write("no runs recorded yet\n");
+  if (entries.length === 0) process.stdout.write(`${t("cli.noRuns")}\n`);
   for (const e of entries) {
     const count = (s: string): number => e.hosts.filter((h) => h.status === s).length;
     const files = e.hosts.reduce((n, h) => n + h.files.length, 0);

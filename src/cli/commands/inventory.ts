@@ -3,6 +3,7 @@ import { selectHosts } from "../../inventory/limit.js";
 import { loadInventory } from "../../inventory/load.js";
 import { painter } from "../../report/color.js";
 import { makeRedactor, redactDeep } from "../../report/redact.js";
+import { t } from "../../i18n/t.js";
 
 export interface InventoryFlags {
   inventory: string;
@@ -27,12 +28,12 @@ export async function inventoryCommand(o: InventoryFlags): Promise<void> {
     return;
   }
   const c = painter(process.stdout);
-  process.stdout.write(c("gray", `${inventory.file} (${inventory.format}), ${hosts.length} host${hosts.length === 1 ? "" : "s"}\n`));
+  process.stdout.write(`${c("gray", t(hosts.length === 1 ? "cli.inventoryHead.one" : "cli.inventoryHead.many", { file: inventory.file, format: inventory.format, count: hosts.length }))}\n`);
   for (const h of hosts) {
     process.stdout.write(`${c("bold", h.name)}  ${h.user}@${h.address}:${h.port}  [${h.groups.join(", ")}]\n`);
     if ("generation" in h) {
-      const g = h.generation ? `${c("bold", h.generation.name)} (${h.generation.from === "inventory" ? "bk_generation in the inventory" : `found ${h.generation.from}`})` : c("yellow", "unknown");
-      process.stdout.write(`    generation: ${g}${"error" in h && h.error ? `  ${c("gray", h.error)}` : ""}\n`);
+      const g = h.generation ? `${c("bold", h.generation.name)} (${h.generation.from === "inventory" ? t("inventory.fromInventory") : t("inventory.found", { from: h.generation.from })})` : c("yellow", t("inventory.unknown"));
+      process.stdout.write(`    ${t("cli.generation")}: ${g}${"error" in h && h.error ? `  ${c("gray", h.error)}` : ""}\n`);
     }
     for (const [k, v] of Object.entries(h.vars)) process.stdout.write(redact(`    ${k} = ${JSON.stringify(v)}\n`));
   }

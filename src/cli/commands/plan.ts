@@ -7,6 +7,7 @@ import { howToGiveSecret } from "../../playbook/vars.js";
 import { loadInputsAsking, type InputFlags } from "../load-inputs.js";
 import { newRunId } from "./run.js";
 import { planApprovalFields, type PlanApprovalFlags } from "../plan-approval.js";
+import { t } from "../../i18n/t.js";
 
 export interface PlanFlags extends InputFlags, ExecFlags, PlanApprovalFlags {
   output: string;
@@ -22,5 +23,6 @@ export async function planCommand(ref: string, flags: PlanFlags): Promise<void> 
   const plan = buildPlanFile(report, plans, { playbookFile: inputs.playbook.file, inventoryFile: inputs.inventory.file, ...(flags.limit ? { limit: flags.limit } : {}), vars: givenValues(inputs), secrets, secretNames: Object.entries(inputs.playbook.vars).filter(([, s]) => s.secret === true).map(([k]) => k), redact });
   writePlanFile(flags.output, { ...plan, ...planApprovalFields(flags) });
   if (flags.report) writeFileSync(flags.report, reviewMarkdown(report, { planFile: flags.output, inventory: inputs.inventory.file, vars: plan.vars }, redact));
-  process.stderr.write(`plan written to ${flags.output}${flags.report ? `, review to ${flags.report}` : ""}; apply it with: bkplay apply ${flags.output}${plan.secretVars.map((s) => `, giving the secret ${s} again (${howToGiveSecret(s)})`).join("")}\n`);
+  const again = plan.secretVars.map((s) => t("plan.giveSecretAgain", { name: s, how: howToGiveSecret(s) })).join("");
+  process.stderr.write(`${t("plan.written", { file: flags.output, review: flags.report ? t("plan.reviewTo", { file: flags.report }) : "", secrets: again })}\n`);
 }

@@ -13,6 +13,7 @@ import { askLine } from "../../transport/prompt.js";
 import { checkSshConfigFile } from "../../transport/ssh-config.js";
 import type { HostKeyPolicy } from "../../transport/types.js";
 import { newRunId } from "./run.js";
+import { t } from "../../i18n/t.js";
 
 export interface RollbackFlags {
   force?: boolean;
@@ -42,7 +43,7 @@ export async function rollbackCommand(id: string, flags: RollbackFlags): Promise
   const run = findRun(entries, id);
   const ask = !flags.check && !flags.yes;
   if (ask && (flags.json || !onTerminal())) {
-    throw new InputError(`rollback of run ${run.runId} (${run.playbook.name}, ${run.time}) changes hosts, and there is no terminal to ask on${flags.json ? " with --json" : ""}: pass --yes to roll back, or --check to preview what it would restore and restart`);
+    throw new InputError(t("rollback.needsTerminal", { runId: run.runId, playbook: run.playbook.name, time: run.time, json: flags.json ? t("rollback.withJson") : "" }));
   }
   const hosts = hostsOf(run);
   const opts: RollbackOptions = {
@@ -56,19 +57,19 @@ export async function rollbackCommand(id: string, flags: RollbackFlags): Promise
     ...(flags.hostKeyChecking ? { hostKeyPolicy: flags.hostKeyChecking } : {}),
     ...(flags.sshConfig ? { sshConfig: flags.sshConfig } : {}),
   };
-  if (flags.hostKeyChecking === "off") process.stderr.write("WARNING: host key checking is OFF: any machine can impersonate your hosts on this run.\n");
+  if (flags.hostKeyChecking === "off") process.stderr.write(`${t("cli.hostKeyOff")}\n`);
   if (ask) {
     const preview = await shown(hosts, { ...opts, check: true }, run, flags);
     const restoring = preview.hosts.filter((h) => h.steps.some((s) => s.type === "restore" && s.status === "changed"));
     if (restoring.length === 0) {
-      process.stdout.write(`nothing to roll back: no file of run ${run.runId} would be restored (see above); nothing was changed\n`);
+      process.stdout.write(`${t("rollback.nothing", { runId: run.runId })}\n`);
       process.exitCode = exitCodeOf(preview);
       return;
     }
-    const answer = await askLine(`roll back run ${run.runId}: ${question(preview)}? [y/N] `);
+    const answer = await askLine(t("ask.rollback", { runId: run.runId, what: question(preview) }));
     if (answer === null) return;
     if (!/^y(es)?$/i.test(answer.trim())) {
-      process.stdout.write("rollback cancelled by the operator: nothing was changed\n");
+      process.stdout.write(`${t("rollback.cancelled")}\n`);
       return;
     }
   }
@@ -83,7 +84,7 @@ function hostsOf(run: AuditEntry): Host[] {
   const inventory = loadInventory(run.inventory);
   return run.hosts.filter((h) => h.files.length > 0).map((h) => {
     const host = inventory.hosts.find((x) => x.name === h.host);
-    if (!host) throw new InputError(`host ${h.host} of run ${run.runId} is no longer in ${run.inventory}`);
+    if (!host) throw new InputError(t("rollback.hostGone", { host: h.host, runId: run.runId, inventory: run.inventory }));
     return host;
   });
 }
@@ -108,7 +109,7 @@ function question(preview: RunReport): string {
   const handlers = steps.filter(({ s }) => s.handler).length;
   const refused = steps.filter(({ s }) => s.type === "restore" && s.status === "not-run").length;
   const hostCount = new Set(files.map((f) => f.host)).size;
-  const n = (k: number, what: string): string => `${k} ${what}${k === 1 ? "" : "s"}`;
-  return `restore ${n(files.length, "file")} on ${n(hostCount, "host")}${handlers > 0 ? ` and run ${n(handlers, "handler")}` : ""}${refused > 0 ? ` (${n(refused, "file")} left: changed since)` : ""}`;
+  const n = (k: number, what: "files" | "hosts" | "handlers"): string => t(`count.${what}.${k === 1 ? "one" : "many"}`, { n: k });
+  return t("ask.restore", { files: n(files.length, "files"), hosts: n(hostCount, "hosts"), handlers: handlers > 0 ? t("ask.andRun", { handlers: n(handlers, "handlers") }) : "", left: refused > 0 ? t("ask.leftChanged", { files: n(refused, "files") }) : "" });
 }
 

@@ -1,49 +1,33 @@
-import { shellQuote as q } from "../../steps/shell-quote.js";
+import { describePid, parseSockets, socketsCommand, type SocketSpec } from "../../steps/socket-owners.js";
+import { planCommand } from "../read.js";
 import type { Check, Verdict } from "../types.js";
 
-/** Where an agent keeps its apps (paas_agent/apps in bkce, the install root in the seeds' layout). */
-const appsDirs = (root: string): string[] => [`${root}/paas_agent/apps/projects`, `${root}/apps/projects`];
-
-/**
- * Each app's supervisord.sock, and whether a process listens on it: a listening unix socket is in /proc/net/unix
- * with the accept flag (00010000), by the path it was bound to (supervisord binds `<file>.<pid>`, then links it to
- * `<file>`). The pid file is evidence only.
- */
-function socketsCommand(root: string): string {
-  const globs = appsDirs(root).map((d) => `${q(d)}/*/run/supervisord.sock`).join(" ");
-  return `[ -r /proc/net/unix ] || { echo 'cannot read /proc/net/unix' >&2; exit 3; }
-for s in ${globs}; do
-  [ -e "$s" ] || [ -L "$s" ] || continue
-  if awk -v p="$s" '$4 ~ /00010000$/ && ($NF == p || (index($NF, p ".") == 1 && substr($NF, length(p) + 2) ~ /^[0-9]+$/)) { f = 1 } END { exit !f }' /proc/net/unix; then l=1; else l=0; fi
-  pid=$(tr -dc 0-9 < "\${s%.sock}.pid" 2>/dev/null)
-  if [ -n "$pid" ] && [ -d "/proc/$pid" ]; then a=1; else a=0; fi
-  printf '%s\\t%s\\t%s\\t%s\\n' "$l" "$a" "\${pid:--}" "$s"
-done`;
-}
+/** Each app's run/ under the agent's apps folder (as clean-stale-app-run reads it: the fix sees what doctor saw). */
+const specOf = (apps: string): SocketSpec => ({ dirs: `${apps}/*/run`, socket: "supervisord.sock", pidfile: "supervisord.pid", process: "supervisord" });
 
 export const appStaleSocket: Check = {
   id: "app.stale-socket",
   title: { en: "every app's supervisord.sock has a supervisord behind it", zh: "每个 app 的 supervisord.sock 都有 supervisord 在监听" },
   symptom: { en: "deploys fail on an agent host (Job Fail), or the offline deploy waits forever", zh: "agent 主机上部署失败 (Job Fail), 或离线部署一直等待" },
   fix: {
-    en: "a supervisord that died left its socket: the build script then calls supervisorctl on it instead of starting supervisord. Remove the stale socket on that host, then redeploy the app",
-    zh: "supervisord 异常退出后遗留了 socket, 构建脚本会对它调用 supervisorctl 而不再启动 supervisord。在该主机上删除残留的 socket, 再重新部署该 app",
+    en: "a supervisord that died left its socket: the build script then calls supervisorctl on it instead of starting supervisord. clean-stale-app-run removes the stale socket and pid file on that host; then redeploy the app",
+    zh: "supervisord 异常退出后遗留了 socket, 构建脚本会对它调用 supervisorctl 而不再启动 supervisord。clean-stale-app-run 删除该主机上残留的 socket 与 pid 文件, 然后重新部署该 app",
   },
   groups: ["appo", "appt"],
-  probes: ({ bk }) => (bk ? [{ kind: "command", command: socketsCommand(bk.root) }] : []),
-  judge: ({ hosts }) => {
+  probes: ({ bk }) => (bk ? [{ kind: "command", command: socketsCommand(specOf(bk.agent_apps)) }] : []),
+  judge: ({ hosts, inventory }) => {
     const out: Verdict[] = [];
     for (const h of hosts) {
       if (!h.bk) continue;
-      const r = h.facts.command(socketsCommand(h.bk.root));
+      const spec = specOf(h.bk.agent_apps);
+      const r = h.facts.command(socketsCommand(spec));
       if (r.exitCode !== 0) {
         out.push({ outcome: "unknown", hosts: [h.name], message: `could not list the apps' sockets: ${r.stderr.trim() || `exit ${r.exitCode}`}` });
         continue;
       }
-      const stale = r.stdout.split("\n").filter((l) => l.startsWith("0\t")).map((l) => {
-        const [, alive = "0", pid = "-", path = ""] = l.split("\t");
-        const app = /\/projects\/([^/]+)\/run\//.exec(path)?.[1] ?? "?";
-        return { app, path, why: pid === "-" ? "no supervisord.pid beside it" : `supervisord.pid says ${pid}, ${alive === "1" ? "which is running but does not listen on it" : "which is not running"}` };
+      const stale = parseSockets(r.stdout, spec).filter((d) => d.exists && !d.listening).map((d) => {
+        const app = /\/([^/]+)\/run$/.exec(d.dir)?.[1] ?? "?";
+        return { app, path: d.socket, why: describePid(d, spec) };
       });
       if (stale.length === 0) continue;
       out.push({
@@ -51,7 +35,7 @@ export const appStaleSocket: Check = {
         hosts: [h.name],
         message: `${stale.map((s) => s.app).join(", ")}: supervisord.sock with no supervisord listening (${stale.map((s) => s.why).join("; ")})`,
         evidence: stale.map((s) => `${h.name}: ${s.path}: nothing listens on it; ${s.why}`),
-        fix: { text: appStaleSocket.fix, steps: [`on ${h.name}: rm -f ${stale.map((s) => q(s.path)).join(" ")}`] },
+        fix: { playbook: "clean-stale-app-run", command: planCommand("clean-stale-app-run", inventory, {}, [h.name]), text: appStaleSocket.fix },
       });
     }
     return out;

@@ -1,5 +1,6 @@
 import { contentOf, planCommand, pyEffective, yamlValue } from "../read.js";
 import type { Check, HostView, Verdict } from "../types.js";
+import { t } from "../../i18n/t.js";
 
 const AGENT_GROUPS = ["appo", "appt"];
 const isAgent = (h: HostView): boolean => h.host.groups.some((g) => AGENT_GROUPS.includes(g));
@@ -34,16 +35,16 @@ export const deployTimeout: Check = {
       if (isAgent(h)) {
         const text = contentOf(h.facts, bk.agent_config);
         const limit = text === undefined ? undefined : yamlValue(text, "settings.EXECUTE_TIME_LIMIT");
-        if (text === undefined) out.push({ outcome: "unknown", hosts: [h.name], message: `${bk.agent_config} is missing (this host's ${bk.generation} keeps the agent's config there)` });
-        else if (typeof limit !== "number") out.push({ outcome: "unknown", hosts: [h.name], message: `${bk.agent_config}: settings.EXECUTE_TIME_LIMIT is ${limit === undefined ? "not set" : `not a number (${JSON.stringify(limit)})`}` });
+        if (text === undefined) out.push({ outcome: "unknown", hosts: [h.name], message: t("doc.missingAt", { path: bk.agent_config, generation: bk.generation, what: t("doc.what.agentConfig") }) });
+        else if (typeof limit !== "number") out.push({ outcome: "unknown", hosts: [h.name], message: t("dt.limitIs", { file: bk.agent_config, what: limit === undefined ? t("doc.notSet") : t("doc.notANumber", { value: JSON.stringify(limit) }) }) });
         else agents.push({ host: h.name, limit });
       }
       if (isPaas(h)) {
         const files = [bk.paas_default, bk.paas_settings].map((p) => h.facts.file(p));
         const eff = pyEffective(files, "EVENT_STATE_EXPIRE_SECONDS");
-        if (files.every((f) => !f.exists)) out.push({ outcome: "unknown", hosts: [h.name], message: `neither ${bk.paas_default} nor ${bk.paas_settings} is there (this host's ${bk.generation} keeps PaaS's settings there)` });
-        else if (eff === undefined) out.push({ outcome: "unknown", hosts: [h.name], message: `EVENT_STATE_EXPIRE_SECONDS is set in neither ${bk.paas_default} nor ${bk.paas_settings}` });
-        else if (typeof eff.value !== "number") out.push({ outcome: "unknown", hosts: [h.name], message: `${eff.file}:${eff.line}: EVENT_STATE_EXPIRE_SECONDS is an expression (${eff.value})` });
+        if (files.every((f) => !f.exists)) out.push({ outcome: "unknown", hosts: [h.name], message: t("dt.neither", { defaults: bk.paas_default, settings: bk.paas_settings, generation: bk.generation }) });
+        else if (eff === undefined) out.push({ outcome: "unknown", hosts: [h.name], message: t("dt.setInNeither", { defaults: bk.paas_default, settings: bk.paas_settings }) });
+        else if (typeof eff.value !== "number") out.push({ outcome: "unknown", hosts: [h.name], message: t("dt.expression", { where: `${eff.file}:${eff.line}`, value: eff.value }) });
         else paas.push({ host: h.name, value: eff.value, where: `${eff.file}:${eff.line}` });
       }
     }
@@ -55,7 +56,7 @@ export const deployTimeout: Check = {
     out.push({
       outcome: "fail",
       hosts: [...short.map((s) => s.host), ...longAgents],
-      message: `effective EVENT_STATE_EXPIRE_SECONDS ${[...new Set(short.map((s) => s.value))].join("/")} on ${short.map((s) => s.host).join(", ")} ≤ EXECUTE_TIME_LIMIT ${longest.limit} on ${longest.host}: PaaS gives up on a deploy the agent is still running`,
+      message: t("dt.tooShort", { values: [...new Set(short.map((s) => s.value))].join("/"), paas: short.map((s) => s.host).join(", "), limit: longest.limit, agent: longest.host }),
       evidence: [...short.map((s) => `${s.host}: EVENT_STATE_EXPIRE_SECONDS = ${s.value} (${s.where}, the last file that sets it)`), ...agents.map((a) => `${a.host}: EXECUTE_TIME_LIMIT = ${a.limit}`)],
       fix: { playbook: "raise-deploy-timeout", command: planCommand("raise-deploy-timeout", inventory, { agent_timeout: longest.limit }), text: deployTimeout.fix },
     });

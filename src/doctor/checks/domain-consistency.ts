@@ -3,6 +3,8 @@ import type { Host } from "../../inventory/types.js";
 import { isInternalHost, splitAddress } from "../../steps/domain-names.js";
 import { contentOf, planCommand, pyValues, yamlValue } from "../read.js";
 import type { Check, HostView, Verdict } from "../types.js";
+import { t } from "../../i18n/t.js";
+import type { MessageKey } from "../../i18n/catalogue/index.js";
 
 const AGENT_GROUPS = ["appo", "appt"];
 
@@ -53,8 +55,8 @@ export const domainConsistency: Check = {
   },
   judge: ({ hosts, inventory }) => {
     const out: Verdict[] = [];
-    const missing = (h: HostView, path: string, what: string): void => {
-      out.push({ outcome: "unknown", hosts: [h.name], message: `${path} is missing (this host's ${h.bk?.generation ?? "?"} keeps ${what} there)` });
+    const missing = (h: HostView, path: string, what: MessageKey): void => {
+      out.push({ outcome: "unknown", hosts: [h.name], message: t("doc.missingAt", { path, generation: h.bk?.generation ?? "?", what: t(what) }) });
     };
     const domains: Place[] = [];
     const cookies: Place[] = [];
@@ -65,7 +67,7 @@ export const domainConsistency: Check = {
       if (!bk) continue;
       if (h.host.groups.includes("paas")) {
         const paas = contentOf(h.facts, bk.paas_settings);
-        if (paas === undefined) missing(h, bk.paas_settings, "PaaS's settings");
+        if (paas === undefined) missing(h, bk.paas_settings, "doc.what.paasSettings");
         else {
           const v = pyValues(paas);
           const d = v.get("PAAS_DOMAIN");
@@ -80,13 +82,13 @@ export const domainConsistency: Check = {
       if (h.host.groups.includes("nginx")) {
         const path = nginxConfOf(h.host, bk);
         const conf = contentOf(h.facts, path);
-        if (conf === undefined) missing(h, path, "nginx's paas.conf (or set nginx_conf in the inventory)");
+        if (conf === undefined) missing(h, path, "doc.what.nginxConf");
         else nginx.push({ host: h.name, where: path, names: serverNames(conf).map((n) => n.toLowerCase()) });
       }
       if (h.host.groups.some((g) => AGENT_GROUPS.includes(g))) {
         const yaml = contentOf(h.facts, bk.agent_config);
         const url = yaml === undefined ? undefined : yamlValue(yaml, "settings.CONTROLLER_SERVER_URL");
-        if (yaml === undefined) missing(h, bk.agent_config, "the agent's config");
+        if (yaml === undefined) missing(h, bk.agent_config, "doc.what.agentConfig");
         else if (typeof url === "string") agents.push({ host: h.name, where: bk.agent_config, value: url });
       }
     }
@@ -118,7 +120,7 @@ export const domainConsistency: Check = {
     out.push({
       outcome: "fail",
       hosts: [...new Set(wrong.map((w) => w.host))],
-      message: `PaaS serves ${domain} (PAAS_DOMAIN), but ${wrong.map((w) => `${w.what} on ${w.host} says ${w.value}`).join("; ")}`,
+      message: t("dc.serves", { domain, wrong: wrong.map((w) => t("dc.says", { what: w.what, host: w.host, value: w.value })).join("; ") }),
       evidence: wrong.map((w) => `${w.host}: ${w.where}: ${w.what} = ${w.value}`),
       fix: ce6
         ? { text: domainConsistency.fix, steps: [`on the bk-install controller: ./bin/change_bk_domain.sh ${domain} (bkce 6.x renders these files; change-domain refuses it)`] }

@@ -1,4 +1,5 @@
 import type { Check, HostView, Verdict } from "../types.js";
+import { t } from "../../i18n/t.js";
 
 /** login checks bk_token's time against its own clock with BK_TOKEN_OFFSET_ERROR_TIME = 60 s. */
 export const MAX_SKEW_MS = 60_000;
@@ -42,18 +43,17 @@ export const timeSkew: Check = {
       const r = h.facts.command(CLOCK);
       const s = r.exitCode === 0 ? skewOf(h, r.stdout) : undefined;
       if (s === undefined) {
-        out.push({ outcome: "unknown", hosts: [h.name], message: `could not read the clock (\`date +%s\`: ${r.stderr.trim() || r.stdout.trim() || `exit ${r.exitCode}`})` });
+        out.push({ outcome: "unknown", hosts: [h.name], message: t("clock.unreadable", { why: r.stderr.trim() || r.stdout.trim() || `exit ${r.exitCode}` }) });
         continue;
       }
       if (Math.abs(s.skewMs) <= MAX_SKEW_MS) {
         within.push({ name: h.name, skewMs: s.skewMs });
         continue;
       }
-      const way = s.skewMs > 0 ? "ahead of" : "behind";
       out.push({
         outcome: "fail",
         hosts: [h.name],
-        message: `clock at least ${seconds(s.skewMs)} ${way} the controller's (measured across the round trip, error bound ${seconds(s.boundMs)}); login allows 60 s`,
+        message: t(s.skewMs > 0 ? "clock.ahead" : "clock.behind", { skew: seconds(s.skewMs), bound: seconds(s.boundMs) }),
         evidence: [`${h.name}: host clock ${r.stdout.trim()}, controller ${new Date(h.bracket.before).toISOString()} … ${new Date(h.bracket.after).toISOString()}`],
         fix: { text: timeSkew.fix, steps: [`on ${h.name}: chronyc makestep (or: ntpdate <your NTP server>)`] },
       });
@@ -65,7 +65,7 @@ export const timeSkew: Check = {
       out.push({
         outcome: "fail",
         hosts: [low.name, high.name],
-        message: `clocks at least ${seconds(high.skewMs - low.skewMs)} apart: ${high.name} ${seconds(high.skewMs)} ahead of the controller's, ${low.name} ${seconds(low.skewMs)} behind (each measured across its round trip); login allows 60 s`,
+        message: t("clock.apart", { apart: seconds(high.skewMs - low.skewMs), high: high.name, ahead: seconds(high.skewMs), low: low.name, behind: seconds(low.skewMs) }),
         fix: { text: timeSkew.fix, steps: [low.name, high.name].map((n) => `on ${n}: chronyc makestep (or: ntpdate <your NTP server>)`) },
       });
     }

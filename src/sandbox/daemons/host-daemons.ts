@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { SandboxHost } from "../fleet-files.js";
 import { isOurProcess } from "../processes.js";
@@ -9,8 +10,13 @@ import { ce6NginxSetup } from "../trees/ce6-nginx.js";
 import { ossNginxSetup } from "../trees/oss-nginx.js";
 import { startNginx, type NginxSpec } from "./nginx.js";
 import { startSupervisord, type SupervisordSpec } from "./supervisord.js";
+import { startMariaDb, type MariaDbSpec } from "./mariadb.js";
+import { startPythonHttp, type PythonHttpSpec } from "./python-http.js";
+import { agentAuth } from "../trees/secrets.js";
+import { DB_OF } from "../trees/python.js";
+import { HEALTHZ_SERVER, healthzConfig, healthzDir } from "../standins/healthz.js";
 
-export type DaemonSpec = SupervisordSpec | NginxSpec;
+export type DaemonSpec = SupervisordSpec | NginxSpec | PythonHttpSpec | MariaDbSpec;
 
 /** A daemon the fleet started for a host, as fleet.json records it. */
 export interface RunningDaemon {
@@ -21,28 +27,58 @@ export interface RunningDaemon {
 
 const NGINX_SETUP = { oss: ossNginxSetup, ce5: ce5NginxSetup, ce6: ce6NginxSetup } as const;
 
+/** A PaaS host's healthz stand-in: its modules on the host's ports; App Engine knows the install's agents. */
+function healthzOf(host: SandboxHost, install: readonly SandboxHost[]): PythonHttpSpec | undefined {
+  const g = host.generation;
+  if (g === "ce7" || !host.roles.includes("paas") || host.paasPorts === undefined) return undefined;
+  const agents = install.filter((h) => h.roles.includes("appo") || h.roles.includes("appt")).map((h) => ({ url: `http://${h.address}:4245`, ...agentAuth(h.root) }));
+  const dir = healthzDir(host.sysroot);
+  const config = healthzConfig(host.sysroot, g, host.paasPorts, DB_OF[g].host, agents);
+  return {
+    kind: "healthz",
+    args: [join(dir, "server.py"), join(dir, "config.json")],
+    ports: Object.values(host.paasPorts),
+    files: [{ path: join(dir, "server.py"), content: HEALTHZ_SERVER }, { path: join(dir, "config.json"), content: `${JSON.stringify(config, null, 2)}\n` }],
+    log: join(dir, "server.log"),
+  };
+}
+
 /**
- * The real services a host runs: ce5's supervisord for open_paas and one for the agent, and, where the machine
- * has nginx, the host's nginx. (oss and ce6 restart through stand-ins: dashboard.sh, systemctl.)
+ * The real services a host runs: ce5's supervisord for open_paas and one for the agent; where the machine
+ * has nginx, the host's nginx; on a PaaS host, its modules' healthz (a stand-in). (oss and ce6 restart through
+ * stand-ins: dashboard.sh, systemctl.) `install`: the hosts of its install.
  */
-export function daemonsOf(host: SandboxHost): DaemonSpec[] {
+export function daemonsOf(host: SandboxHost, install: readonly SandboxHost[] = [host]): DaemonSpec[] {
   const specs: DaemonSpec[] = [];
   const ctx = treeContext(host.root, { generation: host.generation, sysroot: host.sysroot, index: host.installIndex, nginxPort: host.nginxPort ?? 80 });
   const supervisor = (name: string, programs: number): SupervisordSpec => ({ kind: "supervisord", conf: supervisorConfPath(ctx, name), socket: supervisorSocket(ctx, name), programs });
   if (host.generation === "ce5" && host.roles.includes("paas")) specs.push(supervisor("open_paas", CE5_PROGRAMS.length));
   if (host.generation === "ce5" && (host.roles.includes("appo") || host.roles.includes("appt"))) specs.push(supervisor("paas_agent", 1));
   if (host.generation !== "ce7" && host.roles.includes("nginx") && host.nginxPort !== undefined && ctx.realNginx) specs.push({ kind: "nginx", setup: NGINX_SETUP[host.generation](ctx), port: host.nginxPort });
+  const healthz = healthzOf(host, install);
+  if (healthz !== undefined) specs.push(healthz);
   return specs;
 }
 
-const start = (spec: DaemonSpec, detached: boolean): Promise<number> => (spec.kind === "nginx" ? startNginx(spec, detached) : startSupervisord(spec, detached));
+export function startDaemon(spec: DaemonSpec, detached: boolean): Promise<number> {
+  switch (spec.kind) {
+    case "nginx":
+      return startNginx(spec, detached);
+    case "supervisord":
+      return startSupervisord(spec, detached);
+    case "mariadb":
+      return startMariaDb(spec, detached);
+    default:
+      return startPythonHttp(spec, detached);
+  }
+}
 
 /** Starts a host's daemons (those of `kinds` only, when given); on a failure, stops those already started. */
-export async function startHostDaemons(host: SandboxHost, detached: boolean, kinds?: readonly DaemonSpec["kind"][]): Promise<RunningDaemon[]> {
+export async function startHostDaemons(host: SandboxHost, detached: boolean, kinds?: readonly DaemonSpec["kind"][], install?: readonly SandboxHost[]): Promise<RunningDaemon[]> {
   const running: RunningDaemon[] = [];
   try {
-    for (const spec of daemonsOf(host)) {
-      if (kinds === undefined || kinds.includes(spec.kind)) running.push({ host: host.name, kind: spec.kind, pid: await start(spec, detached) });
+    for (const spec of daemonsOf(host, install)) {
+      if (kinds === undefined || kinds.includes(spec.kind)) running.push({ host: host.name, kind: spec.kind, pid: await startDaemon(spec, detached) });
     }
   } catch (error) {
     await stopDaemons(running, host.sysroot);

@@ -64,3 +64,11 @@ rc=$?
 exit "$rc"
 `;
 }
+
+/** The host's /etc/hosts: loopback, and the names its install's files give PaaS (all sandbox hosts are 127.0.0.1). */
+export function etcHosts(lanIp: string, names: readonly string[]): string {
+  return `127.0.0.1   localhost localhost.localdomain
+# BlueKing: the PaaS names this install's files use (every sandbox host is ${lanIp})
+${lanIp}   ${names.join(" ")}
+`;
+}

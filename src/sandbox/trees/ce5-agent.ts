@@ -1,9 +1,11 @@
 import { paasAgentBinary } from "../standins/paas-agent.js";
 import { dir, file, script, symlink, type TreeEntry } from "../tree-entry.js";
-import { authBlock } from "./agent-config.js";
+import { agentLog, authBlock } from "./agent-config.js";
+import { paasAgentConf } from "./agent-nginx.js";
 import { GIT_FETCH, ONLINE_PIP, SAAS_UNPACK, virtualenvBuild } from "./build-scripts.js";
 import { CE5_DOMAIN } from "./ce5-paas.js";
-import type { TreeContext } from "./context.js";
+import { withFrontPort, type TreeContext } from "./context.js";
+import { ce5SystemNginx } from "./ce5-nginx.js";
 import { supervisorConf } from "./ce5-supervisor.js";
 
 const BUILD = "paas_agent/paas_agent/etc/build/virtualenv";
@@ -11,7 +13,7 @@ const BUILD = "paas_agent/paas_agent/etc/build/virtualenv";
 /** paas-ce v5.1's agent config shape: the public CONTROLLER_SERVER_URL, USE_PYPI (which this build script ignores). */
 function agentConfig(ctx: TreeContext): string {
   return `${authBlock(ctx.root, false)}settings:
-  CONTROLLER_SERVER_URL: 'http://${CE5_DOMAIN}' # App Engine地址
+  CONTROLLER_SERVER_URL: 'http://${withFrontPort(ctx, CE5_DOMAIN)}' # App Engine地址
   BASE_PATH: '${ctx.root}/paas_agent' # eg. /data/paas
   BASE_APP_PATH: '${ctx.root}/paas_agent/paas_agent'
   USE_PYPI: 'true'
@@ -19,7 +21,7 @@ function agentConfig(ctx: TreeContext): string {
   TEMPLATE_PATH: 'etc/templates'
   BUILD_PATH: 'etc/build'
   EXECUTE_TIME_LIMIT: 300
-  PYTHON_PIP: 'http://pypi.douban.com/simple/'
+  PYTHON_PIP: '${ctx.pipIndex ?? "http://pypi.douban.com/simple/"}'
 port: 4245
 ip: ''
 `;
@@ -27,8 +29,8 @@ ip: ''
 
 /**
  * A bkce 5.x App Engine agent host (appo or appt): its config in etc/ with the link the agent reads, the
- * virtualenv build scripts, and a supervisor of its own for the agent (how ce5 runs the agent is not
- * documented exactly; supervisor is one real possibility).
+ * virtualenv build scripts, a supervisor of its own for the agent (how ce5 runs the agent is not
+ * documented exactly; supervisor is one real possibility), and the agent's server block for the system nginx.
  */
 export function ce5AgentFiles(ctx: TreeContext): TreeEntry[] {
   return [
@@ -45,6 +47,8 @@ export function ce5AgentFiles(ctx: TreeContext): TreeEntry[] {
     script("paas_agent/paas_agent/bin/paas_agent", paasAgentBinary(`${ctx.root}/logs/paas_agent.log`)),
     file("etc/supervisor-paas_agent.conf", supervisorConf(ctx, "paas_agent", [{ name: "paas_agent", directory: `${ctx.root}/paas_agent/paas_agent` }])),
     dir("paas_agent/apps/projects"),
-    dir("logs/paas_agent"),
+    file("logs/paas_agent/agent.log", agentLog("")),
+    file("etc/nginx/paasagent.conf", paasAgentConf(ctx, `${ctx.root}/paas_agent/apps/projects`)),
+    ...ce5SystemNginx(ctx),
   ];
 }

@@ -1,14 +1,16 @@
 import { dir, file, symlink, type TreeEntry } from "../tree-entry.js";
 import type { TreeContext } from "./context.js";
 import { supervisorConf } from "./ce5-supervisor.js";
+import { loginAppFiles, venvFiles } from "./login-app.js";
 import { databases, esbComponents, loginDefault, PAAS_DEFAULT, pyHeader } from "./python.js";
 import { ADMIN_PASSWORD, esbToken, fakeSecretKey } from "./secrets.js";
+import { uwsgiIni } from "./uwsgi.js";
 
 /** The install's public name; the nginx front serves it (BKDocs 5.0.4: `server_name  paas.bk.com paas.service.consul;`). */
 export const CE5_DOMAIN = "paas.bk.com";
 export const CE5_PROGRAMS = ["paas", "login", "esb", "appengine"] as const;
 
-const db = databases("10.0.0.2", "root");
+const db = databases("ce5");
 
 /**
  * paas-ce v5.1's settings_production sample as an install fills it: the public PAAS_DOMAIN (with a port on
@@ -101,7 +103,7 @@ const ESB_DEFAULT = `${pyHeader()}
 # Generic Django project settings
 DEBUG = False
 
-${databases("10.0.0.2", "root", "# Database")}
+${databases("ce5", "# Database")}
 
 # Log settings
 LOG_LEVEL = 'INFO'
@@ -140,9 +142,12 @@ export function ce5PaasFiles(ctx: TreeContext): TreeEntry[] {
     file("open_paas/paas/conf/default.py", PAAS_DEFAULT),
     file("open_paas/login/conf/settings_production.py", LOGIN_SETTINGS),
     file("open_paas/login/conf/default.py", loginDefault(2)),
+    ...loginAppFiles("open_paas/login"),
+    ...venvFiles(".envs/login"),
     file("open_paas/esb/configs/default.py", ESB_DEFAULT),
     ...esbComponents("open_paas/esb/components"),
     dir("open_paas/appengine"),
+    ...CE5_PROGRAMS.map((m) => file(`etc/uwsgi-open_paas-${m}.ini`, uwsgiIni(ctx, m))),
     file("etc/supervisor-open_paas.conf", supervisorConf(ctx, "open_paas", CE5_PROGRAMS.map((p) => ({ name: p, directory: `${ctx.root}/open_paas/${p}` })))),
     // BKDocs runs the supervisorctl of open_paas's virtualenv; here it is the machine's own.
     symlink(".envs/open_paas/bin/supervisorctl", "/usr/bin/supervisorctl"),

@@ -2,7 +2,8 @@ import { nginxScript, type NginxSetup } from "../standins/nginx.js";
 import { dir, file, script, symlink, type TreeEntry } from "../tree-entry.js";
 import { CE6_DOMAIN } from "./ce6-paas.js";
 import { ce6NodeFiles, UNIT_DIR } from "./ce6-system.js";
-import { listenOf, type TreeContext } from "./context.js";
+import { paasAgentConf, uwsgiParams } from "./agent-nginx.js";
+import { isFront, listenOf, type TreeContext } from "./context.js";
 import { mainNginxConf, NEXT_UPSTREAM, OPEN_PAAS_LOCATIONS, PAAS_UPSTREAMS, proxied, upstreams } from "./nginx-paas-conf.js";
 
 const HOME = "/usr/local/openresty/nginx";
@@ -81,19 +82,22 @@ PrivateTmp=true
 WantedBy=multi-user.target
 `;
 
-export function ce6NginxFiles(ctx: TreeContext): TreeEntry[] {
+/**
+ * bk-install's openresty on a host: one per host, including every conf.d/*.conf consul-template renders: PaaS's
+ * paas.conf (nginx role) and the agent's paasagent.conf (appo, appt).
+ */
+export function ce6Openresty(ctx: TreeContext): TreeEntry[] {
   const setup = ce6NginxSetup(ctx);
   return [
-    file(`${HOME}/conf/conf.d/paas.conf`, paasConf(ctx)),
     file(`${HOME}/conf/nginx.conf`, mainNginxConf({
       pid: "logs/nginx.pid",
       errorLog: setup.errorLog,
       accessLog: `${ctx.root}/logs/nginx/access.log`,
-      include: "conf.d/*.conf",
-      listen: listenOf(ctx),
+      includes: ["conf.d/*.conf"],
       // bk-install's nginx.conf closes such connections without a response.
-      unknownName: "444",
+      defaultServer: isFront(ctx) ? { listen: listenOf(ctx), unknownName: "444" } : null,
     })),
+    uwsgiParams(`${HOME}/conf`),
     script(`${HOME}/sbin/nginx`, nginxScript(setup, `${ctx.root}/logs/nginx.log`, ctx.realNginx)),
     symlink("/usr/bin/openresty", `${ctx.sysroot}${HOME}/sbin/nginx`),
     file(`${UNIT_DIR}/openresty.service`, OPENRESTY_UNIT),
@@ -102,3 +106,13 @@ export function ce6NginxFiles(ctx: TreeContext): TreeEntry[] {
     ...ce6NodeFiles(ctx),
   ];
 }
+
+export function ce6NginxFiles(ctx: TreeContext): TreeEntry[] {
+  return [file(`${HOME}/conf/conf.d/paas.conf`, paasConf(ctx)), ...ce6Openresty(ctx)];
+}
+
+/** The agent's block, where install_consul_template.sh has consul-template render it. */
+export const ce6AgentNginxFiles = (ctx: TreeContext): TreeEntry[] => [
+  file(`${HOME}/conf/conf.d/paasagent.conf`, paasAgentConf(ctx, `${ctx.root}/paas_agent/apps/projects`)),
+  ...ce6Openresty(ctx),
+];

@@ -1,16 +1,17 @@
 import { dir, file, type TreeEntry } from "../tree-entry.js";
 import type { TreeContext } from "./context.js";
+import { venvFiles } from "./login-app.js";
 import { ce6NodeFiles, PAAS_TARGET, paasModuleUnit, UNIT_DIR } from "./ce6-system.js";
 import { databases, esbComponents, loginDefault, PAAS_DEFAULT, pyHeader } from "./python.js";
 import { ADMIN_PASSWORD, esbToken, fakeSecretKey } from "./secrets.js";
+import { uwsgiIni } from "./uwsgi.js";
 
 /** bk-install's defaults (bin/default/global.env): the public address carries its port. */
 export const CE6_DOMAIN = "paas.bktencent.com";
 export const CE6_MODULES = ["paas", "login", "esb", "appengine", "console", "apigw"] as const;
-const PORTS: Record<(typeof CE6_MODULES)[number], number> = { appengine: 8000, paas: 8001, esb: 8002, login: 8003, console: 8004, apigw: 8005 };
 
 const RENDERED = "本文件由 bkcli render paas 根据模板渲染生成, 手工修改会在下次渲染时被覆盖";
-const db = databases("mysql-paas.service.consul", "paas");
+const db = databases("ce6");
 
 /** Domain lines paas and login share: the public domain with its port, the internal one, and HTTP_SCHEMA set twice. */
 const DOMAINS = `# domain
@@ -70,7 +71,7 @@ ${SCHEMA_FALLBACK}`;
 const ESB_SETTINGS = `${pyHeader(RENDERED)}
 DEBUG = False
 
-${databases("mysql-paas.service.consul", "paas", "# Database")}
+${databases("ce6", "# Database")}
 # esb app_token
 ESB_TOKEN = '${esbToken()}'
 
@@ -90,17 +91,6 @@ HOST_JOB = 'job-gateway.service.consul:10503'
 HOST_BK_USERMGR = 'bkuserapi.service.consul:8009'
 `;
 
-function uwsgiIni(ctx: TreeContext, module: (typeof CE6_MODULES)[number]): string {
-  return `[uwsgi]
-http = ${ctx.lanIp}:${PORTS[module]}
-chdir = ${ctx.root}/open_paas/${module}
-module = wsgi:application
-master = true
-processes = 4
-logto = ${ctx.root}/logs/open_paas/${module}_uwsgi.log
-`;
-}
-
 /** open_paas on a bkce 6.x (bk-install) host: rendered settings, esb/conf, one systemd unit per module. */
 export function ce6PaasFiles(ctx: TreeContext): TreeEntry[] {
   return [
@@ -108,6 +98,8 @@ export function ce6PaasFiles(ctx: TreeContext): TreeEntry[] {
     file("open_paas/paas/conf/default.py", PAAS_DEFAULT),
     file("open_paas/login/conf/settings_production.py", LOGIN_SETTINGS),
     file("open_paas/login/conf/default.py", loginDefault(3)),
+    // paas2's login keeps no users (bk-user does): its virtualenv, no BkUser.
+    ...venvFiles(".envs/open_paas-login"),
     file("open_paas/esb/conf/settings_production.py", ESB_SETTINGS),
     ...esbComponents("open_paas/esb/components"),
     ...CE6_MODULES.flatMap((m) => [

@@ -11,7 +11,8 @@ export const CE7_DOMAIN = "bkce7.bktencent.com";
 export const ce7NodeFiles = (ctx: TreeContext): TreeEntry[] => gseAgentFiles(ctx, { zkhost: `${ctx.lanIp}:${CE7_ZK_NODEPORT}`, zkauth: ZK_AUTH });
 
 /**
- * What BKDocs 7.0 has operators append to a node's /etc/hosts (配置 k8s node 的 DNS): BK_DOMAIN, bkrepo. and docker.
- * on the ingress. Every sandbox host is 127.0.0.1, the ingress too.
+ * A node's /etc/hosts: loopback, then what BKDocs 7.0 has operators append (配置 k8s node 的 DNS): BK_DOMAIN, bkrepo.
+ * and docker. on the ingress, a line each. Every sandbox host is 127.0.0.1, the ingress too.
  */
-export const ce7HostsLines = (ctx: TreeContext): string[] => [CE7_DOMAIN, `bkrepo.${CE7_DOMAIN}`, `docker.${CE7_DOMAIN}`].map((n) => `${ctx.lanIp} ${n}`);
+export const ce7Hosts = (ctx: TreeContext): string =>
+  `127.0.0.1   localhost localhost.localdomain\n${[CE7_DOMAIN, `bkrepo.${CE7_DOMAIN}`, `docker.${CE7_DOMAIN}`].map((n) => `${ctx.lanIp} ${n}\n`).join("")}`;

@@ -85,8 +85,19 @@ ${[
 `;
 }
 
-/** An nginx.conf holding one host's paas.conf: its own pid and logs, `log_format main`, a default server. */
-export function mainNginxConf(o: { pid: string; errorLog: string; accessLog: string; include: string; listen: string; unknownName: string }): string {
+/**
+ * An nginx.conf of one host: its own pid and logs, `log_format main`, and the server blocks it includes: PaaS's
+ * (with a default server, so a name no block serves gets this one) on the nginx host, the agent's on appo/appt.
+ */
+export function mainNginxConf(o: { pid: string; errorLog: string; accessLog: string; includes: readonly string[]; defaultServer: { listen: string; unknownName: string } | null }): string {
+  const fallback = o.defaultServer === null ? "" : `
+    # a name no server block serves gets this one, not the first paas.conf block
+    server {
+        listen      ${o.defaultServer.listen} default_server;
+        server_name _;
+        return      ${o.defaultServer.unknownName};
+    }
+`;
   return `# nginx.conf of this host (the sandbox runs the machine's nginx with it)
 worker_processes  1;
 error_log  ${o.errorLog};
@@ -103,15 +114,7 @@ ${LOG_FORMAT_MAIN}
     sendfile        on;
     keepalive_timeout  65;
     server_tokens   off;
-
-    # a name no server block serves gets this one, not the first paas.conf block
-    server {
-        listen      ${o.listen} default_server;
-        server_name _;
-        return      ${o.unknownName};
-    }
-
-    include ${o.include};
-}
+${fallback}
+${o.includes.map((i) => `    include ${i};\n`).join("")}}
 `;
 }

@@ -1,12 +1,13 @@
 import { dashboardScript } from "../standins/dashboard.js";
 import { dir, file, script, type TreeEntry } from "../tree-entry.js";
 import type { TreeContext } from "./context.js";
+import { loginAppFiles, venvFiles } from "./login-app.js";
 import { databases, esbComponents, loginDefault, PAAS_DEFAULT, pyHeader } from "./python.js";
 import { ADMIN_PASSWORD, esbToken, fakeSecretKey } from "./secrets.js";
 
 export const OSS_MODULES = ["all", "paas", "login", "esb", "appengine"] as const;
 
-const db = databases("10.0.0.2", "root");
+const db = databases("oss");
 
 /** The seeds' layout (BKDocs 5.1 FAQ): sources under open_paas/src, public names everywhere, no port. */
 const PAAS_SETTINGS = `${pyHeader("正式环境配置, 覆盖 conf/default.py")}
@@ -45,7 +46,7 @@ SECRET_KEY = '${fakeSecretKey("oss login")}'
 const ESB_DEFAULT = `${pyHeader()}
 DEBUG = False
 
-${databases("10.0.0.2", "root", "# Database")}
+${databases("oss", "# Database")}
 # esb app_token
 ESB_TOKEN = '${esbToken()}'
 
@@ -70,6 +71,8 @@ export function ossPaasFiles(ctx: TreeContext): TreeEntry[] {
     file("open_paas/src/paas/conf/default.py", PAAS_DEFAULT),
     file("open_paas/src/login/conf/settings_production.py", LOGIN_SETTINGS),
     file("open_paas/src/login/conf/default.py", loginDefault(2)),
+    ...loginAppFiles("open_paas/src/login"),
+    ...venvFiles("open_paas/Envs/login"),
     file("open_paas/src/esb/configs/default.py", ESB_DEFAULT),
     ...esbComponents("open_paas/src/esb/components"),
     script("open_paas/bin/dashboard.sh", dashboardScript("open_paas", OSS_MODULES, `${ctx.root}/logs/dashboard.log`)),

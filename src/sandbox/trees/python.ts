@@ -1,3 +1,4 @@
+import type { PaasGeneration } from "../../generations/layouts.js";
 import { DB_PASSWORD } from "./secrets.js";
 import { dir, file, type TreeEntry } from "../tree-entry.js";
 
@@ -16,8 +17,16 @@ ${note === undefined ? "" : `\n${note}\n`}""" # noqa
 `;
 }
 
+/** The MySQL each generation's settings name, and the user open_paas logs in as (ce6: bk-install's `paas`). */
+export const DB_OF: Readonly<Record<PaasGeneration, { host: string; user: string }>> = {
+  oss: { host: "10.0.0.2", user: "root" },
+  ce5: { host: "10.0.0.2", user: "root" },
+  ce6: { host: "mysql-paas.service.consul", user: "paas" },
+};
+
 /** The DATABASES block paas, login and esb each carry (one database, open_paas). */
-export function databases(host: string, user: string, comment = "# 数据库配置信息"): string {
+export function databases(g: PaasGeneration, comment = "# 数据库配置信息"): string {
+  const { host, user } = DB_OF[g];
   return `${comment}
 DATABASES = {
     'default': {
