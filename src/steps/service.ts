@@ -2,6 +2,7 @@ import { StepError } from "../errors.js";
 import { methodsFor, SERVICES, supervisorPrograms, unitPaths, type Method, type Service } from "../generations/services.js";
 import { shellQuote as q } from "./shell-quote.js";
 import type { Facts, Probe, StepContext, StepType } from "./types.js";
+import { t } from "../i18n/t.js";
 
 export interface ServiceParams {
   name: Service;
@@ -12,7 +13,7 @@ const which = (name: string): string => `command -v ${q(name)}`;
 
 function methods(p: ServiceParams, ctx: StepContext): Method[] {
   const bk = ctx.bk;
-  if (!bk) throw new StepError("service steps need the host's BlueKing generation");
+  if (!bk) throw new StepError(t("step.needsGeneration"));
   return methodsFor(bk.generation, p.name, bk.root, bk.sysroot);
 }
 
@@ -35,28 +36,28 @@ function commandFor(m: Method, p: ServiceParams, facts: Facts, sysroot: string):
   switch (m.kind) {
     case "systemd": {
       const unit = unitPaths(m.unit, sysroot).find((u) => facts.stat(u).exists);
-      if (!unit) return { why: `no systemd unit ${m.unit}` };
-      if (!onPath("systemctl")) return { why: `${m.unit} exists but systemctl is not on PATH` };
+      if (!unit) return { why: t("svc.noUnit", { unit: m.unit }) };
+      if (!onPath("systemctl")) return { why: t("svc.noSystemctl", { unit: m.unit }) };
       return { command: `systemctl ${p.action} ${q(m.unit)}` };
     }
     case "supervisor": {
       const conf = facts.file(m.conf);
-      if (!conf.exists) return { why: `no ${m.conf}` };
+      if (!conf.exists) return { why: t("svc.noFile", { path: m.conf }) };
       const program = supervisorPrograms(conf.content ?? "").get(m.program);
-      if (!program) return { why: `${m.conf} has no [program:${m.program}]` };
+      if (!program) return { why: t("svc.noProgram", { conf: m.conf, program: m.program }) };
       const ctl = facts.stat(m.ctl).exists ? m.ctl : onPath("supervisorctl") ? "supervisorctl" : null;
-      if (!ctl) return { why: `no supervisorctl (neither ${m.ctl} nor on PATH)` };
+      if (!ctl) return { why: t("svc.noCtl", { ctl: m.ctl }) };
       // supervisorctl has no reload of one program; a restart is what BlueKing's docs do.
       return { command: `${q(ctl)} -c ${q(m.conf)} restart ${q(program)}` };
     }
     case "script": {
       const st = facts.stat(m.path);
-      if (!st.exists) return { why: `no ${m.path}` };
-      if (((st.mode ?? 0) & 0o111) === 0) return { why: `${m.path} is not executable` };
+      if (!st.exists) return { why: t("svc.noFile", { path: m.path }) };
+      if (((st.mode ?? 0) & 0o111) === 0) return { why: t("svc.notExecutable", { path: m.path }) };
       return { command: [q(m.path), ...scriptArgs(m, p)].join(" ") };
     }
     case "binary":
-      if (!onPath(m.name)) return { why: `${m.name} is not on PATH` };
+      if (!onPath(m.name)) return { why: t("svc.notOnPath", { name: m.name }) };
       return { command: [m.name, ...scriptArgs(m, p)].join(" ") };
   }
 }
@@ -86,13 +87,13 @@ export const service: StepType<ServiceParams> = {
   plan(p, facts, ctx) {
     const bk = ctx.bk;
     const tried = methods(p, ctx);
-    if (!bk || tried.length === 0) throw new StepError(`no known way to ${p.action} ${p.name} on ${bk?.generation ?? "this"} hosts`);
+    if (!bk || tried.length === 0) throw new StepError(t("step.noServiceWay", { action: t(p.action === "reload" ? "svc.reload" : "svc.restart"), name: p.name, generation: bk?.generation ?? t("step.thisGeneration") }));
     const whys: string[] = [];
     for (const m of tried) {
       const r = commandFor(m, p, facts, bk.sysroot);
       if ("command" in r) return { changes: [{ kind: "run", command: r.command, reason: `${p.action} ${p.name} (${m.kind})` }] };
       whys.push(r.why);
     }
-    throw new StepError(`cannot ${p.action} ${p.name} on this ${bk.generation} host: ${whys.join("; ")}. Nothing was changed; check the service on the host, or pin bk_generation in the inventory`);
+    throw new StepError(t("step.cannotService", { action: t(p.action === "reload" ? "svc.reload" : "svc.restart"), name: p.name, generation: bk.generation, whys: whys.join("; ") }));
   },
 };
