@@ -1,4 +1,5 @@
 import { StepError } from "../errors.js";
+import { t } from "../i18n/t.js";
 import { shellQuote as q } from "./shell-quote.js";
 import { MASK } from "./sql-secrets.js";
 import type { Change, StepType } from "./types.js";
@@ -78,10 +79,10 @@ export const djangoPassword: StepType<DjangoPasswordParams> = {
   plan(p, facts) {
     const r = facts.command(command(p, "check"));
     const user = `${p.model.split(".").at(-1) ?? "user"} ${p.username}`;
-    if (r.exitCode === 3) throw new StepError(`${lastLine(r.stderr)} (${p.app}): nothing to set, nothing was changed`);
+    if (r.exitCode === 3) throw new StepError(t("dj.nothingToSet", { why: lastLine(r.stderr), app: p.app }));
     const verdict = lastLine(r.stdout);
     if (r.exitCode !== 0 || !/^bkplay:(same|differs)$/.test(verdict)) {
-      throw new StepError(`${lastLine(r.stderr) || `exit ${r.exitCode}`} — asking ${p.python} in ${p.app} for ${user}'s password failed; nothing was changed`);
+      throw new StepError(t("dj.askFailed", { why: lastLine(r.stderr) || `exit ${r.exitCode}`, python: p.python, app: p.app, user }));
     }
     if (verdict === "bkplay:same") return { changes: [], messages: [`${user}: check_password says it is already this one`] };
     const change: Change = {

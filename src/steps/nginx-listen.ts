@@ -4,6 +4,7 @@ import { listenPorts, nginxListens, nginxStateCommand, notRunning, parseNginxSta
 import { service, type ServiceParams } from "./service.js";
 import { shellQuote as q } from "./shell-quote.js";
 import type { Change, Facts, Probe, StepContext, StepType } from "./types.js";
+import { t } from "../i18n/t.js";
 
 export interface NginxListenParams {
   /** The server block's file: its `listen` directives are the ports. */
@@ -31,9 +32,9 @@ done`;
 function portsOf(p: NginxListenParams, facts: Facts): number[] {
   if (typeof p.port === "number") return [p.port];
   const f = facts.file(p.conf);
-  if (!f.exists || f.content === undefined) throw new StepError(`${p.conf} is missing: give the file of nginx's server block, or the port. Nothing was changed`);
+  if (!f.exists || f.content === undefined) throw new StepError(t("ngx.confMissing", { conf: p.conf }));
   const ports = listenPorts(f.content);
-  if (ports.length === 0) throw new StepError(`${p.conf} has no listen directive: give the port. Nothing was changed`);
+  if (ports.length === 0) throw new StepError(t("ngx.noListen", { conf: p.conf }));
   return ports;
 }
 
@@ -58,7 +59,7 @@ function startHint(ctx: StepContext): string {
 
 function reloadChange(s: NginxState, ports: number[], missing: number[], facts: Facts, ctx: StepContext): Change {
   const [reload] = service.plan(RELOAD, facts, ctx).changes;
-  if (reload?.kind !== "run") throw new StepError("no way to reload nginx on this host");
+  if (reload?.kind !== "run") throw new StepError(t("ngx.noReload"));
   const master = `nginx master ${s.pid ?? "?"}${s.exe === null ? "" : ` (${s.exe})`}`;
   return {
     kind: "run",
@@ -89,16 +90,16 @@ export const nginxListen: StepType<NginxListenParams> = {
   plan(p, facts, ctx) {
     const ports = portsOf(p, facts);
     const r = facts.command(nginxStateCommand(p.pidfile));
-    if (r.exitCode !== 0) throw new StepError(`cannot read nginx's state: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
+    if (r.exitCode !== 0) throw new StepError(t("ngx.cannotRead", { why: r.stderr.trim() || `exit ${r.exitCode}` }));
     const s = parseNginxState(p.pidfile, r.stdout);
     const missing = ports.filter((port) => !nginxListens(s, port));
-    if (missing.length === 0) return { changes: [], messages: [`nginx master ${s.pid ?? "?"} listens on ${ports.join(", ")}`] };
+    if (missing.length === 0) return { changes: [], messages: [t("ngx.listens", { pid: s.pid ?? "?", ports: ports.join(", ") })] };
     const taken = missing.filter((port) => (s.listening.get(port) ?? []).length > 0);
-    const held = taken.length === 0 ? "" : `; another program listens on ${taken.join(", ")}`;
+    const held = taken.length === 0 ? "" : t("ngx.heldBy", { ports: taken.join(", ") });
     if (!s.running) {
-      throw new StepError(`nginx is not running (${notRunning(s)})${held}: start it (${startHint(ctx)}), then run this again. Nothing was changed`);
+      throw new StepError(t("ngx.notRunning", { why: notRunning(s), held, how: startHint(ctx) }));
     }
-    if (taken.length > 0) throw new StepError(`${taken.join(", ")}: another program listens there, not nginx master ${s.pid ?? "?"}, so nginx cannot: free it (ss -ltnp), then run this again. Nothing was changed`);
+    if (taken.length > 0) throw new StepError(t("ngx.portTaken", { ports: taken.join(", "), pid: s.pid ?? "?" }));
     return { changes: [reloadChange(s, ports, missing, facts, ctx)] };
   },
 };

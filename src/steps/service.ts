@@ -2,6 +2,7 @@ import { StepError } from "../errors.js";
 import { methodsFor, SERVICES, supervisorPrograms, unitPaths, type Method, type Service } from "../generations/services.js";
 import { shellQuote as q } from "./shell-quote.js";
 import type { Facts, Probe, StepContext, StepType } from "./types.js";
+import { t } from "../i18n/t.js";
 
 export interface ServiceParams {
   name: Service;
@@ -12,7 +13,7 @@ const which = (name: string): string => `command -v ${q(name)}`;
 
 function methods(p: ServiceParams, ctx: StepContext): Method[] {
   const node = ctx.node;
-  if (!node) throw new StepError("service steps need the host's BlueKing generation");
+  if (!node) throw new StepError(t("step.needsGeneration"));
   return methodsFor(node.generation, p.name, ctx.bk?.root, node.sysroot);
 }
 
@@ -35,28 +36,28 @@ function commandFor(m: Method, p: ServiceParams, facts: Facts, sysroot: string):
   switch (m.kind) {
     case "systemd": {
       const unit = unitPaths(m.unit, sysroot).find((u) => facts.stat(u).exists);
-      if (!unit) return { why: `no systemd unit ${m.unit}` };
-      if (!onPath("systemctl")) return { why: `${m.unit} exists but systemctl is not on PATH` };
+      if (!unit) return { why: t("svc.noUnit", { unit: m.unit }) };
+      if (!onPath("systemctl")) return { why: t("svc.noSystemctl", { unit: m.unit }) };
       return { command: `systemctl ${p.action} ${q(m.unit)}` };
     }
     case "supervisor": {
       const conf = facts.file(m.conf);
-      if (!conf.exists) return { why: `no ${m.conf}` };
+      if (!conf.exists) return { why: t("svc.noFile", { path: m.conf }) };
       const program = supervisorPrograms(conf.content ?? "").get(m.program);
-      if (!program) return { why: `${m.conf} has no [program:${m.program}]` };
+      if (!program) return { why: t("svc.noProgram", { conf: m.conf, program: m.program }) };
       const ctl = facts.stat(m.ctl).exists ? m.ctl : onPath("supervisorctl") ? "supervisorctl" : null;
-      if (!ctl) return { why: `no supervisorctl (neither ${m.ctl} nor on PATH)` };
+      if (!ctl) return { why: t("svc.noCtl", { ctl: m.ctl }) };
       // supervisorctl has no reload of one program; a restart is what BlueKing's docs do.
       return { command: `${q(ctl)} -c ${q(m.conf)} restart ${q(program)}` };
     }
     case "script": {
       const st = facts.stat(m.path);
-      if (!st.exists) return { why: `no ${m.path}` };
-      if (((st.mode ?? 0) & 0o111) === 0) return { why: `${m.path} is not executable` };
+      if (!st.exists) return { why: t("svc.noFile", { path: m.path }) };
+      if (((st.mode ?? 0) & 0o111) === 0) return { why: t("svc.notExecutable", { path: m.path }) };
       return { command: [q(m.path), ...scriptArgs(m, p)].join(" ") };
     }
     case "binary":
-      if (!onPath(m.name)) return { why: `${m.name} is not on PATH` };
+      if (!onPath(m.name)) return { why: t("svc.notOnPath", { name: m.name }) };
       return { command: [m.name, ...scriptArgs(m, p)].join(" ") };
   }
 }
@@ -87,8 +88,9 @@ export const service: StepType<ServiceParams> = {
     const node = ctx.node;
     const tried = methods(p, ctx);
     if (!node || tried.length === 0) {
-      const k8s = node?.generation === "ce7" ? ": bkce 7.x runs PaaS in Kubernetes, not on its nodes" : "";
-      throw new StepError(`no known way to ${p.action} ${p.name} on ${node?.generation ?? "this"} hosts${k8s}`);
+      const generation = node?.generation ?? t("step.thisGeneration");
+      const action = t(p.action === "reload" ? "svc.reload" : "svc.restart");
+      throw new StepError(t(node?.generation === "ce7" ? "step.noServiceOnNode" : "step.noServiceWay", { action, name: p.name, generation }));
     }
     const whys: string[] = [];
     for (const m of tried) {
@@ -96,6 +98,6 @@ export const service: StepType<ServiceParams> = {
       if ("command" in r) return { changes: [{ kind: "run", command: r.command, reason: `${p.action} ${p.name} (${m.kind})` }] };
       whys.push(r.why);
     }
-    throw new StepError(`cannot ${p.action} ${p.name} on this ${node.generation} host: ${whys.join("; ")}. Nothing was changed; check the service on the host, or pin bk_generation in the inventory`);
+    throw new StepError(t("step.cannotService", { action: t(p.action === "reload" ? "svc.reload" : "svc.restart"), name: p.name, generation: node.generation, whys: whys.join("; ") }));
   },
 };

@@ -3,6 +3,7 @@ import { shellQuote as q } from "./shell-quote.js";
 import { describePid, LISTENING, parseSockets, socketsCommand, type SocketDir, type SocketSpec } from "./socket-owners.js";
 import type { Change, StepType } from "./types.js";
 import { warning } from "./warning.js";
+import { t } from "../i18n/t.js";
 
 /**
  * Removes the files, checked again just before: nothing may listen on the socket and the pid file must still say
@@ -48,7 +49,7 @@ export const staleSocket: StepType<SocketSpec> = {
   probes: (s) => [{ kind: "command", command: socketsCommand(s) }],
   plan(s, facts) {
     const r = facts.command(socketsCommand(s));
-    if (r.exitCode !== 0) throw new StepError(`cannot list the sockets under ${s.dirs}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
+    if (r.exitCode !== 0) throw new StepError(t("sock.cannotList", { dirs: s.dirs, why: r.stderr.trim() || `exit ${r.exitCode}` }));
     const dirs = parseSockets(r.stdout, s);
     if (dirs.length === 0) return { changes: [], messages: [`no ${s.socket} or ${s.pidfile} in ${s.dirs}`] };
     const changes: Change[] = [];
@@ -56,7 +57,7 @@ export const staleSocket: StepType<SocketSpec> = {
     for (const d of dirs) {
       const v = verdict(d, s);
       if ("keep" in v) {
-        messages.push(v.warn ? warning(v.keep) : `kept ${v.keep}`);
+        messages.push(v.warn ? warning(v.keep) : t("sock.kept", { what: v.keep }));
         continue;
       }
       const planned = d.pid.kind === "none" ? "-" : d.pid.pid;

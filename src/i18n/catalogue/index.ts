@@ -8,10 +8,10 @@ import { DETECT, INVENTORY } from "./inventory.js";
 import { PLANS } from "./plans.js";
 import { PLAYBOOK } from "./playbook.js";
 import { REPORT } from "./report.js";
-import { STEPS } from "./steps.js";
+import { STEPS, STEPS_MORE } from "./steps.js";
 import { TRANSPORT } from "./transport.js";
 
 /** Every human text bkplay prints, in English and Chinese; `{name}` marks a parameter. Machine keys are not here. */
-export const CATALOGUE = { ...HELP, ...USAGE, ...REPORT, ...PLAYBOOK, ...INPUT, ...COMMANDS, ...QUESTIONS, ...INVENTORY, ...DETECT, ...PLANS, ...ENGINE, ...TRANSPORT, ...STEPS, ...FLEET, ...DOCTOR, ...INPUT_MORE, ...FINDINGS, ...FINDINGS_SERVICES } satisfies Record<string, Text>;
+export const CATALOGUE = { ...HELP, ...USAGE, ...REPORT, ...PLAYBOOK, ...INPUT, ...COMMANDS, ...QUESTIONS, ...INVENTORY, ...DETECT, ...PLANS, ...ENGINE, ...TRANSPORT, ...STEPS, ...FLEET, ...DOCTOR, ...INPUT_MORE, ...FINDINGS, ...FINDINGS_SERVICES, ...STEPS_MORE } satisfies Record<string, Text>;
 
 export type MessageKey = keyof typeof CATALOGUE;

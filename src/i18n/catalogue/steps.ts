@@ -55,7 +55,33 @@ export const STEPS = {
   "step.theScalar": { en: "the scalar {value}", zh: "标量 {value}" },
   "step.aSequence": { en: "a sequence", zh: "序列" },
   "step.needsGeneration": { en: "service steps need the host's BlueKing generation", zh: "service 步骤需要知道主机的蓝鲸版本代际" },
+  "step.noServiceOnNode": { en: "no known way to {action} {name} on {generation} hosts: bkce 7.x runs PaaS in Kubernetes, not on its nodes", zh: "不知道如何在 {generation} 主机上{action} {name}: 社区版 7.x 的 PaaS 运行在 Kubernetes 中, 不在节点上" },
   "step.noServiceWay": { en: "no known way to {action} {name} on {generation} hosts", zh: "不知道如何在 {generation} 主机上{action} {name}" },
   "step.thisGeneration": { en: "this", zh: "此类" },
   "step.cannotService": { en: "cannot {action} {name} on this {generation} host: {whys}. Nothing was changed; check the service on the host, or pin bk_generation in the inventory", zh: "无法在这台 {generation} 主机上{action} {name}: {whys}。未做任何变更; 请检查主机上的服务, 或在主机清单中固定 bk_generation" },
+} as const;
+
+/** The service step's ways to restart, and the steps the agent-side and login playbooks use. */
+export const STEPS_MORE = {
+  "svc.restart": { en: "restart", zh: "重启" },
+  "svc.reload": { en: "reload", zh: "重新加载" },
+  "svc.noUnit": { en: "no systemd unit {unit}", zh: "没有 systemd 单元 {unit}" },
+  "svc.noSystemctl": { en: "{unit} exists but systemctl is not on PATH", zh: "{unit} 存在, 但 PATH 中没有 systemctl" },
+  "svc.noFile": { en: "no {path}", zh: "没有 {path}" },
+  "svc.noProgram": { en: "{conf} has no [program:{program}]", zh: "{conf} 中没有 [program:{program}]" },
+  "svc.noCtl": { en: "no supervisorctl (neither {ctl} nor on PATH)", zh: "没有 supervisorctl ({ctl} 不存在, PATH 中也没有)" },
+  "svc.notExecutable": { en: "{path} is not executable", zh: "{path} 不可执行" },
+  "svc.notOnPath": { en: "{name} is not on PATH", zh: "PATH 中没有 {name}" },
+  "sock.cannotList": { en: "cannot list the sockets under {dirs}: {why}", zh: "无法列出 {dirs} 下的 socket: {why}" },
+  "sock.kept": { en: "kept {what}", zh: "保留 {what}" },
+  "ngx.confMissing": { en: "{conf} is missing: give the file of nginx's server block, or the port. Nothing was changed", zh: "{conf} 不存在: 请给出 nginx server 块所在的文件, 或端口。未做任何变更" },
+  "ngx.noListen": { en: "{conf} has no listen directive: give the port. Nothing was changed", zh: "{conf} 中没有 listen 指令: 请给出端口。未做任何变更" },
+  "ngx.noReload": { en: "no way to reload nginx on this host", zh: "在此主机上没有重新加载 nginx 的办法" },
+  "ngx.cannotRead": { en: "cannot read nginx's state: {why}", zh: "无法读取 nginx 的状态: {why}" },
+  "ngx.listens": { en: "nginx master {pid} listens on {ports}", zh: "nginx master {pid} 正在监听 {ports}" },
+  "ngx.heldBy": { en: "; another program listens on {ports}", zh: "; 另一个程序在监听 {ports}" },
+  "ngx.notRunning": { en: "nginx is not running ({why}){held}: start it ({how}), then run this again. Nothing was changed", zh: "nginx 没有运行 ({why}){held}: 请先启动 ({how}), 再执行一次。未做任何变更" },
+  "ngx.portTaken": { en: "{ports}: another program listens there, not nginx master {pid}, so nginx cannot: free it (ss -ltnp), then run this again. Nothing was changed", zh: "{ports}: 监听它的是另一个程序而非 nginx master {pid}, nginx 无法监听: 请先释放 (ss -ltnp), 再执行一次。未做任何变更" },
+  "dj.nothingToSet": { en: "{why} ({app}): nothing to set, nothing was changed", zh: "{why} ({app}): 无可设置, 未做任何变更" },
+  "dj.askFailed": { en: "{why} — asking {python} in {app} for {user}'s password failed; nothing was changed", zh: "{why} — 在 {app} 中用 {python} 查询 {user} 的密码失败; 未做任何变更" },
 } as const;
