@@ -1,8 +1,13 @@
 import type { Problem } from "../errors.js";
 import { PAAS_VIEW_KEYS } from "../generations/host-layout.js";
 import { isPaasGeneration, type Generation } from "../generations/layouts.js";
+import { t } from "../i18n/t.js";
 
-const UNDEFINED = /undefined variable '(?:bk\.)?(\w+)'/;
+/** The catalogue's "undefined variable" message (in this run's language) as a pattern capturing the name after `bk.`. */
+function undefinedName(): RegExp {
+  const [before = "", after = ""] = t("tpl.undefined", { name: "\u0000" }).split("\u0000").map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  return new RegExp(`${before}(?:bk\\.)?(\\w+)${after}`);
+}
 
 /**
  * A playbook that names a PaaS path (`bk.paas_settings`) cannot be rendered for a generation whose hosts keep no
@@ -11,7 +16,8 @@ const UNDEFINED = /undefined variable '(?:bk\.)?(\w+)'/;
  */
 export function notApplicable(g: Generation | null, playbook: string, problems: readonly Problem[]): Problem | null {
   if (g === null || isPaasGeneration(g)) return null;
-  const key = problems.map((p) => UNDEFINED.exec(p.message)?.[1]).find((k) => k !== undefined && PAAS_VIEW_KEYS.has(k));
+  const undefinedVar = undefinedName();
+  const key = problems.map((p) => undefinedVar.exec(p.message)?.[1]).find((k) => k !== undefined && PAAS_VIEW_KEYS.has(k));
   if (key === undefined) return null;
-  return { message: `${playbook} does not apply here: bkce 7.x runs PaaS in Kubernetes and its nodes keep no PaaS files (the playbook reads bk.${key}); run it on the hosts of a PaaS install, or check bk_generation` };
+  return { message: t("node.notApplicable", { playbook, key }) };
 }

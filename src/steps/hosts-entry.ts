@@ -4,6 +4,7 @@ import { shellQuote as q } from "./shell-quote.js";
 import { joinLines, splitLines } from "./text-lines.js";
 import type { Facts, Probe, StepType } from "./types.js";
 import { warning } from "./warning.js";
+import { t } from "../i18n/t.js";
 
 export type HostsEntryParams = FileEditParams & {
   ip: string;
@@ -41,10 +42,10 @@ function withoutName(line: string, name: string): string | null {
 function resolved(facts: Facts, name: string, ip: string): { ok: boolean; message?: string } {
   const r = facts.command(lookup(name));
   if (r.exitCode === 2) return { ok: false };
-  if (r.exitCode !== 0) return { ok: false, message: `could not ask the resolver about ${name} (\`${lookup(name)}\`: ${r.stderr.trim() || `exit ${r.exitCode}`}): a hosts line maps it` };
+  if (r.exitCode !== 0) return { ok: false, message: t("hosts.cannotAsk", { name, command: lookup(name), why: r.stderr.trim() || `exit ${r.exitCode}` }) };
   const answers = lookedUp(r.stdout);
-  if (answers.length === 1 && answers[0] === ip) return { ok: true, message: `${name} already resolves to ${ip} (DNS): no line needed` };
-  return { ok: false, message: warning(`${name} resolves to ${answers.join(", ")} through DNS: the hosts line now sends it to ${ip}`) };
+  if (answers.length === 1 && answers[0] === ip) return { ok: true, message: t("hosts.resolvedByDns", { name, ip }) };
+  return { ok: false, message: warning(t("hosts.dnsElsewhere", { name, answers: answers.join(", "), ip })) };
 }
 
 export const hostsEntry: StepType<HostsEntryParams> = {

@@ -6,6 +6,7 @@ import { JsonSyntaxError, lineColumn, parseJsonSource, valueOf, type JsonNode } 
 import { detectEol } from "./text-lines.js";
 import type { StepType } from "./types.js";
 import { warning } from "./warning.js";
+import { t } from "../i18n/t.js";
 
 export type JsonSetParams = FileEditParams & {
   set: Record<string, unknown>;
@@ -18,7 +19,7 @@ const POINTER = "^(/([^~/]|~[01])*)+$";
 
 /** The pointer's reference tokens, unescaped (RFC 6901 §4: `~1` first, then `~0`). */
 function pointerTokens(pointer: string): string[] {
-  if (!new RegExp(POINTER).test(pointer)) throw new StepError(`bad JSON pointer ${JSON.stringify(pointer)}: it must start with '/' and write '~' as ~0 and '/' inside a name as ~1 (RFC 6901)`);
+  if (!new RegExp(POINTER).test(pointer)) throw new StepError(t("json.badPointer", { pointer: JSON.stringify(pointer) }));
   return pointer.slice(1).split("/").map((t) => t.replaceAll("~1", "/").replaceAll("~0", "~"));
 }
 
@@ -58,7 +59,7 @@ function styleOf(text: string, root: JsonNode): Style {
 
 /** A new value written in the file's style, its continuation lines indented from `indent`. */
 function render(value: unknown, style: Style, indent: string): string {
-  if (typeof value === "number" && !Number.isFinite(value)) throw new StepError(`${String(value)} is not a JSON value`);
+  if (typeof value === "number" && !Number.isFinite(value)) throw new StepError(t("json.notValue", { value: String(value) }));
   const text = JSON.stringify(value, null, style.unit ?? undefined);
   return style.unit === null ? text : text.replaceAll("\n", `${style.eol}${indent}`);
 }
@@ -75,19 +76,19 @@ function locate(root: JsonNode, tokens: string[], text: string, where: string): 
       const same = node.members.filter((m) => m.key === token);
       if (same.length > 1) {
         const lines = same.map((m) => lineColumn(text, m.keyStart).line).join(" and ");
-        throw new StepError(`${where}: the name ${display(token)} appears more than once in ${path} (lines ${lines}); JSON readers disagree on which one counts: fix the file first`);
+        throw new StepError(t("json.duplicateName", { file: where, name: display(token), path, lines }));
       }
       const member = same[0];
       if (!member) return { kind: "missing", parent: node, keys: tokens.slice(i) };
       node = member.value;
     } else if (node.kind === "array") {
-      if (token === "-") throw new StepError(`${where}: '-' (past the last element of ${path}) cannot be set: json_set sets values, it does not append`);
-      if (!/^(0|[1-9]\d*)$/.test(token)) throw new StepError(`${where}: ${path} is an array: ${display(token)} is not an index`);
+      if (token === "-") throw new StepError(t("json.noAppend", { file: where, path }));
+      if (!/^(0|[1-9]\d*)$/.test(token)) throw new StepError(t("json.notIndex", { file: where, path, token: display(token) }));
       const item = node.items[Number(token)];
-      if (!item) throw new StepError(`${where}: ${path} has ${node.items.length} elements: no index ${token}`);
+      if (!item) throw new StepError(t("json.noIndex", { file: where, path, count: node.items.length, index: token }));
       node = item;
     } else {
-      throw new StepError(`${where}: ${path} is ${display(node.value)}, not an object or array`);
+      throw new StepError(t("json.notContainer", { file: where, path, value: display(node.value) }));
     }
   }
   return { kind: "value", node };
@@ -99,7 +100,7 @@ function setOne(text: string, tokens: string[], value: unknown, p: JsonSetParams
   try {
     root = parseJsonSource(text);
   } catch (err) {
-    if (err instanceof JsonSyntaxError) throw new StepError(`${p.file} is not JSON: ${err.message}`, { cause: err });
+    if (err instanceof JsonSyntaxError) throw new StepError(t("json.notJson", { file: p.file, line: err.line, column: err.column, reason: err.reason }), { cause: err });
     throw err;
   }
   const found = locate(root, tokens, text, p.file);
@@ -107,9 +108,9 @@ function setOne(text: string, tokens: string[], value: unknown, p: JsonSetParams
   if (found.kind === "value" && isDeepStrictEqual(current, value)) return null;
   if (p.from && !p.from.some((f) => isDeepStrictEqual(f, current))) {
     const secret = isSecretName(tokens.at(-1) ?? "");
-    const now = found.kind === "missing" ? "not set" : secret ? "set (a secret, not shown)" : display(current);
-    const allowed = secret ? "the values this step replaces" : p.from.map(display).join(" or ");
-    return { left: `left ${pointer} in ${p.file} as it is: it is ${now}, not ${allowed}${p.otherwise === undefined ? "" : `; ${p.otherwise}`}` };
+    const now = found.kind === "missing" ? t("json.notSet") : secret ? t("json.secretSet") : display(current);
+    const allowed = secret ? t("json.theValues") : p.from.map(display).join(t("json.or"));
+    return { left: `${t("json.left", { pointer, file: p.file, now, allowed })}${p.otherwise === undefined ? "" : `; ${p.otherwise}`}` };
   }
   const style = styleOf(text, root);
   if (found.kind === "value") {

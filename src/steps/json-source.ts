@@ -1,3 +1,5 @@
+import { t } from "../i18n/t.js";
+
 /**
  * JSON (RFC 8259) parsed with the place of every value and key in the text, so an edit can replace exactly one
  * value and leave every other byte (order, spacing, escapes, number spelling) as it was.
@@ -21,7 +23,7 @@ export interface JsonMember {
 export class JsonSyntaxError extends Error {
   override name = "JsonSyntaxError";
   constructor(readonly line: number, readonly column: number, readonly reason: string) {
-    super(`line ${line}, column ${column}: ${reason}`);
+    super(reason);
   }
 }
 
@@ -46,7 +48,7 @@ export function parseJsonSource(text: string): JsonNode {
     const { line, column } = lineColumn(text, at);
     throw new JsonSyntaxError(line, column, reason);
   };
-  const found = (): string => (at >= text.length ? "the end of the file" : `'${text.charAt(at)}'`);
+  const found = (): string => (at >= text.length ? t("json.endOfFile") : `'${text.charAt(at)}'`);
   const skip = (): void => {
     while (at < text.length && WS.has(text.charAt(at))) at++;
   };
@@ -57,12 +59,12 @@ export function parseJsonSource(text: string): JsonNode {
     return m;
   };
   const value = (depth: number): JsonNode => {
-    if (depth > MAX_DEPTH) fail(`nested deeper than ${MAX_DEPTH} levels`);
+    if (depth > MAX_DEPTH) fail(t("json.tooDeep", { max: MAX_DEPTH }));
     skip();
     const start = at;
     const c = text.charAt(at);
-    if (c === "{") return { kind: "object", start, members: list("}", "a member", () => member(depth)), end: at };
-    if (c === "[") return { kind: "array", start, items: list("]", "an element", () => value(depth + 1)), end: at };
+    if (c === "{") return { kind: "object", start, members: list("}", t("json.aMember"), () => member(depth)), end: at };
+    if (c === "[") return { kind: "array", start, items: list("]", t("json.anElement"), () => value(depth + 1)), end: at };
     const s = c === '"' ? match(STRING) : c === "-" || (c >= "0" && c <= "9") ? match(NUMBER) : undefined;
     if (s !== undefined) return { kind: "scalar", start, end: at, value: JSON.parse(s) as JsonScalar };
     for (const [word, v] of [["true", true], ["false", false], ["null", null]] as const) {
@@ -71,7 +73,7 @@ export function parseJsonSource(text: string): JsonNode {
         return { kind: "scalar", start, end: at, value: v };
       }
     }
-    return fail(c === '"' ? "a string that is not closed, or holds a raw control character or a bad escape" : `expected a value, found ${found()}`);
+    return fail(c === '"' ? t("json.badString") : t("json.expectedValue", { found: found() }));
   };
   /** The entries between an opening bracket (at `at`) and `close`, separated by commas; `at` ends past `close`. */
   const list = <T>(close: "}" | "]", what: string, entry: () => T): T[] => {
@@ -86,7 +88,7 @@ export function parseJsonSource(text: string): JsonNode {
       entries.push(entry());
       skip();
       const c = text.charAt(at);
-      if (c !== "," && c !== close) fail(`expected ',' or '${close}' after ${what}, found ${found()}`);
+      if (c !== "," && c !== close) fail(t("json.expectedSeparator", { close, what, found: found() }));
       at++;
       if (c === close) return entries;
     }
@@ -95,16 +97,16 @@ export function parseJsonSource(text: string): JsonNode {
     skip();
     const keyStart = at;
     const key = text.charAt(at) === '"' ? match(STRING) : undefined;
-    if (key === undefined) return fail(`expected a member name in double quotes, found ${found()}`);
+    if (key === undefined) return fail(t("json.expectedName", { found: found() }));
     const keyEnd = at;
     skip();
-    if (text.charAt(at) !== ":") fail(`expected ':' after a member name, found ${found()}`);
+    if (text.charAt(at) !== ":") fail(t("json.expectedColon", { found: found() }));
     at++;
     return { key: JSON.parse(key) as string, keyStart, keyEnd, value: value(depth + 1) };
   };
   const root = value(0);
   skip();
-  if (at < text.length) fail(`expected the end of the file after the top value, found ${found()}`);
+  if (at < text.length) fail(t("json.expectedEnd", { found: found() }));
   return root;
 }
 

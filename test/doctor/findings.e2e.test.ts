@@ -237,7 +237,9 @@ describe("doctor finds what is broken, for real (bkce 5.x, 6 hosts, sshd)", func
     const skip = await doctor(["-i", inv(), "--skip", "time.skew"]);
     expect(skip.report.checks.map((c) => c.id)).to.not.include("time.skew");
     const zh = await bkplay(["doctor", "-i", inv(), "--lang", "zh"]);
-    expect(zh.stdout).to.equal(`6 台主机上的全部 ${CHECKS.length} 项检查正常\n`);
+    // Every check but the two for bkce 7.x nodes applies to a 5.x install.
+    const applied = CHECKS.filter((c) => c.generations?.includes("ce7") !== true).length;
+    expect(zh.stdout).to.equal(`6 台主机上的全部 ${applied} 项检查正常\n`);
     const env = await bkplay(["doctor", "-i", inv()], { env: { LANG: "zh_CN.UTF-8" } });
     expect(env.stdout).to.equal(zh.stdout);
   });

@@ -163,7 +163,7 @@ describe("sandbox trees: bkce 7.x nodes, and the GSE agent every bkce host has",
     expect(conf).to.include({ zkhost: "127.0.0.1:32181", ioport: 48533, dataport: 58625, log: "/var/log/gse" });
     expect(conf.zkauth).to.match(/^bkzk:[A-Za-z0-9]{24}$/);
     expect(n.read("usr/local/gse/agent/etc/agent.conf")).to.match(/^\{\n {4}"log": "\/var\/log\/gse",\n/);
-    expect(n.read("etc/hosts")).to.include("127.0.0.1 bkrepo.bkce7.bktencent.com\n").and.match(/^127\.0\.0\.1\tlocalhost\n/);
+    expect(n.read("etc/hosts")).to.include("127.0.0.1 bkrepo.bkce7.bktencent.com\n").and.match(/^127\.0\.0\.1 +localhost localhost\.localdomain\n/);
     for (const g of GENERATIONS) expect(existsSync(join(n.sysroot, LAYOUTS[g].root)), LAYOUTS[g].root).to.equal(false);
   });
 

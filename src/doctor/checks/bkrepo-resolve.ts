@@ -1,6 +1,7 @@
 import { lookedUp, lookup } from "../../steps/hosts-entry.js";
 import { agreed, planCommand } from "../read.js";
 import type { Check, HostView, Verdict } from "../types.js";
+import { t } from "../../i18n/t.js";
 
 /** Left for the operator when no node resolves the name: the playbook refuses it as it is. */
 const UNKNOWN_IP = "INGRESS_IP";
@@ -34,7 +35,7 @@ export const bkrepoResolve: Check = {
   judge: ({ hosts, inventory }) => {
     const out: Verdict[] = [];
     const unnamed = hosts.filter((h) => bkrepoOf(h) === undefined).map((h) => h.name);
-    if (unnamed.length > 0) out.push({ outcome: "unknown", hosts: unnamed, message: "the inventory does not give bk_domain (BK_DOMAIN, e.g. bkce7.bktencent.com) for these nodes: bkrepo's name is bkrepo.<bk_domain>" });
+    if (unnamed.length > 0) out.push({ outcome: "unknown", hosts: unnamed, message: t("bkrepo.noDomain") });
     const byName = new Map<string, { missing: string[]; answers: string[] }>();
     for (const h of hosts) {
       const name = bkrepoOf(h);
@@ -44,7 +45,7 @@ export const bkrepoResolve: Check = {
       byName.set(name, seen);
       if (r.exitCode === 0) seen.answers.push(...lookedUp(r.stdout));
       else if (r.exitCode === 2) seen.missing.push(h.name);
-      else out.push({ outcome: "unknown", hosts: [h.name], message: `could not ask the resolver (\`${lookup(name)}\`: ${r.stderr.trim() || `exit ${r.exitCode}`})` });
+      else out.push({ outcome: "unknown", hosts: [h.name], message: t("bkrepo.cannotAsk", { command: lookup(name), why: r.stderr.trim() || `exit ${r.exitCode}` }) });
     }
     for (const [name, { missing, answers }] of byName) {
       if (missing.length === 0) continue;
@@ -52,8 +53,8 @@ export const bkrepoResolve: Check = {
       out.push({
         outcome: "fail",
         hosts: missing,
-        message: `${name} does not resolve on ${missing.join(", ")}: node-man's download of setup_agent.sh fails there (curl: (6) Could not resolve host)${ip === UNKNOWN_IP ? "" : ` (the other nodes resolve it to ${ip})`}`,
-        evidence: missing.map((m) => `${m}: \`${lookup(name)}\` found nothing (exit 2: not in /etc/hosts, not in DNS)`),
+        message: `${t("bkrepo.unresolved", { name, hosts: missing.join(", ") })}${ip === UNKNOWN_IP ? "" : t("bkrepo.othersResolve", { ip })}`,
+        evidence: missing.map((m) => t("bkrepo.evidence", { host: m, command: lookup(name) })),
         fix: { playbook: "bkrepo-hosts", command: planCommand("bkrepo-hosts", inventory, { bk_domain: name.slice("bkrepo.".length), ip }, missing), text: bkrepoResolve.fix },
       });
     }

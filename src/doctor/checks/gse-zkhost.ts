@@ -1,6 +1,7 @@
 import { agentSettings, CE7_ZK_NODEPORT, isPlaceholderZk } from "../../generations/gse-agent.js";
 import { agreed, contentOf, planCommand } from "../read.js";
 import type { Check, Verdict } from "../types.js";
+import { t } from "../../i18n/t.js";
 
 /** Left for the operator when no node has a real zookeeper to copy: the playbook refuses it as it is. */
 const UNKNOWN_ZK = `NODE_IP:${CE7_ZK_NODEPORT}`;
@@ -32,12 +33,12 @@ export const gseZkhost: Check = {
       const path = h.node.gse_agent_conf;
       const text = contentOf(h.facts, path);
       if (text === undefined) {
-        if (!h.facts.stat(h.node.gse_agent2_conf).exists) out.push({ outcome: "unknown", hosts: [h.name], message: `${path} is missing (a GSE agent 1.0 keeps its config there; no agent 2.0 gse_agent.conf either)` });
+        if (!h.facts.stat(h.node.gse_agent2_conf).exists) out.push({ outcome: "unknown", hosts: [h.name], message: t("gse.missing", { path }) });
         continue;
       }
       const settings = agentSettings(text);
       if (settings === undefined) {
-        out.push({ outcome: "unknown", hosts: [h.name], message: `${path} is not JSON: the agent cannot read it` });
+        out.push({ outcome: "unknown", hosts: [h.name], message: t("gse.notJson", { path }) });
         continue;
       }
       const zk = settings.zkhost;
@@ -52,7 +53,7 @@ export const gseZkhost: Check = {
     out.push({
       outcome: "fail",
       hosts: bad,
-      message: `zkhost is still node-man's placeholder bk-zookeeper:2181 on ${bad.join(", ")}: a Kubernetes service name the node cannot resolve, so the agent never reaches zookeeper${zkhost === UNKNOWN_ZK ? "" : ` (the other nodes use ${zkhost})`}`,
+      message: `${t("gse.placeholder", { hosts: bad.join(", ") })}${zkhost === UNKNOWN_ZK ? "" : t("gse.othersUse", { zkhost })}`,
       evidence: placeholder.map((p) => p.evidence),
       fix: { playbook: "gse-agent-zkhost", command: planCommand("gse-agent-zkhost", inventory, { zkhost }, bad), text: gseZkhost.fix },
     });

@@ -58,7 +58,8 @@ if [ -s "$SYSROOT/${DNS_ZONE}" ]; then
     coproc DNS { exec /usr/bin/python3 -c ${q(RESPONDER)} "$SYSROOT/${DNS_ZONE}"; }
     read -r -t 5 ready <&"\${DNS[0]}" && [ "$ready" = ready ] || fail "the DNS responder did not start"
 fi
-/usr/bin/getent "$@"
+# As a host's getent is called: by its name (its messages begin with it).
+(exec -a getent /usr/bin/getent "$@")
 rc=$?
 [ -n "\${DNS_PID:-}" ] && kill "$DNS_PID"
 exit "$rc"
