@@ -31,7 +31,8 @@ export function renderForHost(type: StepType, params: Record<string, unknown>, r
 /**
  * Each remote file the works' steps name joins its host's probes, rendered for every generation that host may be
  * (`workOf` gives the host's work, adding a read-only one for a host outside the selection). A path that cannot be
- * rendered for its host is a problem.
+ * rendered for any generation its host may be is a problem (one that names PaaS paths renders for no bkce 7.x node;
+ * a source found to be one is refused when the step is planned).
  */
 export function addSourceReads(works: readonly HostWork[], workOf: (host: string) => HostWork | undefined): Problem[] {
   const wanted = new Map<string, RemoteFile & { def: StepDef }>();
@@ -44,14 +45,17 @@ export function addSourceReads(works: readonly HostWork[], workOf: (host: string
   for (const { host, path, param, def } of wanted.values()) {
     const source = workOf(host);
     if (!source) continue;
-    for (const v of source.candidates ? source.candidates.variants.filter((c) => c.problems.length === 0) : [source]) {
+    const failed: Problem[] = [];
+    const variants = source.candidates ? source.candidates.variants.filter((c) => c.problems.length === 0) : [source];
+    for (const v of variants) {
       try {
         source.extraProbes.push({ kind: "file", path: String(renderDeep(path, v.context, [...def.path, def.type, param, "path"])) });
       } catch (err) {
         if (!(err instanceof TemplateError)) throw err;
-        problems.push({ message: `host ${host}: ${err.message}`, location: def.location, path: err.path.join(".") });
+        failed.push({ message: `host ${host}: ${err.message}`, location: def.location, path: err.path.join(".") });
       }
     }
+    if (failed.length === variants.length) problems.push(...failed.slice(0, 1));
   }
   return problems;
 }

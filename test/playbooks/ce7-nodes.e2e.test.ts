@@ -213,13 +213,26 @@ describe("bkce 7.x nodes: gse-agent-zkhost and bkrepo-hosts (3 nodes, sshd)", fu
     };
     const WHY = "does not apply here: bkce 7.x runs PaaS in Kubernetes and its nodes keep no PaaS files";
 
-    for (const [playbook, args] of [["raise-deploy-timeout", []], ["change-domain", ["-e", "new_domain=paas.example.com"]], ["offline-pip-mirror", ["-e", "revert=true"]]] as const) {
+    const PAAS_PLAYBOOKS: readonly (readonly [string, readonly string[]])[] = [
+      ["raise-deploy-timeout", []],
+      ["change-domain", ["-e", "new_domain=paas.example.com"]],
+      ["offline-pip-mirror", ["-e", "revert=true"]],
+      ["esb-add-component-deps", ["-e", "packages=requests==2.31.0", "-e", "component_path=generic/apis/my_sys"]],
+      ["sync-login-settings", []],
+      ["clean-stale-app-run", []],
+      ["agent-nginx-listen", []],
+      ["set-cc-job-hosts", ["-e", "cc_host=cmdb.example.com:80"]],
+      ["reset-admin-password", []],
+    ];
+    // reset-admin-password's secret, from the environment as an operator gives it.
+    const env = { BKPLAY_VAR_password: "Node#Secret7x" };
+    for (const [playbook, args] of PAAS_PLAYBOOKS) {
       it(`${playbook}: refused on the nodes found to be ce7 (exit 1), and before any connection when bk_generation says so (exit 2); nothing written`, async () => {
         const fresh = snapshot();
-        const found = await bkplay(["run", playbook, "-i", paasInventory(false), ...args]);
+        const found = await bkplay(["run", playbook, "-i", paasInventory(false), ...args], { env });
         expect(found.code, found.stdout + found.stderr).to.equal(1);
         expect(found.stdout + found.stderr).to.include(`${playbook} ${WHY}`);
-        const pinned = await bkplay(["run", playbook, "-i", paasInventory(true), ...args]);
+        const pinned = await bkplay(["run", playbook, "-i", paasInventory(true), ...args], { env });
         expect(pinned.code, pinned.stdout + pinned.stderr).to.equal(2);
         expect(pinned.stderr).to.include(`${playbook} ${WHY}`);
         expect(treeChanges(fresh, snapshot())).to.deep.equal([]);
