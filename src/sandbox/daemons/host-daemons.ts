@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { SandboxHost } from "../fleet-files.js";
-import { isOurProcess } from "../processes.js";
+import { isOurProcess, processTree } from "../processes.js";
 import { treeContext } from "../bk-tree.js";
 import { CE5_PROGRAMS } from "../trees/ce5-paas.js";
 import { supervisorConfPath, supervisorSocket } from "../trees/ce5-supervisor.js";
@@ -97,17 +97,25 @@ const isAlive = (pid: number): boolean => {
 };
 
 /**
- * Kills each daemon's whole process group at once (supervisord and its programs, nginx and its workers): nothing
- * of theirs needs a clean shutdown, and supervisord takes a second or two to stop on SIGTERM. `marker` (the
- * fleet directory) guards against a recycled pid.
+ * Kills each daemon's whole process group and every process below it at once (supervisord and its programs, which
+ * supervisord puts in groups of their own; nginx and its workers): nothing of theirs needs a clean shutdown, and
+ * supervisord takes a second or two to stop on SIGTERM. `marker` (the fleet directory) guards against a recycled pid.
  */
 export async function stopDaemons(daemons: readonly RunningDaemon[], marker: string): Promise<void> {
   await Promise.all(daemons.map(async ({ pid }) => {
     if (pid <= 0 || !(await isOurProcess(pid, marker))) return;
+    const below = (await processTree(pid)).slice(1);
     try {
       process.kill(-pid, "SIGKILL");
     } catch {
       return;
+    }
+    for (const child of below) {
+      try {
+        process.kill(child, "SIGKILL");
+      } catch {
+        // Gone with its group already.
+      }
     }
     for (let i = 0; i < 250 && isAlive(pid); i++) await sleep(20);
   }));
