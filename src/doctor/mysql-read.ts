@@ -5,6 +5,7 @@ import { shellQuote as q } from "../steps/shell-quote.js";
 import type { Probe } from "../steps/types.js";
 import { contentOf, pyValues } from "./read.js";
 import type { HostView } from "./types.js";
+import { t } from "../i18n/t.js";
 
 /** fix-mysql-perms' defaults: the same inventory variables set both. */
 const DEFAULT_SOCKET = "/var/run/mysqld/mysqld.sock";
@@ -71,7 +72,7 @@ export function mysqlFacts(h: HostView): MysqlFacts | { problem: string } {
   const r = h.facts.command(mysqlCommand(h.host));
   if (r.exitCode !== 0) {
     const why = r.stderr.trim() || `exit ${r.exitCode}`;
-    return { problem: r.exitCode === 3 ? why : `could not log in to MySQL as ${user} over ${socket} (${why}); set mysql_socket (and mysql_login_user) for this host in the inventory` };
+    return { problem: r.exitCode === 3 ? why : t("mysql.cannotLogIn", { user, socket, why }) };
   }
   const out: MysqlFacts = { datadir: "", grants: [], groups: [], entries: [], matched: 0 };
   for (const line of r.stdout.split("\n")) {

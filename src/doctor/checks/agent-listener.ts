@@ -3,6 +3,7 @@ import { shellQuote as q } from "../../steps/shell-quote.js";
 import { contentOf, planCommand } from "../read.js";
 import type { Check, HostView, Text, Verdict } from "../types.js";
 import { nginxConfOf } from "./domain-consistency.js";
+import { t } from "../../i18n/t.js";
 
 /** From the nginx host itself (nginx's own view): every upstream `server` of paas.conf dialled at once, 3 s each. */
 function dialCommand(conf: string): string {
@@ -97,12 +98,12 @@ export const agentListener: Check = {
       const path = nginxConfOf(h.host, h.bk);
       const conf = contentOf(h.facts, path);
       if (conf === undefined) {
-        out.push({ outcome: "unknown", hosts: [h.name], message: `${path} is missing (this host's ${h.bk.generation} keeps nginx's paas.conf there; or set nginx_conf in the inventory)` });
+        out.push({ outcome: "unknown", hosts: [h.name], message: t("doc.missingAt", { path, generation: h.bk.generation, what: t("doc.what.nginxConf") }) });
         continue;
       }
       const dial = h.facts.command(dialCommand(path));
       if (dial.exitCode !== 0) {
-        out.push({ outcome: "unknown", hosts: [h.name], message: `could not dial the upstreams: ${dial.stderr.trim() || `exit ${dial.exitCode}`}` });
+        out.push({ outcome: "unknown", hosts: [h.name], message: t("listener.couldNotDial", { why: dial.stderr.trim() || `exit ${dial.exitCode}` }) });
         continue;
       }
       const closed = new Set(dial.stdout.split("\n").filter((l) => l.startsWith("closed ")).map((l) => l.slice("closed ".length)));
@@ -113,7 +114,7 @@ export const agentListener: Check = {
       out.push({
         outcome: "fail",
         hosts: [h.name],
-        message: dead.map((d) => `${d.prefix} → upstream ${d.upstream} server ${d.server}: nothing listens (dialled from ${h.name})`).join("; "),
+        message: dead.map((d) => t("listener.dead", { prefix: d.prefix, upstream: d.upstream, server: d.server, host: h.name })).join("; "),
         evidence: [
           ...dead.map((d) => `${h.name}: ${path}: location ${d.prefix} proxies to ${d.upstream} = ${d.server}; a TCP connect from ${h.name} was refused or timed out (3 s)${agents.length > 0 ? `; agent hosts: ${agents.join(", ")}` : ""}`),
           ...reload.map((a) => a.why),

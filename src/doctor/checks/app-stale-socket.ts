@@ -1,6 +1,7 @@
 import { describePid, parseSockets, socketsCommand, type SocketSpec } from "../../steps/socket-owners.js";
 import { planCommand } from "../read.js";
 import type { Check, Verdict } from "../types.js";
+import { t } from "../../i18n/t.js";
 
 /** Each app's run/ under the agent's apps folder (as clean-stale-app-run reads it: the fix sees what doctor saw). */
 const specOf = (apps: string): SocketSpec => ({ dirs: `${apps}/*/run`, socket: "supervisord.sock", pidfile: "supervisord.pid", process: "supervisord" });
@@ -22,7 +23,7 @@ export const appStaleSocket: Check = {
       const spec = specOf(h.bk.agent_apps);
       const r = h.facts.command(socketsCommand(spec));
       if (r.exitCode !== 0) {
-        out.push({ outcome: "unknown", hosts: [h.name], message: `could not list the apps' sockets: ${r.stderr.trim() || `exit ${r.exitCode}`}` });
+        out.push({ outcome: "unknown", hosts: [h.name], message: t("stale.couldNotList", { why: r.stderr.trim() || `exit ${r.exitCode}` }) });
         continue;
       }
       const stale = parseSockets(r.stdout, spec).filter((d) => d.exists && !d.listening).map((d) => {
@@ -33,7 +34,7 @@ export const appStaleSocket: Check = {
       out.push({
         outcome: "fail",
         hosts: [h.name],
-        message: `${stale.map((s) => s.app).join(", ")}: supervisord.sock with no supervisord listening (${stale.map((s) => s.why).join("; ")})`,
+        message: t("stale.found", { apps: stale.map((s) => s.app).join(", "), why: stale.map((s) => s.why).join("; ") }),
         evidence: stale.map((s) => `${h.name}: ${s.path}: nothing listens on it; ${s.why}`),
         fix: { playbook: "clean-stale-app-run", command: planCommand("clean-stale-app-run", inventory, {}, [h.name]), text: appStaleSocket.fix },
       });

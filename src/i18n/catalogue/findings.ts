@@ -47,3 +47,12 @@ export const FINDINGS_SERVICES = {
   "datadir.open.one": { en: "1 file of mysql's in {dir} is readable by other users or executable (a chmod -R went by): {entries}", zh: "{dir} 中 mysql 的 1 个文件可被其他用户读取或可执行 (有人执行过 chmod -R): {entries}" },
   "datadir.open.many": { en: "{count} files of mysql's in {dir} are readable by other users or executable (a chmod -R went by): {entries}", zh: "{dir} 中 mysql 的 {count} 个文件可被其他用户读取或可执行 (有人执行过 chmod -R): {entries}" },
 } as const;
+
+/** Findings of the agent-side checks. */
+export const FINDINGS_AGENTS = {
+  "listener.couldNotDial": { en: "could not dial the upstreams: {why}", zh: "无法连接各 upstream: {why}" },
+  "listener.dead": { en: "{prefix} → upstream {upstream} server {server}: nothing listens (dialled from {host})", zh: "{prefix} → upstream {upstream} server {server}: 无人监听 (从 {host} 连接)" },
+  "stale.couldNotList": { en: "could not list the apps' sockets: {why}", zh: "无法列出各 app 的 socket: {why}" },
+  "stale.found": { en: "{apps}: supervisord.sock with no supervisord listening ({why})", zh: "{apps}: supervisord.sock 残留, 没有 supervisord 在监听 ({why})" },
+  "mysql.cannotLogIn": { en: "could not log in to MySQL as {user} over {socket} ({why}); set mysql_socket (and mysql_login_user) for this host in the inventory", zh: "无法通过 {socket} 以 {user} 登录 MySQL ({why}); 请在主机清单中为此主机设置 mysql_socket (以及 mysql_login_user)" },
+} as const;
