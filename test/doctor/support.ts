@@ -1,6 +1,5 @@
 import { expect } from "chai";
-import { createHash } from "node:crypto";
-import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import type { DoctorReport } from "../../src/doctor/run-doctor.js";
@@ -8,6 +7,7 @@ import type { Fleet } from "../../src/sandbox/fleet.js";
 import type { SandboxHost } from "../../src/sandbox/fleet-files.js";
 import { ADMIN_PASSWORD, agentAuth, DB_PASSWORD, esbToken, fakeSecretKey, ZK_AUTH } from "../../src/sandbox/trees/secrets.js";
 import { bkplay, type CliResult } from "../support/cli.js";
+import { snapshotTree } from "../support/tree-snapshot.js";
 
 /** The logs nginx appends a line to for every request it serves (doctor's requests through the domain reach it). */
 const NGINX_LOG = /\/(?:nginx\/logs|logs\/nginx|var\/log\/nginx)\/[^/]+\.log$/;
@@ -17,26 +17,7 @@ const NGINX_LOG = /\/(?:nginx\/logs|logs\/nginx|var\/log\/nginx)\/[^/]+\.log$/;
  * read). Each host's sshd.log is the sandbox SSH server's own (the fleet's port probes land there), not the host's;
  * nginx's logs are kept by content (see changedPaths).
  */
-export function snapshotHosts(root: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (dir: string): void => {
-    for (const name of readdirSync(dir).sort()) {
-      if (name === "sshd.log") continue;
-      const path = join(dir, name);
-      const st = lstatSync(path);
-      const meta = `${st.mode.toString(8)} ${st.uid}:${st.gid} ${st.mtimeMs}`;
-      if (st.isSymbolicLink()) out[path] = `link ${readlinkSync(path)} ${meta}`;
-      else if (st.isDirectory()) {
-        out[path] = `dir ${meta}`;
-        walk(path);
-      } else if (st.isFile() && NGINX_LOG.test(path)) out[path] = `log ${readFileSync(path, "utf8")}`;
-      else if (st.isFile()) out[path] = `file ${createHash("sha256").update(readFileSync(path)).digest("hex")} ${meta}`;
-      else out[path] = `other ${meta}`;
-    }
-  };
-  walk(root);
-  return out;
-}
+export const snapshotHosts = (root: string): Record<string, string> => snapshotTree(root, { skip: (name) => name === "sshd.log", byText: (path) => NGINX_LOG.test(path) });
 
 /** Paths that differ between two snapshots, as `path: before → after`; an nginx log may only have grown by lines appended. */
 export function changedPaths(before: Record<string, string>, after: Record<string, string>): string[] {
